@@ -1,0 +1,27 @@
+/**
+ * @mc/core — mc's tool contract, risk levels, typed errors and the command runner.
+ * Every export of this file is public API; anything not exported here is internal.
+ */
+export {
+  childEnvironment,
+  createCommandRunner,
+  DEFAULT_MAX_OUTPUT_CHARS,
+  DEFAULT_PATH,
+  TIMEOUTS,
+} from "./command-runner.js";
+export type { CommandResult, CommandRunner, CommandRunnerOptions, RunOptions, Scope } from "./command-runner.js";
+export type { ConfigTarget, ConfigValidatorKind } from "./config-target.js";
+export { CommandTimeoutError } from "./errors/command-timeout-error.js";
+export { DeniedError } from "./errors/denied-error.js";
+export type { DenialCode } from "./errors/denied-error.js";
+export { InputError } from "./errors/input-error.js";
+export type { InputIssue } from "./errors/input-error.js";
+export { McError } from "./errors/mc-error.js";
+export { ToolFailureError } from "./errors/tool-failure-error.js";
+export { requiresConfirmationByDefault, RISK_LEVELS, riskAnnotations } from "./risk.js";
+export type { RiskAnnotations, RiskLevel } from "./risk.js";
+export { defineTool } from "./tool-definition.js";
+export type { AnySchema, ToolContext, ToolDefinition } from "./tool-definition.js";
+export { schemaToJson, toolJsonSchemas } from "./tool-json-schema.js";
+export type { ToolJsonSchemas } from "./tool-json-schema.js";
+export { formatIssues, parseToolInput } from "./validate.js";

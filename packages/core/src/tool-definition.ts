@@ -1,0 +1,56 @@
+import type * as v from "valibot";
+import type { CommandRunner } from "./command-runner.js";
+import type { ConfigTarget } from "./config-target.js";
+import type { RiskLevel } from "./risk.js";
+
+/** Any valibot schema a tool can use for its input or output. */
+export type AnySchema = v.GenericSchema<unknown, unknown>;
+
+/** What a tool gets when it runs. */
+export interface ToolContext {
+  /** The only way a tool may start a process. */
+  runner: CommandRunner;
+  /** mc's state directory (backups, managed configs). */
+  stateDir: string;
+  /** Config targets of the current policy, roots resolved. */
+  configTargets: readonly ConfigTarget[];
+  /** Aborted when the caller gives up. */
+  signal?: AbortSignal;
+}
+
+/**
+ * A tool: the contract between mc's tool packages, the runtime and every surface (MCP, CLI,
+ * embedding). Its input and output schemas are its public contract.
+ */
+export interface ToolDefinition<TInput extends AnySchema = AnySchema, TOutput extends AnySchema = AnySchema> {
+  /** snake_case name, unique across mc, e.g. `service_status`. */
+  name: string;
+  /** Short human title. */
+  title: string;
+  /** What it does and returns, written for an agent deciding whether to call it. */
+  description: string;
+  /** Sets the default confirmation rule and the MCP annotations. */
+  risk: RiskLevel;
+  /** valibot schema of the arguments; checked before the policy and before `run`. */
+  input: TInput;
+  /** valibot schema of the result; every result is checked against it. */
+  output: TOutput;
+  /**
+   * Does the work.
+   * @param input - arguments, already validated
+   * @param context - runner, state dir, config targets
+   * @returns data matching `output`
+   */
+  run(input: v.InferOutput<TInput>, context: ToolContext): Promise<v.InferInput<TOutput>>;
+}
+
+/**
+ * Declares a tool with its types inferred from its schemas.
+ * @param definition - the tool
+ * @returns the same object, typed
+ */
+export function defineTool<TInput extends AnySchema, TOutput extends AnySchema>(
+  definition: ToolDefinition<TInput, TOutput>,
+): ToolDefinition<TInput, TOutput> {
+  return definition;
+}
