@@ -36,6 +36,13 @@ export interface ToolDefinition<TInput extends AnySchema = AnySchema, TOutput ex
   /** valibot schema of the result; every result is checked against it. */
   output: TOutput;
   /**
+   * Whether this particular call changes nothing (a dry run) and so needs no approval even when
+   * the tool's risk asks for one. The policy's denials still apply. Default: never exempt.
+   * @param input - validated arguments
+   * @returns true to skip the approval for this call
+   */
+  confirmationExempt?: (input: v.InferOutput<TInput>) => boolean;
+  /**
    * Does the work.
    * @param input - arguments, already validated
    * @param context - runner, state dir, config targets

@@ -1,0 +1,63 @@
+#!/usr/bin/env node
+// Runs every test of the workspace and ends with one line "N passed, N failed[, N skipped]".
+// Boots the project's systemd container once for the whole run (packages reuse it) and stops it
+// afterwards. Under CI (or MC_HARNESS_REQUIRED=1) a harness that cannot start fails the run;
+// elsewhere the tests that need it skip and say why.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+
+const root = new URL("..", import.meta.url).pathname;
+const results = join(root, ".test-results");
+const harnessScripts = join(root, "tooling/systemd-harness/scripts");
+const required = process.env.CI !== undefined && process.env.CI !== "" && process.env.CI !== "false" ? "1" : (process.env.MC_HARNESS_REQUIRED ?? "0");
+const env = { ...process.env, MC_HARNESS_REQUIRED: required };
+
+rmSync(results, { recursive: true, force: true });
+mkdirSync(results, { recursive: true });
+
+let startedHarness = false;
+const up = spawnSync("bash", [join(harnessScripts, "up.sh")], { env, stdio: ["ignore", "ignore", "inherit"] });
+if (up.status === 0) {
+  startedHarness = true;
+  console.log("[test] systemd harness is up");
+} else if (required === "1") {
+  console.error(`[test] the systemd harness could not start (exit ${up.status}); it is required here (CI)`);
+  console.log("0 passed, 1 failed");
+  process.exit(1);
+} else {
+  console.error(`[test] the systemd harness could not start (exit ${up.status}): tests that need real systemd will SKIP`);
+}
+
+const turbo = spawnSync("pnpm", ["exec", "turbo", "run", "test", "--continue", "--concurrency=2", ...process.argv.slice(2)], {
+  cwd: root,
+  env,
+  stdio: "inherit",
+});
+
+if (startedHarness && process.env.MC_HARNESS_KEEP !== "1") {
+  spawnSync("bash", [join(harnessScripts, "down.sh")], { env, stdio: ["ignore", "ignore", "inherit"] });
+}
+
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+const rows = [];
+for (const file of readdirSync(results).filter((name) => name.endsWith(".json")).sort()) {
+  const report = JSON.parse(readFileSync(join(results, file), "utf8"));
+  // A test file that fails to load is a failed suite with no tests: count it as a failure.
+  const brokenFiles = (report.testResults ?? []).filter((suite) => suite.status === "failed" && (suite.assertionResults ?? []).length === 0).length;
+  const packageFailed = report.numFailedTests + brokenFiles;
+  passed += report.numPassedTests;
+  failed += packageFailed;
+  skipped += report.numPendingTests + (report.numTodoTests ?? 0);
+  rows.push(`  ${file.replace(/\.json$/, "").padEnd(16)} ${String(report.numPassedTests).padStart(5)} passed ${String(packageFailed).padStart(3)} failed ${String(report.numPendingTests).padStart(3)} skipped`);
+}
+console.log(`\n[test] per package:\n${rows.join("\n")}`);
+if (turbo.status !== 0 && failed === 0) {
+  // turbo failed outside a test (a build or a crash): never report that as green.
+  console.error("[test] turbo failed before or outside the tests (see above)");
+  failed += 1;
+}
+console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
+process.exit(failed === 0 && turbo.status === 0 ? 0 : 1);
