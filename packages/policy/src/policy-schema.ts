@@ -1,0 +1,165 @@
+import * as v from "valibot";
+import { describeValue } from "./describe-value.js";
+import { compileGlob } from "./glob.js";
+import type { PolicyTool } from "./policy-tool.js";
+
+/** Validators a config target may name. */
+export const VALIDATOR_KINDS = ["ini_parse", "json_parse", "toml_parse", "command"] as const;
+
+/** Scopes a tool section may allow. */
+export const SCOPES = ["system", "user"] as const;
+
+/** Smallest and largest `approvals.expiry_minutes`. */
+export const EXPIRY_MINUTES_RANGE = { min: 1, max: 1440 } as const;
+
+const TARGET_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/;
+
+function expected(description: string) {
+  return (issue: v.BaseIssue<unknown>) => `expected ${description}, got ${describeValue(issue.input)}`;
+}
+
+const booleanSchema = v.boolean(expected("a boolean (true or false)"));
+
+const nonEmptyString = (what: string) => v.pipe(v.string(expected(what)), v.nonEmpty(`expected ${what}, got an empty string`));
+
+const globString = v.pipe(
+  nonEmptyString("a glob string"),
+  v.check(
+    (pattern) => compileGlob(pattern).ok,
+    (issue) => {
+      const compiled = compileGlob(issue.input as string);
+      return compiled.ok ? "bad glob" : compiled.message;
+    },
+  ),
+);
+
+const fileGlobString = v.pipe(
+  globString,
+  v.check((pattern) => !pattern.startsWith("/"), (issue) => `file glob ${JSON.stringify(issue.input)} must be relative to the target's roots, not absolute`),
+  v.check(
+    (pattern) => pattern.split("/").every((segment) => segment !== "" && segment !== "." && segment !== ".."),
+    (issue) => `file glob ${JSON.stringify(issue.input)} may not have empty, "." or ".." segments`,
+  ),
+);
+
+const rootString = v.pipe(
+  nonEmptyString("a directory path"),
+  v.check(
+    (root) => !root.replace(/^\$STATE_DIR(?=\/|$)/, "").includes("$"),
+    (issue) => `root ${JSON.stringify(issue.input)}: only a leading "$STATE_DIR" expands; no other "$" is allowed`,
+  ),
+);
+
+function stringList<TItem extends v.GenericSchema<string, string>>(item: TItem, what: string) {
+  return v.pipe(v.array(item, expected(`an array of ${what}`)), v.minLength(1, `expected at least one ${what.replace(/s$/, "")}, got an empty array`));
+}
+
+function pathItem(input: Record<string, unknown>, key: string): v.ObjectPathItem {
+  return { type: "object", origin: "value", input, key, value: input[key] };
+}
+
+const configTargetSchema = v.pipe(
+  v.strictObject({
+    name: v.pipe(
+      nonEmptyString("a target name"),
+      v.regex(TARGET_NAME, (issue) => `target name ${JSON.stringify(issue.input)} must be letters, digits, "_", "-" or "." (not first), at most 64 characters`),
+    ),
+    description: v.optional(v.string(expected("a string"))),
+    roots: stringList(rootString, "directory paths"),
+    file_globs: stringList(fileGlobString, "glob strings"),
+    validator: v.picklist(VALIDATOR_KINDS, expected(VALIDATOR_KINDS.map((kind) => `"${kind}"`).join(", ").replace(/, ([^,]*)$/, " or $1"))),
+    validator_command: v.optional(
+      v.pipe(
+        stringList(nonEmptyString("an argument string"), "argument strings"),
+        v.check(
+          (argv) => argv.some((argument) => argument.includes("{path}")),
+          'validator_command must pass the file to check: put "{path}" in one of its arguments',
+        ),
+      ),
+    ),
+  }),
+  v.rawCheck(({ dataset, addIssue }) => {
+    if (!dataset.typed) return;
+    const target = dataset.value;
+    if (target.validator === "command" && target.validator_command === undefined) {
+      addIssue({ message: 'validator = "command" needs validator_command, the argv to run (with "{path}" for the file)', path: [pathItem(target, "validator")] });
+    }
+    if (target.validator !== "command" && target.validator_command !== undefined) {
+      addIssue({
+        message: `validator_command is only allowed with validator = "command", but validator is "${target.validator}"`,
+        path: [pathItem(target, "validator_command")],
+      });
+    }
+  }),
+);
+
+const configTargetsSchema = v.pipe(
+  v.array(configTargetSchema, expected("an array of tables ([[config_targets]])")),
+  v.rawCheck(({ dataset, addIssue }) => {
+    if (!dataset.typed) return;
+    const seen = new Map<string, number>();
+    dataset.value.forEach((target, index) => {
+      const first = seen.get(target.name);
+      if (first === undefined) {
+        seen.set(target.name, index);
+        return;
+      }
+      addIssue({
+        message: `duplicate target name ${JSON.stringify(target.name)}: config_targets[${first}] already uses it`,
+        path: [
+          { type: "array", origin: "value", input: dataset.value, key: index, value: target },
+          pathItem(target, "name"),
+        ],
+      });
+    });
+  }),
+);
+
+function toolSectionSchema(tool: PolicyTool) {
+  const requireConfirmation =
+    tool.risk === "privileged"
+      ? v.pipe(
+          booleanSchema,
+          v.check(
+            (value) => value,
+            `${tool.name} is privileged: the policy may add confirmation, never remove it from a privileged tool (set true or leave the key out)`,
+          ),
+        )
+      : booleanSchema;
+  return v.strictObject({
+    enabled: v.optional(booleanSchema),
+    require_confirmation: v.optional(requireConfirmation),
+    allowed_scopes: v.optional(v.array(v.picklist(SCOPES, expected('"system" or "user"')), expected('an array of "system" / "user"'))),
+    service_patterns: v.optional(v.array(globString, expected("an array of glob strings"))),
+  });
+}
+
+/**
+ * Builds the strict schema of a policy file for the given tool registry.
+ * @param tools - every tool the policy may name
+ * @returns a valibot schema of the parsed TOML document
+ */
+export function createPolicySchema(tools: readonly PolicyTool[]) {
+  const toolEntries = Object.fromEntries(tools.map((tool) => [tool.name, v.optional(toolSectionSchema(tool))]));
+  return v.strictObject({
+    version: v.literal(1, expected("1 (the only policy version)")),
+    approvals: v.optional(
+      v.strictObject({
+        expiry_minutes: v.optional(
+          v.pipe(
+            v.number(expected(`an integer from ${EXPIRY_MINUTES_RANGE.min} to ${EXPIRY_MINUTES_RANGE.max}`)),
+            v.integer(expected("an integer")),
+            v.minValue(EXPIRY_MINUTES_RANGE.min, expected(`an integer from ${EXPIRY_MINUTES_RANGE.min} to ${EXPIRY_MINUTES_RANGE.max}`)),
+            v.maxValue(EXPIRY_MINUTES_RANGE.max, expected(`an integer from ${EXPIRY_MINUTES_RANGE.min} to ${EXPIRY_MINUTES_RANGE.max}`)),
+          ),
+        ),
+        allow_elicitation: v.optional(booleanSchema),
+      }),
+    ),
+    tools: v.optional(v.strictObject(toolEntries)),
+    config_targets: v.optional(configTargetsSchema),
+  });
+}
+
+/** The parsed, schema-checked policy document. */
+export type PolicyDocument = v.InferOutput<ReturnType<typeof createPolicySchema>>;

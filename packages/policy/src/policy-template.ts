@@ -1,0 +1,91 @@
+import { requiresConfirmationByDefault } from "@mc/core";
+import { DEFAULT_APPROVALS } from "./policy-defaults.js";
+import type { PolicyTool } from "./policy-tool.js";
+
+/** What to put in a policy template. */
+export interface PolicyTemplateOptions {
+  /** Tools to write a section for (their current defaults); without it, only a commented example. */
+  tools?: readonly PolicyTool[];
+}
+
+/**
+ * A commented policy file that documents every key and, as written, reproduces the safe
+ * defaults (it loads with zero errors). `mc policy init` writes it.
+ * @param options - the tools to write sections for
+ * @returns TOML text
+ */
+export function policyTemplate(options: PolicyTemplateOptions = {}): string {
+  const lines: string[] = [
+    "# mc policy. Every key is checked: an unknown key, a wrong type, an unknown tool or validator",
+    "# is a load error, and while the file does not load EVERY tool is denied (it never falls back",
+    "# to the defaults). Check a file with `mc policy check FILE`. Changes apply without a restart.",
+    "# Without this file mc uses the safe defaults that this template spells out.",
+    "",
+    "# The file format version; 1 is the only one.",
+    "version = 1",
+    "",
+    "# Approvals for calls that need a human's confirmation.",
+    "[approvals]",
+    `# Minutes a pending or approved request stays valid (1..1440; default ${DEFAULT_APPROVALS.expiryMinutes}).`,
+    `expiry_minutes = ${DEFAULT_APPROVALS.expiryMinutes}`,
+    "# Whether an MCP client's elicitation prompt may carry a human's approval (default false).",
+    `allow_elicitation = ${DEFAULT_APPROVALS.allowElicitation}`,
+    "",
+    "# One section per tool; a tool without a section keeps its defaults: enabled, and",
+    "# confirmation required unless it is read_only. The keys of a section (all optional):",
+    "#",
+    "# [tools.restart_service]",
+    "# enabled = true                       # false denies every call (code tool_disabled)",
+    "# require_confirmation = true          # may add confirmation; never remove it from a privileged tool",
+    '# allowed_scopes = ["system", "user"]  # a call in another scope is denied (scope_not_allowed)',
+    '# service_patterns = ["nginx.service", "app-*.service"]',
+    "#                                      # shell globs (* ? [a-z] [!a-z]) on the whole unit name; a",
+    "#                                      # call naming another unit, or none, is denied (unit_not_allowed)",
+  ];
+  for (const tool of options.tools ?? []) {
+    lines.push("", `[tools.${tool.name}]  # risk: ${tool.risk}`, "enabled = true");
+    const confirmation = requiresConfirmationByDefault(tool.risk);
+    lines.push(
+      tool.risk === "privileged"
+        ? "require_confirmation = true  # privileged: cannot be set to false"
+        : `require_confirmation = ${confirmation}`,
+    );
+  }
+  lines.push(
+    "",
+    "# Config files the config tools may read and write. Declaring any [[config_targets]] REPLACES",
+    "# the defaults below; with none declared, these three defaults apply.",
+    "#   name               unique: letters, digits, _ - . (used in backup paths and audit)",
+    "#   description        free text (optional)",
+    '#   roots              directories; a leading "$STATE_DIR" expands to mc\'s state dir, a relative',
+    "#                      path is relative to this file's directory",
+    '#   file_globs         globs relative to a root; a segment never crosses "/" (e.g. "conf.d/*.ini")',
+    '#   validator          "ini_parse", "json_parse", "toml_parse" or "command"',
+    '#   validator_command  argv run to check new content, "{path}" standing for the file; only',
+    '#                      (and always) with validator = "command"',
+    "",
+    "[[config_targets]]",
+    'name = "managed_ini"',
+    'description = "INI files managed by mc"',
+    'roots = ["$STATE_DIR/managed-configs"]',
+    'file_globs = ["*.ini", "*.cfg"]',
+    'validator = "ini_parse"',
+    "",
+    "[[config_targets]]",
+    'name = "managed_json"',
+    'description = "JSON files managed by mc"',
+    'roots = ["$STATE_DIR/managed-configs"]',
+    'file_globs = ["*.json"]',
+    'validator = "json_parse"',
+    "",
+    "[[config_targets]]",
+    'name = "systemd_unit"',
+    'description = "systemd unit files of the system manager"',
+    'roots = ["/etc/systemd/system"]',
+    'file_globs = ["*.service", "*.timer"]',
+    'validator = "command"',
+    'validator_command = ["systemd-analyze", "verify", "{path}"]',
+    "",
+  );
+  return lines.join("\n");
+}
