@@ -166,14 +166,7 @@ function issueText(issue: v.BaseIssue<unknown>, keyPath: KeyPath, tools: readonl
   if (issue.type === "strict_object" && issue.input === undefined && issue.expected?.startsWith('"')) {
     return `missing required key ${issue.expected}`;
   }
-  if (issue.type === "strict_object") {
-    return `expected a table, got ${describeInput(issue.input)}`;
-  }
   return issue.message;
-}
-
-function describeInput(value: unknown): string {
-  return Array.isArray(value) ? "an array" : typeof value === "string" ? JSON.stringify(value) : typeof value;
 }
 
 function toolRules(document: PolicyDocument, tools: readonly PolicyTool[]): Map<string, ToolRule> {

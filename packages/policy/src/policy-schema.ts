@@ -54,12 +54,25 @@ function stringList<TItem extends v.GenericSchema<string, string>>(item: TItem, 
   return v.pipe(v.array(item, expected(`an array of ${what}`)), v.minLength(1, `expected at least one ${what.replace(/s$/, "")}, got an empty array`));
 }
 
+/** A TOML table: the parser's plain objects, never an array, a date or a number. */
+function isTable(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== "object") return false;
+  const prototype = Object.getPrototypeOf(value) as unknown;
+  return prototype === null || prototype === Object.prototype;
+}
+
+// valibot's object schemas accept arrays and Date objects (they are objects), so a table is
+// checked to be a table first; then unknown keys are refused.
+function table<TEntries extends v.ObjectEntries>(entries: TEntries) {
+  return v.pipe(v.custom<Record<string, unknown>>(isTable, expected("a table")), v.strictObject(entries));
+}
+
 function pathItem(input: Record<string, unknown>, key: string): v.ObjectPathItem {
   return { type: "object", origin: "value", input, key, value: input[key] };
 }
 
 const configTargetSchema = v.pipe(
-  v.strictObject({
+  table({
     name: v.pipe(
       nonEmptyString("a target name"),
       v.regex(TARGET_NAME, (issue) => `target name ${JSON.stringify(issue.input)} must be letters, digits, "_", "-" or "." (not first), at most 64 characters`),
@@ -126,7 +139,7 @@ function toolSectionSchema(tool: PolicyTool) {
           ),
         )
       : booleanSchema;
-  return v.strictObject({
+  return table({
     enabled: v.optional(booleanSchema),
     require_confirmation: v.optional(requireConfirmation),
     allowed_scopes: v.optional(v.array(v.picklist(SCOPES, expected('"system" or "user"')), expected('an array of "system" / "user"'))),
@@ -141,10 +154,10 @@ function toolSectionSchema(tool: PolicyTool) {
  */
 export function createPolicySchema(tools: readonly PolicyTool[]) {
   const toolEntries = Object.fromEntries(tools.map((tool) => [tool.name, v.optional(toolSectionSchema(tool))]));
-  return v.strictObject({
+  return table({
     version: v.literal(1, expected("1 (the only policy version)")),
     approvals: v.optional(
-      v.strictObject({
+      table({
         expiry_minutes: v.optional(
           v.pipe(
             v.number(expected(`an integer from ${EXPIRY_MINUTES_RANGE.min} to ${EXPIRY_MINUTES_RANGE.max}`)),
@@ -156,7 +169,7 @@ export function createPolicySchema(tools: readonly PolicyTool[]) {
         allow_elicitation: v.optional(booleanSchema),
       }),
     ),
-    tools: v.optional(v.strictObject(toolEntries)),
+    tools: v.optional(table(toolEntries)),
     config_targets: v.optional(configTargetsSchema),
   });
 }
