@@ -17,7 +17,7 @@ as_user=0
 if [[ ${1:-} == --user ]]; then as_user=1; shift; fi
 if [[ ${1:-} == -- ]]; then shift; fi
 (($#)) || { echo "usage: exec.sh [--state=DIR] [--user] COMMAND [ARG...]" >&2; exit 2; }
-harness_up || { note "harness '$MACHINE' is not up (no ready $ENV_FILE); run up.sh first"; exit 125; }
+harness_up || { note "harness '$MACHINE' is not up (state: $STATE); run up.sh first"; exit 125; }
 
 if ((as_user)); then
   uid=$H_USER_UID name=$H_USER home=/home/$H_USER who=(--reuid="$H_USER_UID" --regid="$H_USER_UID" --init-groups)

@@ -27,11 +27,15 @@ mkdir -p "$(dirname "$STATE")"
 exec 8>"$STATE.lock"
 flock -w "$LOCK_TIMEOUT" 8 || failed "waited ${LOCK_TIMEOUT}s for $STATE.lock"
 
+fixtures_hash=$(sha256sum "$SCRIPTS/fixtures.sh" | cut -d' ' -f1)
 if harness_up; then
-  cat "$ENV_FILE"
-  exit 0
-fi
-if read_env; then
+  if [[ ${H_FIXTURES:-} == "$fixtures_hash" ]]; then
+    cat "$ENV_FILE"
+    exit 0
+  fi
+  note "fixtures.sh changed since harness '$MACHINE' booted: restarting it"
+  stop_harness || failed "could not stop the running harness"
+elif read_env; then
   note "cleaning up harness '$MACHINE', which is no longer running"
   stop_harness || failed "could not clean up the old harness"
 fi
@@ -92,7 +96,6 @@ build_rootfs() {
 }
 
 mkdir -p "$CACHE"
-fixtures_hash=$(sha256sum "$SCRIPTS/fixtures.sh" | cut -d' ' -f1)
 rootfs_ready() { [[ -f $ROOTFS/.mc-harness-built && "$(cat "$ROOTFS/.mc-harness-fixtures" 2>/dev/null)" == "$fixtures_hash" ]]; }
 exec 9>"$CACHE/.lock"
 if [[ ${MC_HARNESS_REBUILD:-0} == 1 ]] || ! rootfs_ready; then
@@ -113,12 +116,12 @@ flock -s -w "$LOCK_TIMEOUT" 9 || failed "could not share $CACHE/.lock"
 
 # --- boot ---------------------------------------------------------------------------------------
 H_MACHINE=$MACHINE H_STATE=$STATE H_SHARE=$STATE/share H_ROOTFS=$ROOTFS H_USER=$TEST_USER
-H_USER_UID=$TEST_UID H_EXEC=$SCRIPTS/exec.sh H_READY=0
+H_USER_UID=$TEST_UID H_EXEC=$SCRIPTS/exec.sh H_FIXTURES=$fixtures_hash H_READY=0
 H_CGROUPS=$(cgroup_dirs | paste -sd: -)
 [[ -n $H_CGROUPS ]] || unsupported "found no cgroup hierarchy for systemd-nspawn"
 write_env() {
   local key variable
-  for key in MACHINE READY STATE SHARE EXEC USER USER_UID ROOTFS NSPAWN_PID NSPAWN_START LEADER LEADER_START CGROUPS BOOT_MS; do
+  for key in MACHINE READY STATE SHARE EXEC USER USER_UID ROOTFS FIXTURES NSPAWN_PID NSPAWN_START LEADER LEADER_START CGROUPS BOOT_MS; do
     variable=H_$key
     [[ -n ${!variable:-} ]] && echo "MC_HARNESS_$key=${!variable}"
   done >"$ENV_FILE.new"
