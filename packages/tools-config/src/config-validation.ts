@@ -1,0 +1,129 @@
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { CommandTimeoutError, type ConfigTarget, type ConfigValidatorKind, TIMEOUTS, type ToolContext, ToolFailureError } from "@mc/core";
+import { parse as parseIni } from "ini";
+import { parse as parseToml } from "smol-toml";
+
+/** The verdict of a target's validator on new content. */
+export interface ValidationResult {
+  /** Whether the content may be written. */
+  ok: boolean;
+  /** Which validator ran. */
+  validator: ConfigValidatorKind;
+  /** Why it is invalid (or the validator's warnings). */
+  message?: string;
+}
+
+const INI_SECTION = /^\[[^\]]+\]\s*(?:[;#].*)?$/;
+const INI_KEY_VALUE = /^[^=[;#\s][^=]*=/;
+
+/**
+ * `ini_parse`. The `ini` package accepts almost any text (a stray line becomes a key set to
+ * true), so each line is first held to the shape mc accepts: blank, a `;`/`#` comment, a
+ * `[section]`, or `key = value` with a non-empty key. A bare word or an unclosed `[section` is
+ * invalid. Then `ini` must parse it.
+ */
+function validateIni(text: string): string | undefined {
+  const lines = text.split(/\r?\n/);
+  for (const [index, raw] of lines.entries()) {
+    const line = raw.trim();
+    if (line === "" || line.startsWith(";") || line.startsWith("#")) continue;
+    if (line.startsWith("[")) {
+      if (!INI_SECTION.test(line)) return `line ${index + 1}: "${line.slice(0, 80)}" is not a valid [section] header`;
+      continue;
+    }
+    if (!INI_KEY_VALUE.test(line)) return `line ${index + 1}: "${line.slice(0, 80)}" is neither a [section], a key = value pair, a comment nor blank`;
+  }
+  try {
+    parseIni(text);
+  } catch (error) {
+    return (error as Error).message;
+  }
+  return undefined;
+}
+
+function validateJson(text: string): string | undefined {
+  try {
+    JSON.parse(text);
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
+function validateToml(text: string): string | undefined {
+  try {
+    parseToml(text);
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
+/**
+ * Runs the target's validator command on a copy of the content. The copy keeps the file's name
+ * (systemd-analyze, for one, judges a unit by its name) in a fresh private directory under
+ * `<state>/config-validate/`, which is removed afterwards. `{path}` in any argument is replaced
+ * by the copy's path; mentions of the copy in the output are shown as the real path.
+ */
+async function validateWithCommand(target: ConfigTarget, name: string, realPath: string, content: Uint8Array, context: ToolContext): Promise<string | undefined> {
+  const command = target.validatorCommand ?? [];
+  const [program, ...args] = command;
+  if (program === undefined) throw new ToolFailureError(`config target "${target.name}" uses the command validator but has no validator_command`);
+  const base = join(context.stateDir, "config-validate");
+  await mkdir(base, { recursive: true, mode: 0o700 });
+  const directory = await mkdtemp(join(base, "check-"));
+  try {
+    const copy = join(directory, name);
+    await writeFile(copy, content, { mode: 0o600, flag: "wx" });
+    const argv = args.map((argument) => argument.replaceAll("{path}", copy));
+    let result;
+    try {
+      result = await context.runner.run(program.replaceAll("{path}", copy), argv, { timeoutMs: TIMEOUTS.action, signal: context.signal });
+    } catch (error) {
+      if (CommandTimeoutError.isInstance(error)) return `validator "${command.join(" ")}" timed out after ${TIMEOUTS.action} ms`;
+      throw error;
+    }
+    if (result.exitCode === 0) return undefined;
+    const output = (result.stderr.trim() || result.stdout.trim() || "(no output)").replaceAll(copy, realPath).replaceAll(directory, "<validation copy>");
+    const status = result.exitCode === null ? "was killed" : `exited with status ${result.exitCode}`;
+    return `${program} ${status}: ${output}`;
+  } finally {
+    await rm(directory, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Checks new content with the target's validator.
+ * @param target - the file's config target
+ * @param name - the file's name (kept for command validators)
+ * @param realPath - the file's real path (for messages)
+ * @param content - the new bytes
+ * @param context - the tool context (runner, state dir)
+ * @returns ok, or the validator's message
+ * @throws ToolFailureError when the validator itself cannot run (missing program, bad config)
+ */
+export async function validateConfigContent(
+  target: ConfigTarget,
+  name: string,
+  realPath: string,
+  content: Uint8Array,
+  context: ToolContext,
+): Promise<ValidationResult> {
+  let message: string | undefined;
+  if (target.validator === "command") {
+    message = await validateWithCommand(target, name, realPath, content, context);
+  } else {
+    let text: string;
+    try {
+      text = new TextDecoder("utf-8", { fatal: true }).decode(content);
+    } catch {
+      return { ok: false, validator: target.validator, message: "content is not valid UTF-8" };
+    }
+    if (target.validator === "ini_parse") message = validateIni(text);
+    else if (target.validator === "json_parse") message = validateJson(text);
+    else if (target.validator === "toml_parse") message = validateToml(text);
+    else throw new ToolFailureError(`config target "${target.name}" names an unknown validator "${String(target.validator)}"`);
+  }
+  return message === undefined ? { ok: true, validator: target.validator } : { ok: false, validator: target.validator, message };
+}

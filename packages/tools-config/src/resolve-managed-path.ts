@@ -1,0 +1,242 @@
+import { lstat, realpath, stat } from "node:fs/promises";
+import { basename, dirname, normalize, relative } from "node:path";
+import { type ConfigTarget, InputError, ToolFailureError } from "@mc/core";
+import { matchesFileGlob } from "./file-glob.js";
+import { MAX_CONFIG_FILE_BYTES, MAX_NAME_BYTES, MAX_PATH_LENGTH, TEMP_NAME_OVERHEAD } from "./limits.js";
+import { pathRefusal } from "./path-refusal.js";
+
+/** What a caller means to do with the path; writes need a little more. */
+export type ManagedPathPurpose = "read" | "write" | "list";
+
+/** Identity of a file system object at resolution time, to notice a swap later. */
+export interface FileIdentity {
+  /** Device number. */
+  dev: number;
+  /** Inode number. */
+  ino: number;
+}
+
+/** The file as it was when the path was resolved. */
+export interface ExistingFile extends FileIdentity {
+  /** Size in bytes. */
+  size: number;
+  /** Permission bits (`mode & 0o7777`). */
+  mode: number;
+  /** Owner. */
+  uid: number;
+  /** Group. */
+  gid: number;
+  /** Last modification. */
+  mtime: Date;
+}
+
+/** A path that passed every rule of SPEC §5. */
+export interface ManagedPath {
+  /** The path as the caller wrote it. */
+  requestedPath: string;
+  /** The real path (symlinks followed), inside `root`. */
+  path: string;
+  /** The one target that manages it. */
+  target: ConfigTarget;
+  /** The (real) root of `target` it lies in. */
+  root: string;
+  /** `path` relative to `root`; it matched one of the target's globs. */
+  relativePath: string;
+  /** Real directory holding the file. */
+  directory: string;
+  /** Identity of `directory`, checked again when the directory is opened for a write. */
+  directoryIdentity: FileIdentity;
+  /** File name in `directory`. */
+  name: string;
+  /** The file, or null when it does not exist yet. */
+  existing: ExistingFile | null;
+}
+
+/** Options of {@link resolveManagedPath}. */
+export interface ResolveManagedPathOptions {
+  /** Only this target may manage the path. */
+  targetName?: string | undefined;
+  /** read: the file must exist; write: it may be new; list: it may be gone. */
+  purpose: ManagedPathPurpose;
+}
+
+function isErrno(error: unknown, ...codes: string[]): boolean {
+  return error instanceof Error && codes.includes((error as NodeJS.ErrnoException).code ?? "");
+}
+
+function isInside(root: string, candidate: string): boolean {
+  return root === "/" ? candidate.startsWith("/") : candidate.startsWith(`${root}/`);
+}
+
+function describeKind(stats: { isDirectory(): boolean; isSymbolicLink(): boolean; isFIFO(): boolean; isSocket(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean }): string {
+  if (stats.isDirectory()) return "a directory";
+  if (stats.isSymbolicLink()) return "a symbolic link";
+  if (stats.isFIFO()) return "a FIFO";
+  if (stats.isSocket()) return "a socket";
+  if (stats.isCharacterDevice()) return "a character device";
+  if (stats.isBlockDevice()) return "a block device";
+  return "not a regular file";
+}
+
+/**
+ * Checks the syntax rules that need no file system: a string without NUL, absolute, within
+ * PATH_MAX and NAME_MAX, no `..` segment.
+ * @param path - untrusted path
+ * @param purpose - writes need room for a temp file name
+ * @throws InputError or DeniedError naming the rule
+ */
+function checkSyntax(path: string, purpose: ManagedPathPurpose): void {
+  if (path.includes("\0")) throw new InputError("path contains a NUL byte", [{ path: "path", message: "contains a NUL byte" }]);
+  if (!path.startsWith("/")) {
+    throw new InputError(`path "${path}" is not absolute; config paths must start with "/"`, [{ path: "path", message: "must be an absolute path" }]);
+  }
+  if (path.length > MAX_PATH_LENGTH) {
+    throw new InputError(`path is ${path.length} characters long; the limit is ${MAX_PATH_LENGTH}`, [{ path: "path", message: "too long" }]);
+  }
+  const segments = path.split("/");
+  if (segments.includes("..")) throw pathRefusal("dot_dot", `path "${path}" contains a ".." segment; ".." is refused in config paths`, { path });
+  const longest = Math.max(...segments.map((segment) => Buffer.byteLength(segment)));
+  if (longest > MAX_NAME_BYTES) {
+    throw new InputError(`path "${path.slice(0, 80)}…" has a name of ${longest} bytes; the limit is ${MAX_NAME_BYTES}`, [{ path: "path", message: "name too long" }]);
+  }
+  const name = segments.at(-1) ?? "";
+  if (purpose === "write" && Buffer.byteLength(name) > MAX_NAME_BYTES - TEMP_NAME_OVERHEAD) {
+    throw new InputError(
+      `file name "${name.slice(0, 80)}…" is longer than ${MAX_NAME_BYTES - TEMP_NAME_OVERHEAD} bytes and leaves no room for the temp file of an atomic write`,
+      [{ path: "path", message: "name too long to write" }],
+    );
+  }
+}
+
+/**
+ * The real path of a file that may not exist yet: realpath of the whole path, or of its parent
+ * plus the name when the file is missing (the parent must exist).
+ */
+async function realPathOf(path: string, knownRoots: readonly string[]): Promise<{ real: string; exists: boolean }> {
+  try {
+    return { real: await realpath(path), exists: true };
+  } catch (error) {
+    if (isErrno(error, "ELOOP")) throw pathRefusal("symlink_loop", `path "${path}" runs into a symbolic link loop`, { path });
+    if (isErrno(error, "ENOTDIR")) throw pathRefusal("not_a_directory", `path "${path}" has a component that is not a directory`, { path });
+    if (isErrno(error, "EACCES")) throw pathRefusal("permission", `path "${path}" cannot be resolved: permission denied`, { path });
+    if (!isErrno(error, "ENOENT")) throw error;
+  }
+  const parent = dirname(path);
+  let realParent: string;
+  try {
+    realParent = await realpath(parent);
+  } catch (error) {
+    const lexical = normalize(path);
+    if (!knownRoots.some((root) => isInside(root, lexical))) {
+      throw pathRefusal("outside_roots", `path "${path}" is outside every config target root`, { path });
+    }
+    if (isErrno(error, "ELOOP")) throw pathRefusal("symlink_loop", `path "${path}" runs into a symbolic link loop`, { path });
+    throw pathRefusal("parent_missing", `the directory of "${path}" does not exist; mc does not create directories`, { path });
+  }
+  const real = realParent === "/" ? `/${basename(path)}` : `${realParent}/${basename(path)}`;
+  try {
+    const entry = await lstat(real);
+    // realpath failed although something is there: a symlink whose target is missing.
+    if (entry.isSymbolicLink()) throw pathRefusal("dangling_symlink", `path "${path}" is a symbolic link to a missing file`, { path });
+    return { real, exists: true };
+  } catch (error) {
+    if (isErrno(error, "ENOENT")) return { real, exists: false };
+    throw error;
+  }
+}
+
+/**
+ * Resolves a config path by the rules of SPEC §5 and says which target manages it. A target
+ * claims a path when the real path lies inside one of its (real) roots and, relative to that
+ * root, matches one of its globs; exactly one target must claim it (or the named one must).
+ * A path inside the roots of two targets that both claim it is refused as ambiguous.
+ * @param path - the caller's path
+ * @param targets - the config targets of the policy
+ * @param options - the named target, and what the path is for
+ * @returns the resolved path, its target and the file's current identity
+ * @throws InputError for malformed paths; DeniedError (`config_path_refused`) naming the failed rule
+ */
+export async function resolveManagedPath(path: string, targets: readonly ConfigTarget[], options: ResolveManagedPathOptions): Promise<ManagedPath> {
+  checkSyntax(path, options.purpose);
+  let candidates = targets;
+  if (options.targetName !== undefined) {
+    const named = targets.find((target) => target.name === options.targetName);
+    if (named === undefined) {
+      const known = targets.map((target) => target.name).join(", ") || "none";
+      throw new InputError(`unknown config target "${options.targetName}"; known targets: ${known}`, [{ path: "target", message: "unknown config target" }]);
+    }
+    candidates = [named];
+  }
+  if (candidates.length === 0) throw pathRefusal("no_targets", "no config targets are declared; mc manages no config files", { path });
+
+  const realRoots = await Promise.all(
+    candidates.map(async (target) => {
+      const roots: string[] = [];
+      for (const root of target.roots) {
+        try {
+          roots.push(await realpath(root));
+        } catch {
+          // A root that does not exist manages nothing.
+        }
+      }
+      return { target, roots };
+    }),
+  );
+  const { real, exists } = await realPathOf(path, [...candidates.flatMap((target) => target.roots), ...realRoots.flatMap((entry) => entry.roots)]);
+
+  const inRoot = realRoots
+    .map(({ target, roots }) => ({ target, roots: roots.filter((root) => isInside(root, real)) }))
+    .filter((entry) => entry.roots.length > 0);
+  const where = options.targetName === undefined ? "every config target root" : `every root of target "${options.targetName}"`;
+  if (inRoot.length === 0) throw pathRefusal("outside_roots", `path "${path}" is outside ${where}`, { path, real_path: real });
+
+  const claims = inRoot.flatMap(({ target, roots }) => {
+    const root = roots.find((candidate) => target.fileGlobs.some((glob) => matchesFileGlob(glob, relative(candidate, real))));
+    return root === undefined ? [] : [{ target, root }];
+  });
+  if (claims.length === 0) {
+    const detail = inRoot.map(({ target }) => `target "${target.name}" (${target.fileGlobs.join(", ")})`).join(" or ");
+    throw pathRefusal("no_glob_match", `path "${path}" matches no file_globs of ${detail}`, { path, real_path: real });
+  }
+  if (claims.length > 1) {
+    const names = claims.map(({ target }) => `"${target.name}"`).join(" and ");
+    throw pathRefusal("ambiguous_target", `path "${path}" is ambiguous: config targets ${names} both manage it; pass target to choose one`, {
+      path,
+      real_path: real,
+      targets: claims.map(({ target }) => target.name),
+    });
+  }
+  const [claim] = claims as [{ target: ConfigTarget; root: string }];
+
+  let existing: ExistingFile | null = null;
+  if (exists) {
+    const entry = await lstat(real);
+    if (!entry.isFile()) throw pathRefusal("not_regular_file", `path "${path}" is ${describeKind(entry)}, not a regular file`, { path, real_path: real });
+    if (entry.nlink > 1) {
+      // A second name may lie outside the root: reading would leak it, and it is not ours to manage.
+      throw pathRefusal("hard_linked", `path "${path}" has ${entry.nlink} hard links; mc manages only files with a single link`, { path, real_path: real });
+    }
+    if (entry.size > MAX_CONFIG_FILE_BYTES) {
+      throw pathRefusal("too_large", `path "${path}" is ${entry.size} bytes; config files are limited to ${MAX_CONFIG_FILE_BYTES} bytes (128 KiB)`, {
+        path,
+        real_path: real,
+      });
+    }
+    existing = { dev: entry.dev, ino: entry.ino, size: entry.size, mode: entry.mode & 0o7777, uid: entry.uid, gid: entry.gid, mtime: entry.mtime };
+  } else if (options.purpose === "read") {
+    throw new ToolFailureError(`config file "${path}" does not exist`, { data: { path, real_path: real } });
+  }
+  const directory = dirname(real);
+  const directoryStats = await stat(directory);
+  return {
+    requestedPath: path,
+    path: real,
+    target: claim.target,
+    root: claim.root,
+    relativePath: relative(claim.root, real),
+    directory,
+    directoryIdentity: { dev: directoryStats.dev, ino: directoryStats.ino },
+    name: basename(real),
+    existing,
+  };
+}
