@@ -5,5 +5,8 @@ export default defineConfig({
     include: ["src/**/*.test.ts", "test/**/*.test.ts"],
     testTimeout: 30_000,
     hookTimeout: 120_000,
+    // The test files share one systemd container: a restart in one file must not race a status
+    // check of the same unit in another.
+    fileParallelism: false,
   },
 });

@@ -3,10 +3,26 @@
  * Every export of this file is public API; anything not exported here is internal.
  */
 export { approvalIdSchema } from "./approval-id.js";
+export { systemdCgroupPath, unitsOfCgroup } from "./cgroup-unit.js";
+export type { CgroupUnits } from "./cgroup-unit.js";
+export { daemonReloadOutputSchema, daemonReloadTool } from "./daemon-reload.js";
+export { absolutePathSchema, diskUsageOutputSchema, diskUsageTool } from "./disk-usage.js";
+export { failedServicesOutputSchema, failedServicesTool, parseUnitList, unitEntrySchema } from "./failed-services.js";
+export { JOURNAL_FIELDS, journalEntrySchema, parseJournalLine } from "./journal-entry.js";
+export type { JournalEntry } from "./journal-entry.js";
 export { memoryUsageOutputSchema, memoryUsageTool, parseMeminfo } from "./memory-usage.js";
+export { processToUnitOutputSchema, processToUnitTool, processUnitSchema } from "./process-to-unit.js";
+export { journalArgs, readJournalOutputSchema, readJournalTool } from "./read-journal.js";
+export { reloadServiceTool } from "./reload-service.js";
+export { restartServiceTool } from "./restart-service.js";
+export { runChecked, scopedArgs } from "./run-checked.js";
+export type { RunCheckedOptions } from "./run-checked.js";
+export { runServiceAction, serviceActionOutputSchema } from "./service-action.js";
+export type { ServiceActionResult } from "./service-action.js";
 export { serviceStatusOutputSchema, serviceStatusTool, unitStatusSchema } from "./service-status.js";
 export { prettyNameFromOsRelease, systemInfoOutputSchema, systemInfoTool } from "./system-info.js";
 export { systemdTools } from "./systemd-tools.js";
+export { parsePsOutput, processEntrySchema, topProcessesOutputSchema, topProcessesTool } from "./top-processes.js";
 export {
   isUnitName,
   SCOPES,

@@ -11,6 +11,11 @@ export interface RunCheckedOptions {
   scope?: Scope;
   /** What the command does, for the error message, e.g. `read the status of nginx.service`. */
   purpose: string;
+  /**
+   * Return output cut at the runner's cap instead of failing: the runner kills a command whose
+   * output passes the cap, so its exit status says nothing about the command.
+   */
+  acceptTruncated?: boolean;
 }
 
 /**
@@ -34,7 +39,7 @@ export async function runChecked(
     scope: options.scope ?? "system",
     ...(context.signal === undefined ? {} : { signal: context.signal }),
   });
-  if (result.exitCode === 0) return result;
+  if (result.exitCode === 0 || (options.acceptTruncated === true && result.truncated)) return result;
   const stderr = excerpt(result.stderr) || excerpt(result.stdout);
   const status = result.exitCode === null ? "was killed" : `exited with status ${result.exitCode}`;
   throw new ToolFailureError(`Could not ${options.purpose}: ${file} ${status}${stderr ? `: ${stderr}` : ""}`, {

@@ -1,13 +1,29 @@
 import type { ToolDefinition } from "@mc/core";
+import { daemonReloadTool } from "./daemon-reload.js";
+import { diskUsageTool } from "./disk-usage.js";
+import { failedServicesTool } from "./failed-services.js";
 import { memoryUsageTool } from "./memory-usage.js";
+import { processToUnitTool } from "./process-to-unit.js";
+import { readJournalTool } from "./read-journal.js";
+import { reloadServiceTool } from "./reload-service.js";
+import { restartServiceTool } from "./restart-service.js";
 import { serviceStatusTool } from "./service-status.js";
 import { systemInfoTool } from "./system-info.js";
+import { topProcessesTool } from "./top-processes.js";
 
-/** Every tool of this package, in the order `tools/list` shows them. */
+/** Every tool of this package, in the order `tools/list` shows them (read-only first). */
 export const systemdTools: readonly ToolDefinition[] = [
   systemInfoTool,
+  diskUsageTool,
   memoryUsageTool,
+  topProcessesTool,
+  processToUnitTool,
+  failedServicesTool,
   serviceStatusTool,
+  readJournalTool,
+  reloadServiceTool,
+  restartServiceTool,
+  daemonReloadTool,
   // Each tool is typed by its own schemas; `confirmationExempt` is a function property (not a
   // method), so TypeScript will not widen it to the generic definition without this cast.
 ] as unknown as readonly ToolDefinition[];

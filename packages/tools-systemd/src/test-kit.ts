@@ -66,22 +66,3 @@ export async function callTool<TInput extends v.GenericSchema, TOutput extends v
   const input = parseToolInput(tool.name, tool.input, args);
   return v.parse(tool.output, await tool.run(input, context));
 }
-
-/**
- * Polls until `check` returns a value other than undefined (journald writes asynchronously).
- * @param check - returns the awaited value, or undefined to try again
- * @param options - give up after `timeoutMs`, waiting `intervalMs` between tries
- * @returns the first defined value
- */
-export async function pollFor<T>(
-  check: () => Promise<T | undefined>,
-  options: { timeoutMs?: number; intervalMs?: number; what: string },
-): Promise<T> {
-  const deadline = Date.now() + (options.timeoutMs ?? 10_000);
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${options.what}`);
-    await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 200));
-  }
-}

@@ -1,0 +1,104 @@
+import { defineTool, TIMEOUTS } from "@mc/core";
+import * as v from "valibot";
+import { JOURNAL_FIELDS, type JournalEntry, journalEntrySchema, parseJournalLine } from "./journal-entry.js";
+import { runChecked } from "./run-checked.js";
+import { scopeSchema, unitNameSchema } from "./unit-name.js";
+
+/** Most journalctl calls one read makes while paging past the runner's output cap. */
+const MAX_PAGES = 10;
+
+/** Output of `read_journal`. */
+export const readJournalOutputSchema = v.object({
+  scope: v.picklist(["system", "user"]),
+  unit: v.optional(v.string()),
+  entries: v.pipe(v.array(journalEntrySchema), v.description("Oldest first, ending with the newest entry.")),
+  truncated: v.pipe(v.boolean(), v.description("More entries were asked for than could be read.")),
+});
+
+/**
+ * journalctl arguments for one page, newest first. In user scope a unit is matched with
+ * `--user-unit` and without `--user`: journald keeps the entries of a system user's manager
+ * (root's, uid < 1000) in the system journal, where `--user` does not look; a regular user reads
+ * only the journals they may read anyway. Without a unit, user scope reads `--user`.
+ * @param scope - system or user
+ * @param unit - unit to filter on, if any
+ * @param lines - how many entries
+ * @param afterCursor - continue after this entry (older ones, since the order is reversed)
+ * @returns the argv after `journalctl`
+ */
+export function journalArgs(scope: "system" | "user", unit: string | undefined, lines: number, afterCursor?: string): string[] {
+  const args = ["-q", "--no-pager", "--output=json", `--output-fields=${JOURNAL_FIELDS.join(",")}`, "--reverse"];
+  args.push("-n", String(lines));
+  if (afterCursor !== undefined) args.push(`--after-cursor=${afterCursor}`);
+  if (unit === undefined) {
+    if (scope === "user") args.push("--user");
+  } else {
+    args.push(scope === "user" ? "--user-unit" : "-u", unit);
+  }
+  return args;
+}
+
+/** `read_journal`: recent journal entries, optionally of one unit, parsed from journalctl's JSON. */
+export const readJournalTool = defineTool({
+  name: "read_journal",
+  title: "Read journal",
+  description:
+    "The last `lines` journal entries (default 50, 1–200), of one `unit` if given, oldest first: time, unit, " +
+    "priority (0 emerg … 7 debug), pid, identifier and message. scope 'user' reads the user manager's units. " +
+    "journald writes asynchronously: a line logged a moment ago may appear only on the next call.",
+  risk: "read_only",
+  input: v.strictObject({
+    unit: v.optional(unitNameSchema),
+    lines: v.optional(
+      v.pipe(
+        v.number("must be a number"),
+        v.integer("must be an integer"),
+        v.minValue(1, "must be at least 1"),
+        v.maxValue(200, "must be at most 200"),
+        v.description("How many entries (1–200, default 50)."),
+      ),
+      50,
+    ),
+    scope: scopeSchema,
+  }),
+  output: readJournalOutputSchema,
+  async run(input, context) {
+    const newestFirst: JournalEntry[] = [];
+    let cursor: string | undefined;
+    let complete = false;
+    // The runner cuts output at its cap; reading newest first and continuing after the last
+    // complete entry keeps the newest entries and still gets all that were asked for.
+    for (let page = 0; page < MAX_PAGES && newestFirst.length < input.lines; page++) {
+      const result = await runChecked(
+        context,
+        "journalctl",
+        journalArgs(input.scope, input.unit, input.lines - newestFirst.length, cursor),
+        {
+          timeoutMs: TIMEOUTS.list,
+          scope: input.scope,
+          purpose: `read the journal${input.unit === undefined ? "" : ` of ${input.unit}`} (${input.scope} scope)`,
+          acceptTruncated: true,
+        },
+      );
+      let read = 0;
+      for (const line of result.stdout.split("\n")) {
+        const parsed = parseJournalLine(line, input.scope);
+        if (parsed === undefined || newestFirst.length >= input.lines) continue;
+        newestFirst.push(parsed.entry);
+        cursor = parsed.cursor;
+        read++;
+      }
+      if (!result.truncated) {
+        complete = true;
+        break;
+      }
+      if (read === 0) break;
+    }
+    return {
+      scope: input.scope,
+      ...(input.unit === undefined ? {} : { unit: input.unit }),
+      entries: newestFirst.reverse(),
+      truncated: !complete && newestFirst.length < input.lines,
+    };
+  },
+});
