@@ -8,10 +8,11 @@ describe("harnessRequired", () => {
     expect(harnessRequired({ MC_HARNESS_REQUIRED: "1" })).toBe(true);
   });
 
-  it("should not require it locally, with CI=false, or when MC_HARNESS_REQUIRED=0", () => {
+  it("should not require it locally or with CI=false, and MC_HARNESS_REQUIRED=0 should not override CI", () => {
     expect(harnessRequired({})).toBe(false);
     expect(harnessRequired({ CI: "" })).toBe(false);
     expect(harnessRequired({ CI: "false" })).toBe(false);
-    expect(harnessRequired({ CI: "true", MC_HARNESS_REQUIRED: "0" })).toBe(false);
+    expect(harnessRequired({ CI: "0", MC_HARNESS_REQUIRED: "0" })).toBe(false);
+    expect(harnessRequired({ CI: "true", MC_HARNESS_REQUIRED: "0" })).toBe(true);
   });
 });
