@@ -63,16 +63,15 @@ function validateToml(text: string): string | undefined {
 /**
  * Runs the target's validator command on a copy of the content. The copy keeps the file's name
  * (systemd-analyze, for one, judges a unit by its name) in a fresh private directory under
- * `<state>/config-validate/`, which is removed afterwards. `{path}` in any argument is replaced
+ * `<state>/config-validate-XXXXXX/`, which is removed afterwards. `{path}` in any argument is replaced
  * by the copy's path; mentions of the copy in the output are shown as the real path.
  */
 async function validateWithCommand(target: ConfigTarget, name: string, realPath: string, content: Uint8Array, context: ToolContext): Promise<string | undefined> {
   const command = target.validatorCommand ?? [];
   const [program, ...args] = command;
   if (program === undefined) throw new ToolFailureError(`config target "${target.name}" uses the command validator but has no validator_command`);
-  const base = join(context.stateDir, "config-validate");
-  await mkdir(base, { recursive: true, mode: 0o700 });
-  const directory = await mkdtemp(join(base, "check-"));
+  await mkdir(context.stateDir, { recursive: true, mode: 0o700 });
+  const directory = await mkdtemp(join(context.stateDir, "config-validate-"));
   try {
     const copy = join(directory, name);
     await writeFile(copy, content, { mode: 0o600, flag: "wx" });
