@@ -49,6 +49,12 @@ describe("createSourceLocator", () => {
     expect(locator.locate(["notkey"])).toStrictEqual({ line: 1, column: 1 });
   });
 
+  it("should count columns the same with CRLF line ends", () => {
+    const crlf = createSourceLocator('version = 1\r\n[tools.a]\r\nx = [ 1,\r\n  2 ]\r\ny = 3\r\n');
+    expect(crlf.locate(["tools", "a", "x", 1])).toStrictEqual({ line: 4, column: 3 });
+    expect(crlf.locate(["tools", "a", "y"])).toStrictEqual({ line: 5, column: 1 });
+  });
+
   it("should fall back to the nearest written ancestor", () => {
     expect(locator.locate(["tools", "restart_service", "enabled"])).toStrictEqual({ line: 6, column: 1 });
     expect(locator.locate(["config_targets", 0, "roots"])).toStrictEqual({ line: 11, column: 1 });
