@@ -8,7 +8,7 @@ import { formatKeyPath, type KeyPath } from "./key-path.js";
 import type { LoadedPolicy, ToolRule } from "./loaded-policy.js";
 import { DEFAULT_APPROVALS, defaultToolRule } from "./policy-defaults.js";
 import type { PolicyDiagnostic } from "./policy-diagnostic.js";
-import { createPolicySchema, type PolicyDocument } from "./policy-schema.js";
+import { allowedKeys, createPolicySchema, type PolicyDocument } from "./policy-schema.js";
 import type { PolicyTool } from "./policy-tool.js";
 import { policyWarnings } from "./policy-warnings.js";
 import { createSourceLocator } from "./source-locator.js";
@@ -161,7 +161,8 @@ function issueText(issue: v.BaseIssue<unknown>, keyPath: KeyPath, tools: readonl
     if (keyPath.length === 2 && keyPath[0] === "tools") {
       return `unknown tool ${JSON.stringify(key)}; known tools: ${tools.map((tool) => tool.name).join(", ") || "(none)"}`;
     }
-    return `unknown key ${JSON.stringify(key)}`;
+    const allowed = allowedKeys(keyPath.slice(0, -1));
+    return `unknown key ${JSON.stringify(key)}${allowed ? ` (allowed here: ${allowed.join(", ")})` : ""}`;
   }
   if (issue.type === "strict_object" && issue.input === undefined && issue.expected?.startsWith('"')) {
     return `missing required key ${issue.expected}`;

@@ -29,8 +29,8 @@ const CASES: MalformedCase[] = [
   { name: "version as a float", text: "version = 1.0\n", line: 1, column: 1, keyPath: "version", detail: "expected 1 (the only policy version), got float 1.0" },
   { name: "version as a date", text: "version = 1979-05-27\n", line: 1, column: 1, keyPath: "version", detail: expect.stringMatching(/^expected 1 \(the only policy version\), got date-time /) as unknown as string },
   { name: "version missing", text: "[approvals]\nexpiry_minutes = 15\n", line: 1, column: 1, keyPath: "version", detail: 'missing required key "version"' },
-  { name: "unknown top-level key", text: "version = 1\nverbose = true\n", line: 2, column: 1, keyPath: "verbose", detail: 'unknown key "verbose"' },
-  { name: "unknown top-level table", text: "version = 1\n\n[logging]\nlevel = 1\n", line: 3, column: 1, keyPath: "logging", detail: 'unknown key "logging"' },
+  { name: "unknown top-level key", text: "version = 1\nverbose = true\n", line: 2, column: 1, keyPath: "verbose", detail: 'unknown key "verbose" (allowed here: version, approvals, tools, config_targets)' },
+  { name: "unknown top-level table", text: "version = 1\n\n[logging]\nlevel = 1\n", line: 3, column: 1, keyPath: "logging", detail: 'unknown key "logging" (allowed here: version, approvals, tools, config_targets)' },
   {
     name: "unknown tool",
     text: "version = 1\n[tools.reboot_host]\nenabled = true\n",
@@ -39,7 +39,7 @@ const CASES: MalformedCase[] = [
     keyPath: "tools.reboot_host",
     detail: `unknown tool "reboot_host"; known tools: ${SPEC_TOOLS.map((tool) => tool.name).join(", ")}`,
   },
-  { name: "unknown key in a tool section", text: "version = 1\n[tools.restart_service]\nenable = true\n", line: 3, column: 1, keyPath: "tools.restart_service.enable", detail: 'unknown key "enable"' },
+  { name: "unknown key in a tool section", text: "version = 1\n[tools.restart_service]\nenable = true\n", line: 3, column: 1, keyPath: "tools.restart_service.enable", detail: 'unknown key "enable" (allowed here: enabled, require_confirmation, allowed_scopes, service_patterns)' },
   { name: "enabled as a string", text: 'version = 1\n[tools.system_info]\nenabled = "yes"\n', line: 3, column: 1, keyPath: "tools.system_info.enabled", detail: 'expected a boolean (true or false), got "yes"' },
   { name: "enabled as a table", text: "version = 1\n[tools.system_info]\nenabled.really = true\n", line: 3, column: 1, keyPath: "tools.system_info.enabled", detail: "expected a boolean (true or false), got a table" },
   {
@@ -91,7 +91,7 @@ const CASES: MalformedCase[] = [
     detail: "expected a glob string, got integer 1",
   },
   { name: "empty service pattern", text: 'version = 1\n[tools.reload_service]\nservice_patterns = [""]\n', line: 3, column: 21, keyPath: "tools.reload_service.service_patterns[0]", detail: "expected a glob string, got an empty string" },
-  { name: "unknown key in approvals", text: "version = 1\n[approvals]\nexpiry = 5\n", line: 3, column: 1, keyPath: "approvals.expiry", detail: 'unknown key "expiry"' },
+  { name: "unknown key in approvals", text: "version = 1\n[approvals]\nexpiry = 5\n", line: 3, column: 1, keyPath: "approvals.expiry", detail: 'unknown key "expiry" (allowed here: expiry_minutes, allow_elicitation)' },
   { name: "expiry_minutes zero", text: "version = 1\n[approvals]\nexpiry_minutes = 0\n", line: 3, column: 1, keyPath: "approvals.expiry_minutes", detail: "expected an integer from 1 to 1440, got integer 0" },
   { name: "expiry_minutes too large", text: "version = 1\n[approvals]\nexpiry_minutes = 1441\n", line: 3, column: 1, keyPath: "approvals.expiry_minutes", detail: "expected an integer from 1 to 1440, got integer 1441" },
   { name: "expiry_minutes a float", text: "version = 1\n[approvals]\nexpiry_minutes = 2.5\n", line: 3, column: 1, keyPath: "approvals.expiry_minutes", detail: "expected an integer from 1 to 1440, got float 2.5" },
@@ -104,7 +104,7 @@ const CASES: MalformedCase[] = [
     line: 7,
     column: 1,
     keyPath: "config_targets[0].globs",
-    detail: 'unknown key "globs"',
+    detail: 'unknown key "globs" (allowed here: name, description, roots, file_globs, validator, validator_command)',
   },
   {
     name: "unknown validator",

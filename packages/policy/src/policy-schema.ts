@@ -147,6 +147,26 @@ function toolSectionSchema(tool: PolicyTool) {
   });
 }
 
+const KEYS_BY_TABLE: Record<string, readonly string[]> = {
+  top: ["version", "approvals", "tools", "config_targets"],
+  approvals: ["expiry_minutes", "allow_elicitation"],
+  tool: ["enabled", "require_confirmation", "allowed_scopes", "service_patterns"],
+  target: ["name", "description", "roots", "file_globs", "validator", "validator_command"],
+};
+
+/**
+ * The keys a table of the policy may hold, for "unknown key" messages.
+ * @param tablePath - key path of the table (`[]` for the top level)
+ * @returns the allowed keys, or undefined for a path that is not a fixed-key table
+ */
+export function allowedKeys(tablePath: readonly (string | number)[]): readonly string[] | undefined {
+  if (tablePath.length === 0) return KEYS_BY_TABLE.top;
+  if (tablePath.length === 1 && tablePath[0] === "approvals") return KEYS_BY_TABLE.approvals;
+  if (tablePath.length === 2 && tablePath[0] === "tools") return KEYS_BY_TABLE.tool;
+  if (tablePath.length === 2 && tablePath[0] === "config_targets" && typeof tablePath[1] === "number") return KEYS_BY_TABLE.target;
+  return undefined;
+}
+
 /**
  * Builds the strict schema of a policy file for the given tool registry.
  * @param tools - every tool the policy may name
