@@ -1,0 +1,62 @@
+import { riskAnnotations, toolJsonSchemas } from "@mc/core";
+import * as v from "valibot";
+import { describe, expect, it } from "vitest";
+import { systemdTools } from "./systemd-tools.js";
+
+describe("systemdTools", () => {
+  it("should hold every tool of SPEC §4 with its risk level", () => {
+    expect(systemdTools.map((tool) => [tool.name, tool.risk])).toStrictEqual([
+      ["system_info", "read_only"],
+      ["disk_usage", "read_only"],
+      ["memory_usage", "read_only"],
+      ["top_processes", "read_only"],
+      ["process_to_unit", "read_only"],
+      ["failed_services", "read_only"],
+      ["service_status", "read_only"],
+      ["read_journal", "read_only"],
+      ["reload_service", "mutating_safe"],
+      ["restart_service", "privileged"],
+      ["daemon_reload", "privileged"],
+    ]);
+    expect(riskAnnotations("privileged").destructiveHint).toBe(true);
+  });
+
+  it("should give every tool a title and a description an agent can act on", () => {
+    for (const tool of systemdTools) {
+      expect(tool.title.length, tool.name).toBeGreaterThan(3);
+      expect(tool.description.length, tool.name).toBeGreaterThan(60);
+    }
+  });
+
+  it("should declare approval_id on exactly the tools that can need confirmation", () => {
+    const withApproval = systemdTools.filter((tool) => {
+      const properties = (toolJsonSchemas(tool).input as { properties?: Record<string, { description?: string }> }).properties;
+      const approval = properties?.approval_id;
+      if (approval !== undefined) {
+        expect(approval.description).toContain("set after a human approved the request; repeat the same call with it");
+      }
+      return approval !== undefined;
+    });
+    expect(withApproval.map((tool) => tool.name)).toStrictEqual(["reload_service", "restart_service", "daemon_reload"]);
+  });
+
+  it("should apply the defaults of SPEC §4", () => {
+    const defaults = Object.fromEntries(systemdTools.map((tool) => [tool.name, v.safeParse(tool.input, { pid: 1, unit: "a.service" })]));
+    const inputOf = (name: string) => {
+      const tool = systemdTools.find((candidate) => candidate.name === name);
+      return tool === undefined ? undefined : v.parse(tool.input, {});
+    };
+    expect(inputOf("disk_usage")).toStrictEqual({ path: "/" });
+    expect(inputOf("top_processes")).toStrictEqual({ limit: 5 });
+    expect(inputOf("failed_services")).toStrictEqual({ scope: "system", limit: 10 });
+    expect(inputOf("read_journal")).toStrictEqual({ lines: 50, scope: "system" });
+    expect(inputOf("daemon_reload")).toStrictEqual({ scope: "system" });
+    expect(defaults.process_to_unit?.output).toStrictEqual({ pid: 1, limit: 3 });
+    expect(defaults.service_status?.output).toStrictEqual({ unit: "a.service", scope: "system" });
+  });
+
+  it("should publish JSON Schemas that match the committed snapshot", async () => {
+    const schemas = Object.fromEntries(systemdTools.map((tool) => [tool.name, toolJsonSchemas(tool)]));
+    await expect(`${JSON.stringify(schemas, null, 2)}\n`).toMatchFileSnapshot("./__snapshots__/tool-schemas.json");
+  });
+});
