@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { compileGlob, matchGlob } from "./glob.js";
 
@@ -61,5 +62,19 @@ describe("compileGlob", () => {
     ["abc\\", 'glob "abc\\" ends with a lone "\\"'],
   ])("should refuse the malformed glob %j", (pattern, message) => {
     expect(compileGlob(pattern)).toStrictEqual({ ok: false, message });
+  });
+
+  it("should never throw, and match any text exactly once every character is escaped", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: "grapheme", maxLength: 20 }), (text) => {
+        const compiled = compileGlob(text);
+        expect(typeof compiled.ok).toBe("boolean");
+        const literal = compileGlob([...text].map((character) => `\\${character}`).join(""));
+        if (text === "") return;
+        expect(literal.ok).toBe(true);
+        if (literal.ok) expect(matchGlob(literal.glob, text)).toBe(true);
+      }),
+      { seed: 20_261_125, numRuns: 300 },
+    );
   });
 });

@@ -49,7 +49,12 @@ export function compileGlob(pattern: string): GlobCompileResult {
       index += 1;
     }
   }
-  return { ok: true, glob: { pattern, regex: new RegExp(`^${source}$`, "u") } };
+  try {
+    return { ok: true, glob: { pattern, regex: new RegExp(`^${source}$`, "u") } };
+  } catch (error) {
+    // The escaping above should make this unreachable; a pattern it misses is still refused.
+    return { ok: false, message: `glob "${pattern}" cannot be compiled: ${(error as Error).message}` };
+  }
 }
 
 function parseClass(pattern: string, start: number): { ok: true; source: string; end: number } | { ok: false; message: string } {

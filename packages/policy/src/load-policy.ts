@@ -94,6 +94,15 @@ export function loadPolicyBytes(text: Buffer | string, options: LoadPolicyOption
   const path = resolve(options.path);
   const bytes = typeof text === "string" ? Buffer.from(text, "utf8") : text;
   const sha256 = createHash("sha256").update(bytes).digest("hex");
+  try {
+    return loadChecked(bytes, sha256, path, options);
+  } catch (error) {
+    // A bug here must still fail closed: never an exception out of the loader, never defaults.
+    return failedPolicy(path, [{ message: `${path}: internal error while loading the policy: ${error instanceof Error ? error.message : String(error)}`, file: path }], sha256);
+  }
+}
+
+function loadChecked(bytes: Buffer, sha256: string, path: string, options: LoadPolicyOptions): LoadedPolicy {
   let source: string;
   try {
     source = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
