@@ -1,4 +1,4 @@
-import { isUnitName } from "./unit-name.js";
+import { UNIT_SUFFIXES } from "./unit-name.js";
 
 /** Which systemd units own a cgroup path. */
 export interface CgroupUnits {
@@ -11,6 +11,17 @@ export interface CgroupUnits {
 }
 
 const USER_MANAGER = /^user@\d+\.service$/;
+
+/**
+ * Whether a cgroup path component names a unit. Looser than the input rules of `isUnitName`:
+ * the kernel wrote it, and systemd escapes some characters in unit names (`\x2d`), which input
+ * never may contain.
+ * @param component - one component of a cgroup path
+ * @returns true when it ends in a unit type after a non-empty name
+ */
+function isUnitComponent(component: string): boolean {
+  return UNIT_SUFFIXES.some((suffix) => component.endsWith(suffix) && component.length > suffix.length);
+}
 
 /**
  * Picks the cgroup path systemd manages from the lines of /proc/PID/cgroup: the unified
@@ -42,7 +53,7 @@ export function systemdCgroupPath(text: string): string | undefined {
 export function unitsOfCgroup(path: string): CgroupUnits {
   const units = path
     .split("/")
-    .filter((component) => isUnitName(component) && !component.endsWith(".slice"));
+    .filter((component) => isUnitComponent(component) && !component.endsWith(".slice"));
   const [unit, userUnit] = units;
   if (unit === undefined) return { unit: null, scope: "system" };
   if (USER_MANAGER.test(unit) && userUnit !== undefined) return { unit, scope: "user", userUnit };

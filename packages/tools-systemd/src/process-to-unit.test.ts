@@ -132,6 +132,10 @@ describe("unitsOfCgroup", () => {
     });
     expect(unitsOfCgroup("/user.slice/user-1000.slice/session-4.scope")).toStrictEqual({ unit: "session-4.scope", scope: "system" });
     expect(unitsOfCgroup("/machine/payload/system.slice/a.service")).toStrictEqual({ unit: "a.service", scope: "system" });
+    expect(unitsOfCgroup("/system.slice/system-systemd\\x2dfsck.slice/systemd-fsck@dev-sda\\x2d1.service")).toStrictEqual({
+      unit: "systemd-fsck@dev-sda\\x2d1.service",
+      scope: "system",
+    });
     expect(unitsOfCgroup("/")).toStrictEqual({ unit: null, scope: "system" });
   });
 });
