@@ -2,7 +2,7 @@
 # Shared by up.sh, exec.sh and down.sh (sourced, not run): where things live and how a harness
 # is recognised and stopped.
 
-SCRIPTS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+SCRIPTS=${BASH_SOURCE[0]%/*}   # the callers source this by an absolute, resolved path
 MACHINE=${MC_HARNESS_MACHINE:-mcproject}
 if [[ ! $MACHINE =~ ^[a-z0-9][a-z0-9-]{0,30}$ ]]; then
   echo "[mc-harness] MC_HARNESS_MACHINE='$MACHINE' is not a valid name (a-z, 0-9, -; at most 31)" >&2
@@ -32,12 +32,11 @@ start_of() {
 still_running() { [[ -n ${1:-} && -n ${2:-} && "$(start_of "$1")" == "$2" ]]; }
 
 # Reads harness.env into H_* variables without executing it (it is read as root, and /tmp is
-# shared): only MC_HARNESS_<NAME>=value lines count, and only from a root-owned file that
-# nobody else may write.
+# shared): only MC_HARNESS_<NAME>=value lines count, and only from a file and directory of our
+# own (up.sh creates both with mode 755/644, so nobody else can have written them).
 read_env() {
   local key value
-  [[ -f $ENV_FILE && ! -L $ENV_FILE && -O $ENV_FILE ]] || return 1
-  [[ -z $(find "$ENV_FILE" -perm /022) ]] || return 1
+  [[ -d $STATE && ! -L $STATE && -O $STATE && -f $ENV_FILE && ! -L $ENV_FILE && -O $ENV_FILE ]] || return 1
   while IFS='=' read -r key value; do
     [[ $key =~ ^MC_HARNESS_[A-Z_]+$ ]] && printf -v "H_${key#MC_HARNESS_}" '%s' "$value"
   done <"$ENV_FILE"
