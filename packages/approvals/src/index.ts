@@ -1,1 +1,39 @@
-export {};
+/**
+ * @mc/approvals — mc's approval queue and hash-chained audit journal, in one libSQL database.
+ * Every export of this file is public API; anything not exported here is internal.
+ */
+export { APPROVAL_ID_PATTERN, newApprovalId } from "./approval-id.js";
+export { DEFAULT_APPROVAL_TTL_MS, DEFAULT_LEASE_MS, INTERRUPTED_ERROR } from "./approval-queue.js";
+export type {
+  ApprovalDecision,
+  ApprovalListOptions,
+  ApprovalRequest,
+  ApprovalRequestResult,
+  ClaimRequest,
+  FinalizeOutcome,
+  RecoverOptions,
+} from "./approval-queue.js";
+export type { ApprovalRecord, Requester } from "./approval-record.js";
+export { APPROVAL_STATUSES } from "./approval-status.js";
+export type { ApprovalStatus } from "./approval-status.js";
+export { ApprovalStore } from "./approval-store.js";
+export { AUDIT_DECISIONS, AUDIT_OUTCOMES, auditEventHash, GENESIS_HASH } from "./audit-event.js";
+export type { AuditDecision, AuditEventInput, AuditOutcome, AuditRecord, HashedAuditFields } from "./audit-event.js";
+export type { AuditListOptions } from "./audit-journal.js";
+export type { AuditProblem, AuditProblemKind, AuditVerification } from "./audit-verification.js";
+export { CALLER_KINDS } from "./caller-kind.js";
+export type { CallerKind } from "./caller-kind.js";
+export { canonicalJson } from "./canonical-json.js";
+export type { ClaimRefusal, ClaimResult } from "./claim-result.js";
+export { isBusyError } from "./connection.js";
+export { ApprovalExpiredError } from "./errors/approval-expired-error.js";
+export { ApprovalNotFoundError } from "./errors/approval-not-found-error.js";
+export { ApprovalStateError } from "./errors/approval-state-error.js";
+export { ClaimRefusedError } from "./errors/claim-refused-error.js";
+export { StoreError } from "./errors/store-error.js";
+export { currentOwner, isOwnerAlive, processStartTime } from "./executor-owner.js";
+export type { ExecutorOwner } from "./executor-owner.js";
+export { openStore } from "./open-store.js";
+export type { OpenStoreOptions } from "./open-store.js";
+export { REDACTED, redactArguments, SECRET_KEY_PATTERN } from "./redact-arguments.js";
+export { identifyingArguments, requestHash } from "./request-hash.js";

@@ -1,0 +1,443 @@
+import { InputError } from "@mc/core";
+import { and, desc, eq, gt, inArray, lte } from "drizzle-orm";
+import type { LibSQLDatabase } from "drizzle-orm/libsql";
+import { newApprovalId } from "./approval-id.js";
+import { toApprovalRecord } from "./approval-record.js";
+import type { ApprovalRecord, Requester } from "./approval-record.js";
+import { APPROVAL_STATUSES } from "./approval-status.js";
+import type { ApprovalStatus } from "./approval-status.js";
+import { CALLER_KINDS } from "./caller-kind.js";
+import { canonicalJson } from "./canonical-json.js";
+import type { ClaimRefusal, ClaimResult } from "./claim-result.js";
+import type { DatabaseExecutor } from "./connection.js";
+import { ApprovalExpiredError } from "./errors/approval-expired-error.js";
+import { ApprovalNotFoundError } from "./errors/approval-not-found-error.js";
+import { ApprovalStateError } from "./errors/approval-state-error.js";
+import { currentOwner, isOwnerAlive as defaultIsOwnerAlive } from "./executor-owner.js";
+import type { ExecutorOwner } from "./executor-owner.js";
+import { identifyingArguments, requestHash } from "./request-hash.js";
+import { approvals } from "./schema.js";
+
+/** Default lifetime of a pending or approved request: 15 minutes (SPEC §6). */
+export const DEFAULT_APPROVAL_TTL_MS = 15 * 60 * 1000;
+
+/** Default claim lease, which only matters for owners on another host. */
+export const DEFAULT_LEASE_MS = 10 * 60 * 1000;
+
+/** The error recorded on an execution whose owner died. */
+export const INTERRUPTED_ERROR = "interrupted";
+
+/** A call that needs approval. */
+export interface ApprovalRequest {
+  /** Tool name. */
+  tool: string;
+  /** The call's arguments; `approval_id` is ignored. */
+  arguments: Readonly<Record<string, unknown>>;
+  /** Who asks. */
+  requester: Requester;
+  /** How long the request stays usable; defaults to 15 minutes. */
+  ttlMs?: number;
+}
+
+/** Result of requesting an approval. */
+export interface ApprovalRequestResult {
+  /** True when a new pending approval was created; false when an identical open one was returned. */
+  created: boolean;
+  /** The pending (or already approved) approval. */
+  approval: ApprovalRecord;
+}
+
+/** Filters for listing approvals. */
+export interface ApprovalListOptions {
+  /** Only approvals in this state. */
+  status?: ApprovalStatus;
+  /** At most this many, newest first; default 100. */
+  limit?: number;
+}
+
+/** A human's decision. */
+export interface ApprovalDecision {
+  /** Who decides (for example the operator's user name). */
+  by: string;
+  /** Why, shown in `mc approvals show`. */
+  note?: string;
+}
+
+/** What a claim must match. */
+export interface ClaimRequest {
+  /** The approval id the client repeated the call with. */
+  id: string;
+  /** The tool being called now. */
+  tool: string;
+  /** The arguments of the call now (`approval_id` is ignored). */
+  arguments: Readonly<Record<string, unknown>>;
+  /** The claiming process; defaults to this one. */
+  owner?: ExecutorOwner;
+  /** How long the claim holds for owners on other hosts; default 10 minutes. */
+  leaseMs?: number;
+}
+
+/** How an execution ended. */
+export interface FinalizeOutcome {
+  /** True → `completed`, false → `failed`. */
+  ok: boolean;
+  /** The failure's message (used when `ok` is false). */
+  error?: string;
+}
+
+/** How to tell whether a claim's owner still runs. */
+export interface RecoverOptions {
+  /** For owners on this host; defaults to comparing pid and /proc start time. */
+  isOwnerAlive?: (owner: ExecutorOwner) => boolean;
+  /** This host's name; owners elsewhere are judged by their lease. Defaults to os.hostname(). */
+  host?: string;
+}
+
+/**
+ * Marks pending and approved rows whose expiry has passed as `expired`.
+ * @param database - database or transaction
+ * @param nowMs - the current time
+ * @returns how many rows expired
+ */
+export async function expireDue(database: DatabaseExecutor, nowMs: number): Promise<number> {
+  const expired = await database
+    .update(approvals)
+    .set({ status: "expired" })
+    .where(and(inArray(approvals.status, ["pending", "approved"]), lte(approvals.expiresAt, nowMs)))
+    .returning({ id: approvals.id });
+  return expired.length;
+}
+
+/**
+ * Returns the open (pending or approved, unexpired) request with the same identity, or
+ * creates a pending one — in one write transaction, so two processes asking at once get one.
+ * @param database - the database
+ * @param nowMs - the current time
+ * @param request - tool, arguments, requester, lifetime
+ * @returns the approval and whether it was created
+ */
+export async function requestApproval(
+  database: LibSQLDatabase,
+  nowMs: number,
+  request: ApprovalRequest,
+): Promise<ApprovalRequestResult> {
+  const ttlMs = request.ttlMs ?? DEFAULT_APPROVAL_TTL_MS;
+  checkRequest(request, ttlMs);
+  const storedArguments = canonicalJson(identifyingArguments(request.arguments));
+  const hash = requestHash(request.tool, request.arguments);
+  return database.transaction(async (transaction) => {
+    await expireDue(transaction, nowMs);
+    const [existing] = await transaction
+      .select()
+      .from(approvals)
+      .where(
+        and(
+          eq(approvals.requestHash, hash),
+          inArray(approvals.status, ["pending", "approved"]),
+          gt(approvals.expiresAt, nowMs),
+        ),
+      )
+      .limit(1);
+    if (existing !== undefined) {
+      return { created: false, approval: toApprovalRecord(existing) };
+    }
+    const [row] = await transaction
+      .insert(approvals)
+      .values({
+        id: newApprovalId(),
+        tool: request.tool,
+        arguments: storedArguments,
+        requestHash: hash,
+        requesterCaller: request.requester.caller,
+        requesterClient: request.requester.clientName,
+        status: "pending",
+        createdAt: nowMs,
+        expiresAt: nowMs + ttlMs,
+      })
+      .returning();
+    return { created: true, approval: toApprovalRecord(definite(row)) };
+  });
+}
+
+/**
+ * One approval by id, after expiring what is due.
+ * @param database - the database
+ * @param nowMs - the current time
+ * @param id - the approval id
+ * @returns the approval, or undefined when the id is unknown
+ */
+export async function getApproval(database: LibSQLDatabase, nowMs: number, id: string): Promise<ApprovalRecord | undefined> {
+  await expireDue(database, nowMs);
+  const [row] = await database.select().from(approvals).where(eq(approvals.id, id)).limit(1);
+  return row === undefined ? undefined : toApprovalRecord(row);
+}
+
+/**
+ * Approvals, newest first, after expiring what is due.
+ * @param database - the database
+ * @param nowMs - the current time
+ * @param options - state filter and limit
+ * @returns the matching approvals
+ */
+export async function listApprovals(
+  database: LibSQLDatabase,
+  nowMs: number,
+  options: ApprovalListOptions = {},
+): Promise<ApprovalRecord[]> {
+  const limit = checkLimit(options.limit);
+  if (options.status !== undefined && !APPROVAL_STATUSES.includes(options.status)) {
+    throw new InputError(`Unknown approval status ${JSON.stringify(options.status)}; expected one of ${APPROVAL_STATUSES.join(", ")}.`, [
+      { path: "status", message: "unknown status" },
+    ]);
+  }
+  await expireDue(database, nowMs);
+  const rows = await database
+    .select()
+    .from(approvals)
+    .where(options.status === undefined ? undefined : eq(approvals.status, options.status))
+    .orderBy(desc(approvals.createdAt), desc(approvals.id))
+    .limit(limit);
+  return rows.map(toApprovalRecord);
+}
+
+/**
+ * Decides a pending approval: `pending → approved` or `pending → rejected`, as one
+ * conditional update that also requires it to be unexpired.
+ * @param database - the database
+ * @param nowMs - the current time
+ * @param id - the approval id
+ * @param verdict - `approved` or `rejected`
+ * @param decision - who and why
+ * @returns the decided approval
+ * @throws ApprovalNotFoundError, ApprovalExpiredError or ApprovalStateError
+ */
+export async function decideApproval(
+  database: LibSQLDatabase,
+  nowMs: number,
+  id: string,
+  verdict: "approved" | "rejected",
+  decision: ApprovalDecision,
+): Promise<ApprovalRecord> {
+  if (typeof decision.by !== "string" || decision.by.trim() === "") {
+    throw new InputError("Who decides must be a non-empty name.", [{ path: "by", message: "empty" }]);
+  }
+  await expireDue(database, nowMs);
+  const [row] = await database
+    .update(approvals)
+    .set({ status: verdict, decidedAt: nowMs, decidedBy: decision.by, decisionNote: decision.note ?? null })
+    .where(and(eq(approvals.id, id), eq(approvals.status, "pending"), gt(approvals.expiresAt, nowMs)))
+    .returning();
+  if (row !== undefined) {
+    return toApprovalRecord(row);
+  }
+  const current = await getApproval(database, nowMs, id);
+  if (current === undefined) {
+    throw new ApprovalNotFoundError(id);
+  }
+  if (current.status === "expired") {
+    throw new ApprovalExpiredError(id, current.expiresAt);
+  }
+  throw new ApprovalStateError(id, current.status, ["pending"], verdict === "approved" ? "approve" : "reject");
+}
+
+/**
+ * Claims an approved request for execution by id, in ONE conditional update: only an
+ * `approved`, unexpired row whose request hash matches this call becomes `executing`, so two
+ * processes can never both run it, and a later replay finds it used.
+ * @param database - the database
+ * @param nowMs - the current time
+ * @param request - id, the call's tool and arguments, the owner
+ * @returns the claimed approval, or a refusal saying why
+ */
+export async function claimApproval(database: LibSQLDatabase, nowMs: number, request: ClaimRequest): Promise<ClaimResult> {
+  const hash = requestHash(request.tool, request.arguments);
+  const owner = request.owner ?? currentOwner();
+  const leaseMs = request.leaseMs ?? DEFAULT_LEASE_MS;
+  await expireDue(database, nowMs);
+  const [row] = await database
+    .update(approvals)
+    .set({
+      status: "executing",
+      executorHost: owner.host,
+      executorPid: owner.pid,
+      executorStartTime: owner.startTime,
+      claimedAt: nowMs,
+      leaseExpiresAt: nowMs + leaseMs,
+    })
+    .where(
+      and(
+        eq(approvals.id, request.id),
+        eq(approvals.status, "approved"),
+        eq(approvals.requestHash, hash),
+        gt(approvals.expiresAt, nowMs),
+      ),
+    )
+    .returning();
+  if (row !== undefined) {
+    return { claimed: true, approval: toApprovalRecord(row) };
+  }
+  const [current] = await database.select().from(approvals).where(eq(approvals.id, request.id)).limit(1);
+  const refusal = explainRefusal(current, hash, nowMs);
+  return { claimed: false, refusal, message: refusalMessage(request.id, refusal, current?.tool, request.tool) };
+}
+
+/**
+ * Ends an execution: `executing → completed` or `executing → failed` (conditional).
+ * @param database - the database
+ * @param nowMs - the current time
+ * @param id - the approval id
+ * @param outcome - ok, or the error
+ * @returns the finished approval
+ * @throws ApprovalNotFoundError or ApprovalStateError when it is not executing
+ */
+export async function finalizeApproval(
+  database: LibSQLDatabase,
+  nowMs: number,
+  id: string,
+  outcome: FinalizeOutcome,
+): Promise<ApprovalRecord> {
+  const [row] = await database
+    .update(approvals)
+    .set({
+      status: outcome.ok ? "completed" : "failed",
+      finishedAt: nowMs,
+      error: outcome.ok ? null : (outcome.error ?? "failed"),
+    })
+    .where(and(eq(approvals.id, id), eq(approvals.status, "executing")))
+    .returning();
+  if (row !== undefined) {
+    return toApprovalRecord(row);
+  }
+  const [current] = await database.select().from(approvals).where(eq(approvals.id, id)).limit(1);
+  if (current === undefined) {
+    throw new ApprovalNotFoundError(id);
+  }
+  throw new ApprovalStateError(id, current.status, ["executing"], "finalize");
+}
+
+/**
+ * Fails every `executing` approval whose owner is gone — on this host, its pid no longer runs
+ * with the recorded start time; on another host, its lease has run out — with the error
+ * `interrupted`. Such a call is never run again: the client has to ask anew.
+ * @param database - the database
+ * @param nowMs - the current time
+ * @param options - how to judge owners
+ * @returns the approvals that were recovered
+ */
+export async function recoverInterrupted(
+  database: LibSQLDatabase,
+  nowMs: number,
+  options: RecoverOptions = {},
+): Promise<ApprovalRecord[]> {
+  const isAlive = options.isOwnerAlive ?? defaultIsOwnerAlive;
+  const host = options.host ?? currentOwner().host;
+  const executing = await database.select().from(approvals).where(eq(approvals.status, "executing"));
+  const recovered: ApprovalRecord[] = [];
+  for (const row of executing) {
+    const record = toApprovalRecord(row);
+    const owner = record.executor;
+    const gone =
+      owner === null ? true : owner.host === host ? !isAlive(owner) : (row.leaseExpiresAt ?? 0) <= nowMs;
+    if (!gone) {
+      continue;
+    }
+    // Conditional on the same claim, so a row finalized meanwhile is left alone.
+    const [updated] = await database
+      .update(approvals)
+      .set({ status: "failed", error: INTERRUPTED_ERROR, finishedAt: nowMs })
+      .where(
+        and(
+          eq(approvals.id, row.id),
+          eq(approvals.status, "executing"),
+          row.claimedAt === null ? undefined : eq(approvals.claimedAt, row.claimedAt),
+        ),
+      )
+      .returning();
+    if (updated !== undefined) {
+      recovered.push(toApprovalRecord(updated));
+    }
+  }
+  return recovered;
+}
+
+function explainRefusal(row: typeof approvals.$inferSelect | undefined, hash: string, nowMs: number): ClaimRefusal {
+  if (row === undefined) {
+    return "unknown_id";
+  }
+  if (row.requestHash !== hash) {
+    return "hash_mismatch";
+  }
+  switch (row.status) {
+    case "pending":
+      return row.expiresAt <= nowMs ? "expired" : "not_approved";
+    case "rejected":
+      return "rejected";
+    case "expired":
+      return "expired";
+    case "approved":
+      // The conditional update only misses an approved row with a matching hash once it is due.
+      return "expired";
+    default:
+      return "already_used";
+  }
+}
+
+function refusalMessage(id: string, refusal: ClaimRefusal, approvedTool: string | undefined, calledTool: string): string {
+  switch (refusal) {
+    case "unknown_id":
+      return `No approval has the id ${JSON.stringify(id)}.`;
+    case "hash_mismatch":
+      return approvedTool === calledTool
+        ? `Approval ${id} was granted for ${approvedTool} with different arguments; repeat exactly the approved call.`
+        : `Approval ${id} was granted for ${approvedTool ?? "another tool"}, not ${calledTool}.`;
+    case "not_approved":
+      return `Approval ${id} is still pending; a human has to run \`mc approvals approve ${id}\` first.`;
+    case "rejected":
+      return `Approval ${id} was rejected.`;
+    case "expired":
+      return `Approval ${id} expired; call the tool again without approval_id to ask anew.`;
+    case "already_used":
+      return `Approval ${id} was already used; an approval runs its call once.`;
+  }
+}
+
+function checkRequest(request: ApprovalRequest, ttlMs: number): void {
+  const issues: { path: string; message: string }[] = [];
+  if (typeof request.tool !== "string" || request.tool === "") {
+    issues.push({ path: "tool", message: "must be a non-empty tool name" });
+  }
+  if (typeof request.arguments !== "object" || request.arguments === null || Array.isArray(request.arguments)) {
+    issues.push({ path: "arguments", message: "must be an object" });
+  }
+  if (!CALLER_KINDS.includes(request.requester?.caller)) {
+    issues.push({ path: "requester.caller", message: `must be one of ${CALLER_KINDS.join(", ")}` });
+  }
+  if (!Number.isSafeInteger(ttlMs) || ttlMs <= 0) {
+    issues.push({ path: "ttlMs", message: "must be a positive whole number of milliseconds" });
+  }
+  if (issues.length > 0) {
+    throw new InputError(`Invalid approval request: ${issues.map((issue) => `${issue.path} ${issue.message}`).join("; ")}.`, issues);
+  }
+}
+
+/**
+ * Checks a list limit.
+ * @param limit - the requested limit
+ * @returns the limit, defaulting to 100
+ */
+export function checkLimit(limit: number | undefined): number {
+  if (limit === undefined) {
+    return 100;
+  }
+  if (!Number.isSafeInteger(limit) || limit < 1) {
+    throw new InputError(`The limit must be a positive whole number, not ${String(limit)}.`, [{ path: "limit", message: "not a positive integer" }]);
+  }
+  return limit;
+}
+
+function definite<T>(value: T | undefined): T {
+  if (value === undefined) {
+    throw new Error("INSERT … RETURNING returned no row");
+  }
+  return value;
+}

@@ -1,0 +1,225 @@
+import { InputError } from "@mc/core";
+import { and, asc, desc, eq, gt, gte } from "drizzle-orm";
+import type { SQL } from "drizzle-orm";
+import type { LibSQLDatabase } from "drizzle-orm/libsql";
+import { checkLimit } from "./approval-queue.js";
+import { AUDIT_DECISIONS, AUDIT_OUTCOMES, auditEventHash, GENESIS_HASH } from "./audit-event.js";
+import type { AuditDecision, AuditEventInput, AuditOutcome, AuditRecord, HashedAuditFields } from "./audit-event.js";
+import type { AuditProblem, AuditVerification } from "./audit-verification.js";
+import { CALLER_KINDS } from "./caller-kind.js";
+import type { CallerKind } from "./caller-kind.js";
+import { canonicalJson } from "./canonical-json.js";
+import { redactArguments } from "./redact-arguments.js";
+import { auditEvents, auditHead } from "./schema.js";
+
+/** Filters for listing audit events. */
+export interface AuditListOptions {
+  /** Only calls of this tool. */
+  tool?: string;
+  /** Only calls that ended this way. */
+  outcome?: AuditOutcome;
+  /** Only calls through this surface. */
+  caller?: CallerKind;
+  /** Only calls at or after this time. */
+  since?: Date | string;
+  /** At most this many, newest first; default 100. */
+  limit?: number;
+}
+
+const MAX_PROBLEMS = 1000;
+const VERIFY_PAGE = 500;
+
+/**
+ * Appends one event to the chain inside a write transaction (BEGIN IMMEDIATE), so events
+ * from concurrent processes link one after another; the head row moves in the same commit.
+ * @param database - the database
+ * @param now - the store's clock, for events without a time
+ * @param event - the call to record; its arguments are redacted here
+ * @returns the stored event
+ */
+export async function appendAudit(database: LibSQLDatabase, now: Date, event: AuditEventInput): Promise<AuditRecord> {
+  checkEvent(event);
+  const base = {
+    time: (event.time ?? now).toISOString(),
+    caller: event.caller,
+    clientName: event.clientName ?? null,
+    tool: event.tool,
+    arguments: canonicalJson(redactArguments(event.arguments)),
+    decision: event.decision,
+    reason: event.reason ?? null,
+    approvalId: event.approvalId ?? null,
+    durationMs: event.durationMs === undefined || event.durationMs === null ? null : Math.round(event.durationMs),
+    outcome: event.outcome,
+    error: event.error ?? null,
+  };
+  return database.transaction(async (transaction) => {
+    const [head] = await transaction.select().from(auditHead).where(eq(auditHead.id, 1));
+    const [last] = await transaction.select().from(auditEvents).orderBy(desc(auditEvents.seq)).limit(1);
+    // The head is the authority; the last row only stands in if the head row itself is gone
+    // (verify reports that), so appending never fails and nothing is lost.
+    const lastSeq = Math.max(head?.lastSeq ?? 0, last?.seq ?? 0);
+    const prevHash = head?.lastHash ?? last?.hash ?? GENESIS_HASH;
+    const fields: HashedAuditFields = { seq: lastSeq + 1, ...base };
+    const hash = auditEventHash(prevHash, fields);
+    const [row] = await transaction.insert(auditEvents).values({ ...fields, prevHash, hash }).returning();
+    await transaction
+      .insert(auditHead)
+      .values({ id: 1, lastSeq: fields.seq, lastHash: hash })
+      .onConflictDoUpdate({ target: auditHead.id, set: { lastSeq: fields.seq, lastHash: hash } });
+    if (row === undefined) {
+      throw new Error("INSERT … RETURNING returned no row");
+    }
+    return toAuditRecord(row);
+  });
+}
+
+/**
+ * Audit events, newest first.
+ * @param database - the database
+ * @param options - filters and limit
+ * @returns the matching events
+ */
+export async function listAudit(database: LibSQLDatabase, options: AuditListOptions = {}): Promise<AuditRecord[]> {
+  const limit = checkLimit(options.limit);
+  const conditions: SQL[] = [];
+  if (options.tool !== undefined) {
+    conditions.push(eq(auditEvents.tool, options.tool));
+  }
+  if (options.outcome !== undefined) {
+    conditions.push(eq(auditEvents.outcome, options.outcome));
+  }
+  if (options.caller !== undefined) {
+    conditions.push(eq(auditEvents.caller, options.caller));
+  }
+  if (options.since !== undefined) {
+    conditions.push(gte(auditEvents.time, sinceIso(options.since)));
+  }
+  const rows = await database
+    .select()
+    .from(auditEvents)
+    .where(conditions.length === 0 ? undefined : and(...conditions))
+    .orderBy(desc(auditEvents.seq))
+    .limit(limit);
+  return rows.map(toAuditRecord);
+}
+
+/**
+ * Walks the whole chain: recomputes each event's hash (an edited row), checks seq numbers are
+ * contiguous (a deleted row), checks each prev_hash is the previous hash (a re-linked chain),
+ * and checks the head row names the last event (deleted newest rows).
+ * @param database - the database
+ * @returns whether the journal is intact, and every problem found
+ */
+export async function verifyAudit(database: LibSQLDatabase): Promise<AuditVerification> {
+  const problems: AuditProblem[] = [];
+  const report = (problem: AuditProblem): void => {
+    if (problems.length < MAX_PROBLEMS) {
+      problems.push(problem);
+    }
+  };
+  const [head] = await database.select().from(auditHead).where(eq(auditHead.id, 1));
+  let checked = 0;
+  let expectedSeq = 1;
+  let previousHash = GENESIS_HASH;
+  for (;;) {
+    const page = await database
+      .select()
+      .from(auditEvents)
+      .where(gt(auditEvents.seq, expectedSeq - 1))
+      .orderBy(asc(auditEvents.seq))
+      .limit(VERIFY_PAGE);
+    for (const row of page) {
+      if (row.seq > expectedSeq) {
+        for (let seq = expectedSeq; seq < row.seq; seq += 1) {
+          report({ seq, problem: "missing row" });
+        }
+      } else if (row.prevHash !== previousHash) {
+        report({ seq: row.seq, problem: "chain break" });
+      }
+      if (auditEventHash(row.prevHash, row) !== row.hash) {
+        report({ seq: row.seq, problem: "hash mismatch" });
+      }
+      previousHash = row.hash;
+      expectedSeq = row.seq + 1;
+      checked += 1;
+    }
+    if (page.length < VERIFY_PAGE) {
+      break;
+    }
+  }
+  const lastSeq = expectedSeq - 1;
+  if (head === undefined) {
+    if (checked > 0) {
+      report({ seq: lastSeq, problem: "head mismatch" });
+    }
+  } else {
+    for (let seq = lastSeq + 1; seq <= head.lastSeq; seq += 1) {
+      report({ seq, problem: "missing row" });
+    }
+    if (head.lastSeq !== lastSeq || head.lastHash !== previousHash) {
+      report({ seq: head.lastSeq, problem: "head mismatch" });
+    }
+  }
+  return { ok: problems.length === 0, checked, problems };
+}
+
+function toAuditRecord(row: typeof auditEvents.$inferSelect): AuditRecord {
+  return {
+    seq: row.seq,
+    time: row.time,
+    caller: row.caller as CallerKind,
+    clientName: row.clientName,
+    tool: row.tool,
+    arguments: parseArguments(row.arguments),
+    decision: row.decision as AuditDecision,
+    reason: row.reason,
+    approvalId: row.approvalId,
+    durationMs: row.durationMs,
+    outcome: row.outcome as AuditOutcome,
+    error: row.error,
+    prevHash: row.prevHash,
+    hash: row.hash,
+  };
+}
+
+function parseArguments(text: string): Record<string, unknown> {
+  // An edited row may hold anything; listing must still work so verify can point at it.
+  try {
+    return JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    return { unparsable: text };
+  }
+}
+
+function sinceIso(since: Date | string): string {
+  const time = typeof since === "string" ? new Date(since) : since;
+  if (Number.isNaN(time.getTime())) {
+    throw new InputError(`"since" must be a date, not ${JSON.stringify(String(since))}.`, [{ path: "since", message: "not a date" }]);
+  }
+  return time.toISOString();
+}
+
+function checkEvent(event: AuditEventInput): void {
+  const issues: { path: string; message: string }[] = [];
+  if (!CALLER_KINDS.includes(event.caller)) {
+    issues.push({ path: "caller", message: `must be one of ${CALLER_KINDS.join(", ")}` });
+  }
+  if (typeof event.tool !== "string" || event.tool === "") {
+    issues.push({ path: "tool", message: "must be a non-empty tool name" });
+  }
+  if (!AUDIT_DECISIONS.includes(event.decision)) {
+    issues.push({ path: "decision", message: `must be one of ${AUDIT_DECISIONS.join(", ")}` });
+  }
+  if (!AUDIT_OUTCOMES.includes(event.outcome)) {
+    issues.push({ path: "outcome", message: `must be one of ${AUDIT_OUTCOMES.join(", ")}` });
+  }
+  if (typeof event.arguments !== "object" || event.arguments === null || Array.isArray(event.arguments)) {
+    issues.push({ path: "arguments", message: "must be an object" });
+  }
+  if (event.time !== undefined && Number.isNaN(event.time.getTime())) {
+    issues.push({ path: "time", message: "is not a valid date" });
+  }
+  if (issues.length > 0) {
+    throw new InputError(`Invalid audit event: ${issues.map((issue) => `${issue.path} ${issue.message}`).join("; ")}.`, issues);
+  }
+}

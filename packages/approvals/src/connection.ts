@@ -1,0 +1,153 @@
+import { createClient } from "@libsql/client";
+import type { Client, ResultSet } from "@libsql/client";
+import { drizzle } from "drizzle-orm/libsql";
+import type { LibSQLDatabase } from "drizzle-orm/libsql";
+import type { BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
+import { StoreError } from "./errors/store-error.js";
+
+/** A drizzle handle on the database or on an open transaction. */
+export type DatabaseExecutor = BaseSQLiteDatabase<"async", ResultSet>;
+
+/** How to reach the database. */
+export interface ConnectionOptions {
+  /** libSQL URL: `file:`, `libsql:`, `http:` or `https:`. */
+  url: string;
+  /** Token for a remote libSQL server. */
+  authToken?: string;
+  /** How long a statement waits for another process's lock before SQLITE_BUSY. */
+  busyTimeoutMs: number;
+  /** How many times one operation is tried, each on a fresh client. */
+  maxAttempts: number;
+}
+
+/**
+ * Owns the libSQL client and runs every database operation, so that the one rule that keeps
+ * concurrent processes from losing writes lives in one place: after SQLITE_BUSY the client is
+ * thrown away, a new one is opened, and the WHOLE operation runs again on it. A client that
+ * once reported SQLITE_BUSY was seen to report `UPDATE … RETURNING` rows that were never
+ * stored (docs: TOOLCHAIN "libSQL loses writes after SQLITE_BUSY"), so it is never reused.
+ */
+export class Connection {
+  readonly #options: ConnectionOptions;
+  readonly #isFile: boolean;
+  #client: Client;
+  #database: LibSQLDatabase;
+
+  private constructor(options: ConnectionOptions) {
+    this.#options = options;
+    this.#isFile = options.url.startsWith("file:");
+    this.#client = this.#createClient();
+    this.#database = drizzle(this.#client);
+  }
+
+  /**
+   * Opens a client and, for a file database, switches it to WAL so readers never block the
+   * writer and processes wait on each other through the busy timeout.
+   * @param options - URL, token, busy timeout and attempt limit
+   * @returns the open connection
+   */
+  static async open(options: ConnectionOptions): Promise<Connection> {
+    let connection: Connection;
+    try {
+      connection = new Connection(options);
+    } catch (error) {
+      throw new StoreError(`Cannot open the database ${redactUrl(options.url)}: ${messageOf(error)}`, error);
+    }
+    if (connection.#isFile) {
+      // journal_mode is stored in the file, so setting it through any one connection is enough.
+      await connection.run(async () => {
+        await connection.#client.execute("PRAGMA journal_mode=WAL");
+      });
+    }
+    return connection;
+  }
+
+  /**
+   * Runs one operation, retrying it on a fresh client after SQLITE_BUSY. The operation must be
+   * safe to run again from the start: a busy error means its transaction did not commit.
+   * @param operation - the whole unit of work, given the drizzle database
+   * @returns what the operation returns
+   * @throws StoreError when the database stays busy for every attempt
+   */
+  async run<T>(operation: (database: LibSQLDatabase) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await operation(this.#database);
+      } catch (error) {
+        if (!isBusyError(error)) {
+          throw error;
+        }
+        this.#reconnect();
+        if (attempt >= this.#options.maxAttempts) {
+          throw new StoreError(
+            `The database ${redactUrl(this.#options.url)} stayed locked by other processes through ${attempt} attempts.`,
+            error,
+          );
+        }
+        // Jitter so processes that collided do not collide again in step.
+        await sleep(Math.floor(Math.random() * 20 * attempt));
+      }
+    }
+  }
+
+  /** Closes the client; later operations fail. */
+  close(): void {
+    this.#client.close();
+  }
+
+  #createClient(): Client {
+    return createClient({
+      url: this.#options.url,
+      ...(this.#options.authToken === undefined ? {} : { authToken: this.#options.authToken }),
+      timeout: this.#options.busyTimeoutMs,
+      intMode: "number",
+    });
+  }
+
+  #reconnect(): void {
+    try {
+      this.#client.close();
+    } catch {
+      // the old client is being discarded either way
+    }
+    this.#client = this.#createClient();
+    this.#database = drizzle(this.#client);
+  }
+}
+
+/**
+ * Whether an error (or any error in its cause chain, as drizzle wraps driver errors) is
+ * SQLite's "database is busy/locked".
+ * @param error - anything thrown by a database call
+ * @returns true for SQLITE_BUSY and its extended codes
+ */
+export function isBusyError(error: unknown): boolean {
+  for (let current = error, depth = 0; current !== undefined && current !== null && depth < 8; depth += 1) {
+    const candidate = current as { code?: unknown; extendedCode?: unknown; rawCode?: unknown; message?: unknown; cause?: unknown };
+    for (const code of [candidate.code, candidate.extendedCode]) {
+      if (typeof code === "string" && code.startsWith("SQLITE_BUSY")) {
+        return true;
+      }
+    }
+    if (typeof candidate.rawCode === "number" && (candidate.rawCode & 0xff) === 5) {
+      return true;
+    }
+    if (typeof candidate.message === "string" && /database is locked|SQLITE_BUSY/.test(candidate.message)) {
+      return true;
+    }
+    current = candidate.cause;
+  }
+  return false;
+}
+
+function redactUrl(url: string): string {
+  return url.replace(/\/\/[^/@]*@/, "//…@").replace(/([?&](authToken|token)=)[^&]*/gi, "$1…");
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function sleep(milliseconds: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, milliseconds));
+}

@@ -1,0 +1,41 @@
+import { createHash } from "node:crypto";
+
+/** Argument names whose values never reach the audit journal. */
+export const SECRET_KEY_PATTERN = /pass(word)?|secret|token|api[_-]?key|credential|private[_-]?key/i;
+
+/** What replaces a secret value. */
+export const REDACTED = "[redacted]";
+
+/**
+ * A copy of a call's arguments fit for the audit journal: the value of every key (at any
+ * depth) whose name looks like a secret becomes `[redacted]`, and a top-level `content`
+ * string (a config file's new text) becomes its sha256 and size, so the journal proves what
+ * was written without holding it.
+ * @param args - the arguments as called
+ * @returns the redacted copy; the input is not changed
+ */
+export function redactArguments(args: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const redacted: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(args)) {
+    if (key === "content" && typeof value === "string") {
+      const bytes = Buffer.byteLength(value, "utf8");
+      redacted[key] = { sha256: createHash("sha256").update(value, "utf8").digest("hex"), bytes };
+    } else {
+      redacted[key] = redactValue(key, value);
+    }
+  }
+  return redacted;
+}
+
+function redactValue(key: string, value: unknown): unknown {
+  if (SECRET_KEY_PATTERN.test(key)) {
+    return REDACTED;
+  }
+  if (Array.isArray(value)) {
+    return value.map((item) => redactValue("", item));
+  }
+  if (typeof value === "object" && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([innerKey, inner]) => [innerKey, redactValue(innerKey, inner)]));
+  }
+  return value;
+}

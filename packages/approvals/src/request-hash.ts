@@ -1,0 +1,26 @@
+import { createHash } from "node:crypto";
+import { canonicalJson } from "./canonical-json.js";
+
+/**
+ * The arguments that identify a request: everything but `approval_id`, which a client adds
+ * when it repeats an approved call and must not change the call's identity.
+ * @param args - the tool's arguments as the caller sent them
+ * @returns a copy without `approval_id`
+ */
+export function identifyingArguments(args: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const { approval_id: _approvalId, ...rest } = args;
+  return rest;
+}
+
+/**
+ * Identity of a request: sha256 over the tool name and the canonical JSON of its arguments
+ * (keys sorted at every depth, `approval_id` left out).
+ * @param tool - the tool name
+ * @param args - the tool's arguments
+ * @returns lowercase hex sha256
+ */
+export function requestHash(tool: string, args: Readonly<Record<string, unknown>>): string {
+  return createHash("sha256")
+    .update(canonicalJson({ tool, arguments: identifyingArguments(args) }))
+    .digest("hex");
+}
