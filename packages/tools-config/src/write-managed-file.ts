@@ -2,7 +2,6 @@ import { randomBytes } from "node:crypto";
 import { constants } from "node:fs";
 import { type FileHandle, lstat, open, readdir, rename, unlink } from "node:fs/promises";
 import { type ToolContext, ToolFailureError } from "@mc/core";
-import { createTwoFilesPatch, FILE_HEADERS_ONLY } from "diff";
 import { createBackup } from "./backup-store.js";
 import { type ValidationResult, validateConfigContent } from "./config-validation.js";
 import { MAX_CONFIG_FILE_BYTES } from "./limits.js";
@@ -10,6 +9,7 @@ import { type ManagedDirectory, openManagedDirectory } from "./managed-directory
 import { pathRefusal } from "./path-refusal.js";
 import type { ManagedPath } from "./resolve-managed-path.js";
 import { isSystemdUnitFile, systemdScopeOf } from "./systemd-unit-file.js";
+import { unifiedDiff } from "./unified-diff.js";
 import { reachStep, type WriteHooks } from "./write-step.js";
 
 /** What a write (or restore, or dry run) did. */
@@ -160,7 +160,7 @@ export async function writeManagedFile(request: WriteRequest): Promise<WriteOutc
     const unchanged = current !== null && Buffer.compare(current.content, content) === 0;
     const diff = unchanged
       ? ""
-      : createTwoFilesPatch(managed.path, managed.path, current === null ? "" : decodeLossy(current.content), decodeLossy(content), current === null ? "(new file)" : "current", request.newLabel, { headerOptions: FILE_HEADERS_ONLY });
+      : unifiedDiff(managed.path, current === null ? "" : decodeLossy(current.content), decodeLossy(content), current === null ? "(new file)" : "current", request.newLabel);
     const unit = isSystemdUnitFile(managed.path, managed.target);
     const base = { path: managed.path, target: managed.target.name, dry_run: request.dryRun, diff, bytes: content.byteLength, validation };
     if (request.dryRun) {
