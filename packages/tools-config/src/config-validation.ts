@@ -10,7 +10,7 @@ export interface ValidationResult {
   ok: boolean;
   /** Which validator ran. */
   validator: ConfigValidatorKind;
-  /** Why it is invalid (or the validator's warnings). */
+  /** Why it is invalid; for a valid result, a command validator's warnings, if it printed any. */
   message?: string;
 }
 
@@ -64,9 +64,10 @@ function validateToml(text: string): string | undefined {
  * Runs the target's validator command on a copy of the content. The copy keeps the file's name
  * (systemd-analyze, for one, judges a unit by its name) in a fresh private directory under
  * `<state>/config-validate-XXXXXX/`, which is removed afterwards. `{path}` in any argument is replaced
- * by the copy's path; mentions of the copy in the output are shown as the real path.
+ * by the copy's path; mentions of the copy in the output are shown as the real path. Exit 0 is
+ * valid (its output kept as warnings); any other exit, a signal or the time limit is invalid.
  */
-async function validateWithCommand(target: ConfigTarget, name: string, realPath: string, content: Uint8Array, context: ToolContext): Promise<string | undefined> {
+async function validateWithCommand(target: ConfigTarget, name: string, realPath: string, content: Uint8Array, context: ToolContext): Promise<{ ok: boolean; message?: string }> {
   const command = target.validatorCommand ?? [];
   const [program, ...args] = command;
   if (program === undefined) throw new ToolFailureError(`config target "${target.name}" uses the command validator but has no validator_command`);
@@ -80,13 +81,14 @@ async function validateWithCommand(target: ConfigTarget, name: string, realPath:
     try {
       result = await context.runner.run(program.replaceAll("{path}", copy), argv, { timeoutMs: TIMEOUTS.action, signal: context.signal });
     } catch (error) {
-      if (CommandTimeoutError.isInstance(error)) return `validator "${command.join(" ")}" timed out after ${TIMEOUTS.action} ms`;
+      if (CommandTimeoutError.isInstance(error)) return { ok: false, message: `validator "${command.join(" ")}" timed out after ${TIMEOUTS.action} ms` };
       throw error;
     }
-    if (result.exitCode === 0) return undefined;
-    const output = (result.stderr.trim() || result.stdout.trim() || "(no output)").replaceAll(copy, realPath).replaceAll(directory, "<validation copy>");
+    const output = (result.stderr.trim() || result.stdout.trim()).replaceAll(copy, realPath).replaceAll(directory, "<validation copy>");
+    // Exit 0 with output: accepted, with its warnings (systemd-analyze warns of unknown sections).
+    if (result.exitCode === 0) return output === "" ? { ok: true } : { ok: true, message: output };
     const status = result.exitCode === null ? "was killed" : `exited with status ${result.exitCode}`;
-    return `${program} ${status}: ${output}`;
+    return { ok: false, message: `${program} ${status}: ${output || "(no output)"}` };
   } finally {
     await rm(directory, { recursive: true, force: true });
   }
@@ -111,7 +113,8 @@ export async function validateConfigContent(
 ): Promise<ValidationResult> {
   let message: string | undefined;
   if (target.validator === "command") {
-    message = await validateWithCommand(target, name, realPath, content, context);
+    const verdict = await validateWithCommand(target, name, realPath, content, context);
+    return { ok: verdict.ok, validator: "command", ...(verdict.message === undefined ? {} : { message: verdict.message }) };
   } else {
     let text: string;
     try {
