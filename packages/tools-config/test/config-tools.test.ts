@@ -3,7 +3,6 @@ import { chmod, chown, lstat, readdir, readFile, stat, writeFile } from "node:fs
 import { join } from "node:path";
 import type { ConfigTarget } from "@mc/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { configTools } from "../src/config-tools.js";
 import { listBackups } from "../src/backup-store.js";
 import { readConfigFile } from "../src/read-config-file.js";
 import { restoreConfigBackup } from "../src/restore-config-backup.js";
@@ -37,19 +36,6 @@ beforeEach(async () => {
 
 afterEach(async () => {
   await removeSandbox(sandbox);
-});
-
-describe("configTools", () => {
-  it("should list the three tools with their risks and a dry-run exemption for writes only", () => {
-    expect(configTools.map((tool) => [tool.name, tool.risk])).toStrictEqual([
-      ["read_config_file", "read_only"],
-      ["write_config_file", "privileged"],
-      ["restore_config_backup", "privileged"],
-    ]);
-    const write = configTools[1];
-    expect(write?.confirmationExempt?.({ path: "/x", content: "", dry_run: true })).toBe(true);
-    expect(write?.confirmationExempt?.({ path: "/x", content: "", dry_run: false })).toBe(false);
-  });
 });
 
 describe("read_config_file", () => {
@@ -229,5 +215,19 @@ describe("restore_config_backup and listBackups", () => {
     expect(error.message).toMatch(/failed validation \(json_parse\)/);
     expect(await readFile(path, "utf8")).toBe("{}");
     expect((await lstat(path)).isFile()).toBe(true);
+  });
+});
+
+describe("symlinks that stay inside", () => {
+  it("should follow a root given through a symlink and an in-root file symlink, reporting the real path", async () => {
+    await buildTree(sandbox, { "root-link": { symlink: "root" }, "root/alias.ini": { symlink: "app.ini" } });
+    const linkedTargets: ConfigTarget[] = [{ name: "linked", description: "", roots: [join(sandbox, "root-link")], fileGlobs: ["*.ini"], validator: "ini_parse" }];
+    const context = makeContext(state, linkedTargets);
+    const read = await readConfigFile({ path: join(sandbox, "root-link", "alias.ini") }, context);
+    expect([read.path, read.target, read.content]).toStrictEqual([join(root, "app.ini"), "linked", "[main]\nkey = 1\n"]);
+    const written = await writeConfigFile({ path: join(root, "alias.ini"), content: "[main]\nkey = 9\n", dry_run: false }, context);
+    expect(written.path).toBe(join(root, "app.ini"));
+    expect((await lstat(join(root, "alias.ini"))).isSymbolicLink()).toBe(true);
+    expect(await readFile(join(root, "app.ini"), "utf8")).toBe("[main]\nkey = 9\n");
   });
 });

@@ -1,0 +1,42 @@
+import { toolJsonSchemas } from "@mc/core";
+import * as v from "valibot";
+import { describe, expect, it } from "vitest";
+import { configTools } from "./config-tools.js";
+
+describe("configTools", () => {
+  it("should hold the three tools of SPEC §5 with their risk levels", () => {
+    expect(configTools.map((tool) => [tool.name, tool.risk])).toStrictEqual([
+      ["read_config_file", "read_only"],
+      ["write_config_file", "privileged"],
+      ["restore_config_backup", "privileged"],
+    ]);
+  });
+
+  it("should exempt only dry-run writes from confirmation", () => {
+    const [read, write, restore] = configTools;
+    expect(write?.confirmationExempt?.({ path: "/x", content: "", dry_run: true })).toBe(true);
+    expect(write?.confirmationExempt?.({ path: "/x", content: "", dry_run: false })).toBe(false);
+    expect([read?.confirmationExempt, restore?.confirmationExempt]).toStrictEqual([undefined, undefined]);
+  });
+
+  it("should declare approval_id on exactly the privileged tools", () => {
+    const withApproval = configTools.filter((tool) => {
+      const properties = (toolJsonSchemas(tool).input as { properties?: Record<string, { description?: string }> }).properties;
+      const approval = properties?.approval_id;
+      if (approval !== undefined) expect(approval.description).toContain("set after a human approved the request; repeat the same call with it");
+      return approval !== undefined;
+    });
+    expect(withApproval.map((tool) => tool.name)).toStrictEqual(["write_config_file", "restore_config_backup"]);
+  });
+
+  it("should default dry_run to false and refuse unknown arguments", () => {
+    const write = configTools[1];
+    expect(write === undefined ? undefined : v.parse(write.input, { path: "/a.ini", content: "" })).toStrictEqual({ path: "/a.ini", content: "", dry_run: false });
+    expect(write === undefined ? true : v.safeParse(write.input, { path: "/a.ini", content: "", mode: "0777" }).success).toBe(false);
+  });
+
+  it("should publish JSON Schemas that match the committed snapshot", async () => {
+    const schemas = Object.fromEntries(configTools.map((tool) => [tool.name, toolJsonSchemas(tool)]));
+    await expect(`${JSON.stringify(schemas, null, 2)}\n`).toMatchFileSnapshot("./__snapshots__/tool-schemas.json");
+  });
+});
