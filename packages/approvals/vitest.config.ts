@@ -3,7 +3,8 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["src/**/*.test.ts", "test/**/*.test.ts"],
-    testTimeout: 30_000,
+    globalSetup: ["test/global-setup.ts"],
+    testTimeout: 60_000,
     hookTimeout: 120_000,
   },
 });

@@ -1,0 +1,57 @@
+import { InputError } from "@mc/core";
+import { statSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { rawClient, tempDirectory } from "../test/support.js";
+import { EMBEDDED_MIGRATIONS } from "./embedded-migrations.js";
+import { StoreError } from "./errors/store-error.js";
+import { openStore } from "./open-store.js";
+
+describe("openStore", () => {
+  it("should create the database file 0600 in a new 0700 directory, in WAL mode", async () => {
+    const directory = join(tempDirectory(), "state", "master-control");
+    const path = join(directory, "mc.sqlite3");
+    const store = await openStore({ path });
+    store.close();
+    expect(statSync(directory).mode & 0o777).toBe(0o700);
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    const mode = await rawClient(path).execute("PRAGMA journal_mode");
+    expect(mode.rows[0]?.["journal_mode"]).toBe("wal");
+  });
+
+  it("should record the embedded migrations in drizzle's table once, however often it opens", async () => {
+    const path = join(tempDirectory(), "mc.sqlite3");
+    for (let index = 0; index < 3; index += 1) {
+      (await openStore({ path })).close();
+    }
+    const applied = await rawClient(path).execute("SELECT hash, created_at FROM __drizzle_migrations ORDER BY created_at");
+    expect(applied.rows.map((row) => [row["hash"], Number(row["created_at"])])).toStrictEqual(
+      EMBEDDED_MIGRATIONS.map((migration) => [migration.hash, migration.folderMillis]),
+    );
+  });
+
+  it("should keep data across reopening, through a file: URL too", async () => {
+    const path = join(tempDirectory(), "mc.sqlite3");
+    const first = await openStore({ path });
+    const { approval } = await first.requestApproval({ tool: "restart_service", arguments: { unit: "a.service" }, requester: { caller: "cli", clientName: null } });
+    first.close();
+    const second = await openStore({ url: `file:${path}` });
+    expect((await second.get(approval.id))?.status).toBe("pending");
+    second.close();
+  });
+
+  it("should refuse options that do not name exactly one database", async () => {
+    await expect(openStore({})).rejects.toThrow(InputError);
+    await expect(openStore({ path: "/tmp/a", url: "file:/tmp/a" })).rejects.toThrow(/exactly one of `path` and `url`/);
+    await expect(openStore({ url: "postgres://db/mc" })).rejects.toThrow(/must start with file:, libsql:, http:, https:/);
+  });
+
+  it("should say which file cannot be created", async () => {
+    const blocker = join(tempDirectory(), "not-a-directory");
+    const { writeFileSync } = await import("node:fs");
+    writeFileSync(blocker, "");
+    const error = await openStore({ path: join(blocker, "mc.sqlite3") }).catch((caught: unknown) => caught);
+    expect(StoreError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toContain(join(blocker, "mc.sqlite3"));
+  });
+});
