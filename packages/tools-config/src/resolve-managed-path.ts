@@ -173,6 +173,8 @@ export async function resolveManagedPath(path: string, targets: readonly ConfigT
     candidates.map(async (target) => {
       const roots: string[] = [];
       for (const root of target.roots) {
+        // Roots are resolved by the policy; a relative one would depend on the cwd, so it manages nothing.
+        if (!root.startsWith("/")) continue;
         try {
           roots.push(await realpath(root));
         } catch {

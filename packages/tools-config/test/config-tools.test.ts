@@ -231,3 +231,18 @@ describe("symlinks that stay inside", () => {
     expect(await readFile(join(root, "app.ini"), "utf8")).toBe("[main]\nkey = 9\n");
   });
 });
+
+describe("targets sharing a root", () => {
+  it("should let the globs decide, as with the default managed_ini and managed_json", async () => {
+    const shared: ConfigTarget[] = [
+      { name: "managed_ini", description: "", roots: [root], fileGlobs: ["*.ini", "*.cfg"], validator: "ini_parse" },
+      { name: "managed_json", description: "", roots: [root], fileGlobs: ["*.json"], validator: "json_parse" },
+    ];
+    const context = makeContext(state, shared);
+    expect((await readConfigFile({ path: join(root, "app.ini") }, context)).target).toBe("managed_ini");
+    expect((await readConfigFile({ path: join(root, "app.json") }, context)).target).toBe("managed_json");
+    const error = await rejectionOf(readConfigFile({ path: join(root, "app.toml") }, context));
+    expect(error.message).toBe(`path "${join(root, "app.toml")}" matches no file_globs of target "managed_ini" (*.ini, *.cfg) or target "managed_json" (*.json)`);
+    expect(error.data).toStrictEqual({ path: join(root, "app.toml"), real_path: join(root, "app.toml"), rule: "no_glob_match", denial: "config_path_refused" });
+  });
+});
