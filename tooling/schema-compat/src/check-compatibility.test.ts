@@ -12,6 +12,7 @@ const PACKAGE = "@mc/tools-systemd";
 const SNAPSHOT = "packages/tools-systemd/schemas/tools.json";
 
 function statusTool(maxLines: number, description = "Shows a service's state."): ToolDefinition {
+  // Typed by its own schemas; widened to the generic definition the way tool packages do it.
   return defineTool({
     name: "service_status",
     title: "Service status",
@@ -22,7 +23,7 @@ function statusTool(maxLines: number, description = "Shows a service's state."):
     run: async () => {
       throw new Error("not run in these tests");
     },
-  });
+  }) as unknown as ToolDefinition;
 }
 
 /** A workspace root with the committed snapshot of `committed` and the given changesets. */

@@ -180,7 +180,8 @@ async function runUpdate(options: Options, io: CliIo): Promise<number> {
     }
   }
   await writeSnapshot(options.snapshotPath, current);
-  io.stdout(`${options.packageName}: wrote ${options.snapshotPath} (${Object.keys(current.tools).length} tools)`);
+  const count = Object.keys(current.tools).length;
+  io.stdout(`${options.packageName}: wrote ${options.snapshotPath} (${count} tool${count === 1 ? "" : "s"})`);
   return 0;
 }
 

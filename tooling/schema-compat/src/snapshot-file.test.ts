@@ -1,7 +1,7 @@
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { defineTool } from "@mc/core";
+import { defineTool, type ToolDefinition } from "@mc/core";
 import * as v from "valibot";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { SnapshotError } from "./errors/snapshot-error.js";
@@ -25,7 +25,7 @@ const status = defineTool({
   input: v.strictObject({ unit: v.pipe(v.string(), v.maxLength(256)), lines: v.optional(v.number(), 50) }),
   output: v.object({ unit: v.string(), active: v.boolean() }),
   run,
-});
+}) as unknown as ToolDefinition;
 const restart = defineTool({
   name: "restart_service",
   title: "Restart a service",
@@ -34,7 +34,7 @@ const restart = defineTool({
   input: v.strictObject({ unit: v.string() }),
   output: v.object({ restarted: v.literal(true) }),
   run,
-});
+}) as unknown as ToolDefinition;
 
 describe("buildSnapshot", () => {
   it("should hold each tool's risk, text and JSON Schemas, tools sorted by name", () => {
