@@ -97,6 +97,20 @@ describe("checkCompatibility", () => {
     expect([result.ok, result.verdict, result.requiredBump]).toStrictEqual([false, "needs_changeset", "patch"]);
   });
 
+  it("should pass schemas that differ only in enum order, and say how to refresh the snapshot", async () => {
+    const scoped = (values: [string, string]) =>
+      ({ ...statusTool(200), input: v.strictObject({ scope: v.picklist(values) }) }) as ToolDefinition;
+    const root = await workspace([scoped(["system", "user"])]);
+    expect(await check(root, [scoped(["user", "system"])])).toStrictEqual({
+      ok: true,
+      verdict: "equivalent",
+      requiredBump: "none",
+      pendingBump: "none",
+      message: `${PACKAGE}: tool schemas differ from the snapshot ${SNAPSHOT} only in order; refresh it with \`pnpm --filter ${PACKAGE} schemas:update\``,
+      changes: 0,
+    });
+  });
+
   it("should ignore changesets for other packages", async () => {
     const root = await workspace([statusTool(200)], { "core.md": '---\n"@mc/core": major\n---\n\nCore.\n' });
     expect((await check(root, [statusTool(100)])).verdict).toBe("needs_changeset");

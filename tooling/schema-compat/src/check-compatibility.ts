@@ -32,6 +32,8 @@ export interface CompatibilityOptions {
 /**
  * How a package fared:
  * - `unchanged`: the schemas equal the snapshot (always passes);
+ * - `equivalent`: they differ only in an order that carries no meaning (enum values, union
+ *   branches); passes, and `update` refreshes the snapshot;
  * - `covered`: they changed and the pending changesets bump the package enough;
  * - `needs_changeset`: they changed and no pending changeset bumps the package — either a
  *   changeset is missing or the snapshot was not updated after `changeset version`;
@@ -41,6 +43,7 @@ export interface CompatibilityOptions {
  */
 export type PackageVerdict =
   | "unchanged"
+  | "equivalent"
   | "covered"
   | "needs_changeset"
   | "insufficient_bump"
@@ -136,6 +139,16 @@ async function checkPackage(root: string, target: PackageToCheck, pendingBump: B
     };
   }
   const { bump: requiredBump, changes } = compareSnapshots(committed, current);
+  if (changes.length === 0) {
+    return {
+      ...base,
+      ok: true,
+      verdict: "equivalent",
+      requiredBump,
+      changes,
+      message: `${target.name}: tool schemas differ from the snapshot ${shownPath} only in order; refresh it with \`${update}\``,
+    };
+  }
   const summary = `${changes.length} tool-schema change${changes.length === 1 ? "" : "s"} since ${shownPath} need${changes.length === 1 ? "s" : ""} a ${requiredBump} bump`;
   if (bumpCovers(pendingBump, requiredBump) && pendingBump !== "none") {
     return {

@@ -170,7 +170,7 @@ async function runUpdate(options: Options, io: CliIo): Promise<number> {
     const comparison = compareSnapshots(committed, current);
     for (const change of comparison.changes) io.stdout(`  ${change.bump.padEnd(5)}  ${change.message}`);
     const pending = (await readPendingBumps(options.changesetDir)).get(options.packageName) ?? "none";
-    if (pending !== "none" && !options.force) {
+    if (pending !== "none" && comparison.changes.length > 0 && !options.force) {
       io.stderr(
         `${options.packageName}: not updating ${options.snapshotPath}: a pending changeset still bumps ` +
           `${options.packageName} (${pending}). The snapshot is the released contract; it is updated after ` +

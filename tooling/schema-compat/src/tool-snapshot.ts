@@ -46,9 +46,26 @@ export function buildSnapshot(packageName: string, tools: readonly ToolDefinitio
       risk: tool.risk,
       title: tool.title,
       description: tool.description,
-      input: sortKeysDeep(schemas.input),
-      output: sortKeysDeep(schemas.output),
+      input: sortKeysDeep(sortRequired(schemas.input)),
+      output: sortKeysDeep(sortRequired(schemas.output)),
     };
   }
   return { package: packageName, tools: snapshotTools };
+}
+
+/**
+ * `required` is a set: valibot lists it in the order the object's entries were written, so
+ * reordering the entries would otherwise show as a snapshot change.
+ */
+function sortRequired(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(sortRequired);
+  if (schema === null || typeof schema !== "object") return schema;
+  const copy: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(schema)) {
+    copy[key] =
+      key === "required" && Array.isArray(value) && value.every((item) => typeof item === "string")
+        ? [...value].sort()
+        : sortRequired(value);
+  }
+  return copy;
 }
