@@ -41,7 +41,7 @@ export interface ToolDefinition<TInput extends AnySchema = AnySchema, TOutput ex
    * @param input - validated arguments
    * @returns true to skip the approval for this call
    */
-  confirmationExempt?: (input: v.InferOutput<TInput>) => boolean;
+  confirmationExempt?(input: v.InferOutput<TInput>): boolean;
   /**
    * Does the work.
    * @param input - arguments, already validated

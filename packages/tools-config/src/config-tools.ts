@@ -4,4 +4,4 @@ import { restoreConfigBackupTool } from "./restore-config-backup.js";
 import { writeConfigFileTool } from "./write-config-file.js";
 
 /** Every tool of this package, for the runtime to register. */
-export const configTools: readonly ToolDefinition[] = [readConfigFileTool, writeConfigFileTool, restoreConfigBackupTool] as unknown as readonly ToolDefinition[];
+export const configTools: readonly ToolDefinition[] = [readConfigFileTool, writeConfigFileTool, restoreConfigBackupTool];

@@ -24,6 +24,4 @@ export const systemdTools: readonly ToolDefinition[] = [
   reloadServiceTool,
   restartServiceTool,
   daemonReloadTool,
-  // Each tool is typed by its own schemas; `confirmationExempt` is a function property (not a
-  // method), so TypeScript will not widen it to the generic definition without this cast.
-] as unknown as readonly ToolDefinition[];
+];
