@@ -1,0 +1,171 @@
+import { Command, CommanderError, Option } from "commander";
+import { EXIT, ExitError } from "./exit-error.js";
+import type { CliIo, GlobalOptions } from "./io.js";
+import { VERSION } from "./version.js";
+
+/**
+ * Runs `mc` with `argv` (without node and script) and returns the exit code. Prints to `io`;
+ * never calls process.exit, so tests can run it in-process.
+ * @param argv - the arguments after `mc`
+ * @param io - streams and environment; defaults to the process's
+ * @returns the exit code: 0 ok, 1 denied/failed, 2 usage, 3 pending approval
+ */
+export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+  const program = buildProgram(io);
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+    return pendingExit.take();
+  } catch (error) {
+    const json = argv.includes("--json");
+    if (error instanceof CommanderError) {
+      // Help and version are printed by commander and end with code 0.
+      if (error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.code === "commander.help") return EXIT.ok;
+      if (json) io.stdout.write(`${JSON.stringify({ ok: false, error: { code: "usage", message: error.message.replace(/^error: /, "") } })}\n`);
+      return EXIT.usage;
+    }
+    if (error instanceof ExitError) {
+      if (json) io.stdout.write(`${JSON.stringify({ ok: false, error: { code: exitName(error.exitCode), message: error.message, ...error.data } }, null, 2)}\n`);
+      else if (error.message) io.stderr.write(`mc: ${error.message}\n`);
+      return error.exitCode;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    if (json) io.stdout.write(`${JSON.stringify({ ok: false, error: { code: "internal_error", message } })}\n`);
+    io.stderr.write(`mc: internal error: ${message}\n`);
+    return EXIT.failed;
+  }
+}
+
+/** Exit code a command asks for without throwing (e.g. doctor not ok prints its report, then exits 1). */
+const pendingExit = {
+  code: undefined as number | undefined,
+  set(code: number) {
+    this.code = code;
+  },
+  take(): number {
+    const code = this.code ?? EXIT.ok;
+    this.code = undefined;
+    return code;
+  },
+};
+
+/**
+ * Lets a command end with a non-zero code after printing its result normally.
+ * @param code - the exit code
+ */
+export function setExitCode(code: number): void {
+  pendingExit.set(code);
+}
+
+function exitName(code: number): string {
+  return code === EXIT.usage ? "usage" : code === EXIT.pending ? "approval_required" : "failed";
+}
+
+function processIo(): CliIo {
+  return { stdout: process.stdout, stderr: process.stderr, env: process.env, stdinIsTty: process.stdin.isTTY === true };
+}
+
+function buildProgram(io: CliIo): Command {
+  const program = new Command("mc")
+    .description("mc: policy-governed operations for this Linux host, for AI agents (MCP) and people")
+    .version(VERSION, "-V, --version", "print the version")
+    .option("--json", "print JSON (every command)")
+    .addOption(new Option("--state-dir <dir>", "state directory (default $MC_STATE_DIR or ~/.local/state/master-control)"))
+    .addOption(new Option("--policy <file>", "policy file (default $MC_POLICY_PATH or <state>/policy.toml)"))
+    .showHelpAfterError("(run mc --help for usage)")
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+    });
+  const globals = (): GlobalOptions & { stateDir?: string; policy?: string } => program.opts();
+
+  program
+    .command("doctor")
+    .description("check the policy, state dir, database, audit chain and systemd commands")
+    .action(async () => (await import("./commands/doctor.js")).doctorCommand(io, globals()));
+
+  program
+    .command("tools")
+    .description("list the tools with their risk and what the policy says of them")
+    .action(async () => (await import("./commands/tools.js")).toolsCommand(io, globals()));
+
+  program
+    .command("tool")
+    .description("run one tool")
+    .argument("<name>", "tool name (see mc tools)")
+    .option("--arg <key=value>", "a tool argument (repeatable)", collect, [] as string[])
+    .option("--json-args <json>", "all arguments as one JSON object")
+    .option("--yes", "approve this call yourself as the operator at this terminal")
+    .action(async (name: string, options: { arg: string[]; jsonArgs?: string; yes?: boolean }) =>
+      (await import("./commands/tool.js")).toolCommand(io, globals(), name, options),
+    );
+
+  const policy = program.command("policy").description("write or check a policy file");
+  policy
+    .command("init")
+    .description("write a commented policy template")
+    .option("--path <file>", "where to write it (default: the policy path)")
+    .option("--force", "overwrite an existing file")
+    .action(async (options: { path?: string; force?: boolean }) => (await import("./commands/policy.js")).policyInitCommand(io, globals(), options));
+  policy
+    .command("check")
+    .description("validate a policy file (default: the policy path)")
+    .argument("[file]", "policy file")
+    .action(async (file: string | undefined) => (await import("./commands/policy.js")).policyCheckCommand(io, globals(), file));
+
+  const approvals = program.command("approvals").description("list, inspect, approve or reject approval requests");
+  approvals
+    .command("list")
+    .description("list approval requests (newest first)")
+    .option("--status <status>", "only this status (pending, approved, executing, completed, failed, rejected, expired)")
+    .option("--limit <n>", "at most this many", "50")
+    .action(async (options: { status?: string; limit: string }) => (await import("./commands/approvals.js")).approvalsListCommand(io, globals(), options));
+  approvals
+    .command("show")
+    .argument("<id>", "approval id")
+    .description("show one approval request")
+    .action(async (id: string) => (await import("./commands/approvals.js")).approvalsShowCommand(io, globals(), id));
+  approvals
+    .command("approve")
+    .argument("<id>", "approval id")
+    .option("--note <text>", "why")
+    .description("approve a pending request (the client then repeats its call with approval_id)")
+    .action(async (id: string, options: { note?: string }) => (await import("./commands/approvals.js")).approvalsDecideCommand(io, globals(), id, "approve", options));
+  approvals
+    .command("reject")
+    .argument("<id>", "approval id")
+    .option("--note <text>", "why")
+    .description("reject a pending request")
+    .action(async (id: string, options: { note?: string }) => (await import("./commands/approvals.js")).approvalsDecideCommand(io, globals(), id, "reject", options));
+
+  const audit = program.command("audit").description("list or verify the audit journal");
+  const auditList = (options: { tool?: string; outcome?: string; caller?: string; limit: string }) =>
+    import("./commands/audit.js").then((module) => module.auditListCommand(io, globals(), options));
+  audit
+    .command("list", { isDefault: true })
+    .description("list audit events (newest first)")
+    .option("--tool <name>", "only this tool")
+    .option("--outcome <outcome>", "only this outcome (ok, denied, pending, failed, error)")
+    .option("--caller <kind>", "only this caller kind (cli, mcp, embedded, http)")
+    .option("--limit <n>", "at most this many", "50")
+    .action(auditList);
+  audit
+    .command("verify")
+    .description("check the hash chain: exit 1 if any event was changed or deleted")
+    .action(async () => (await import("./commands/audit.js")).auditVerifyCommand(io, globals()));
+
+  const mcp = program.command("mcp").description("serve MCP");
+  mcp
+    .command("serve")
+    .description("serve MCP over stdio (for Claude Desktop, VS Code, Cursor and other clients)")
+    .action(async () => (await import("./commands/mcp.js")).mcpServeCommand(io, globals()));
+
+  for (const command of [program, ...program.commands, ...program.commands.flatMap((child) => child.commands)]) {
+    command.exitOverride().configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) });
+  }
+  return program;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}

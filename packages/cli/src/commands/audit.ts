@@ -1,0 +1,74 @@
+import { AUDIT_OUTCOMES, CALLER_KINDS, type AuditOutcome, type CallerKind } from "@mc/approvals";
+import * as v from "valibot";
+import { setExitCode } from "../cli.js";
+import { EXIT, ExitError } from "../exit-error.js";
+import { emit, type CliIo, type GlobalOptions } from "../io.js";
+import { runtimeFromOptions } from "../runtime-from-options.js";
+
+type Options = GlobalOptions & { stateDir?: string; policy?: string };
+
+const ListOptionsSchema = v.object({
+  tool: v.optional(v.pipe(v.string(), v.regex(/^[a-z][a-z0-9_]*$/, "--tool must be a tool name"))),
+  outcome: v.optional(v.picklist(AUDIT_OUTCOMES, `--outcome must be one of ${AUDIT_OUTCOMES.join(", ")}`)),
+  caller: v.optional(v.picklist(CALLER_KINDS, `--caller must be one of ${CALLER_KINDS.join(", ")}`)),
+  limit: v.pipe(v.string(), v.regex(/^\d+$/, "--limit must be a whole number"), v.transform(Number), v.minValue(1, "--limit must be at least 1"), v.maxValue(10_000, "--limit must be at most 10000")),
+});
+
+/**
+ * `mc audit [list]`: audit events, newest first, filtered.
+ * @param io - streams
+ * @param options - global options
+ * @param listOptions - `--tool`, `--outcome`, `--caller`, `--limit`
+ */
+export async function auditListCommand(io: CliIo, options: Options, listOptions: { tool?: string; outcome?: string; caller?: string; limit: string }): Promise<void> {
+  const parsed = v.safeParse(ListOptionsSchema, listOptions);
+  if (!parsed.success) throw new ExitError(EXIT.usage, parsed.issues[0].message);
+  const { tool, outcome, caller, limit } = parsed.output;
+  const runtime = runtimeFromOptions(io, options);
+  try {
+    const events = await (await runtime.store()).listAudit({
+      ...(tool ? { tool } : {}),
+      ...(outcome ? { outcome: outcome as AuditOutcome } : {}),
+      ...(caller ? { caller: caller as CallerKind } : {}),
+      limit,
+    });
+    emit(io, options, { events }, () =>
+      events.length === 0
+        ? "no audit events"
+        : events
+            .map((event) =>
+              [
+                String(event.seq).padStart(6),
+                event.time,
+                `${event.caller}${event.clientName ? `:${event.clientName}` : ""}`.padEnd(18),
+                event.tool.padEnd(22),
+                event.outcome.padEnd(7),
+                event.reason ?? "",
+              ].join("  "),
+            )
+            .join("\n"),
+    );
+  } finally {
+    await runtime.close();
+  }
+}
+
+/**
+ * `mc audit verify`: checks the hash chain; exit 1 when an event was changed or deleted.
+ * @param io - streams
+ * @param options - global options
+ */
+export async function auditVerifyCommand(io: CliIo, options: Options): Promise<void> {
+  const runtime = runtimeFromOptions(io, options);
+  try {
+    const verification = await (await runtime.store()).verifyAudit();
+    emit(io, options, verification, () =>
+      verification.ok
+        ? `audit chain intact: ${verification.checked} events verified`
+        : [`audit chain BROKEN (${verification.checked} events checked):`, ...verification.problems.map((problem) => `  event ${problem.seq}: ${problem.problem}`)].join("\n"),
+    );
+    if (!verification.ok) setExitCode(EXIT.failed);
+  } finally {
+    await runtime.close();
+  }
+}

@@ -1,0 +1,58 @@
+import { McpServer } from "@modelcontextprotocol/server";
+import { riskAnnotations } from "@mc/core";
+import type { Runtime } from "@mc/runtime";
+import { toCallToolResult } from "./call-tool-result.js";
+import { publishedInputSchema, publishedOutputSchema } from "./published-schemas.js";
+
+/** How the MCP server presents itself. */
+export interface McpServerOptions {
+  /** Server name in `initialize`. Default `mc`. */
+  name?: string;
+  /** Server version in `initialize` (the CLI passes its package version). */
+  version: string;
+  /** Caller kind recorded in audit. Default `mcp`. */
+  callerKind?: "mcp" | "http";
+}
+
+/**
+ * Builds an MCP server that offers every tool of `runtime`. Calls go through the runtime's whole
+ * pipeline (validation, policy, approvals, audit). There is deliberately no tool that approves or
+ * rejects: approval is out of band.
+ * @param runtime - the runtime to serve
+ * @param options - name and version
+ * @returns an SDK McpServer, not yet connected
+ */
+export function createMcpServer(runtime: Runtime, options: McpServerOptions): McpServer {
+  const server = new McpServer(
+    { name: options.name ?? "mc", version: options.version },
+    {
+      capabilities: { tools: { listChanged: false } },
+      instructions:
+        "mc reads facts from this Linux host and makes a few bounded changes under an operator's policy. " +
+        "Calls that change the host may return status approval_required: ask a human to run the printed " +
+        "`mc approvals approve ID` command, then repeat the same call with that approval_id.",
+    },
+  );
+  for (const tool of runtime.listTools()) {
+    const definition = tool.definition;
+    server.registerTool(
+      definition.name,
+      {
+        title: definition.title,
+        description: definition.description,
+        inputSchema: publishedInputSchema(definition.input),
+        outputSchema: publishedOutputSchema(definition.output),
+        annotations: { title: definition.title, ...riskAnnotations(definition.risk) },
+        _meta: { "mc/risk": definition.risk },
+      },
+      async (args: unknown) => {
+        const client = server.server.getClientVersion();
+        const result = await runtime.runTool(definition.name, args, {
+          caller: { kind: options.callerKind ?? "mcp", ...(client?.name ? { name: client.name } : {}) },
+        });
+        return toCallToolResult(result);
+      },
+    );
+  }
+  return server;
+}

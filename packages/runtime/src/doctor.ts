@@ -1,0 +1,109 @@
+import { access, constants, mkdir } from "node:fs/promises";
+import { TIMEOUTS, type CommandRunner } from "@mc/core";
+import type { LoadedPolicy } from "@mc/policy";
+import type { ApprovalStore } from "@mc/approvals";
+import type { RuntimePaths } from "./runtime-paths.js";
+
+/** One check of `doctor`. */
+export interface DoctorCheck {
+  /** Short stable name, e.g. `policy`. */
+  name: string;
+  ok: boolean;
+  /**
+   * `error`: mc cannot work as configured (doctor fails). `warning`: some tools will fail on this
+   * host (no systemctl), the rest works.
+   */
+  severity: "error" | "warning";
+  /** One line for a human. */
+  message: string;
+  /** Structured details (diagnostics, versions). */
+  details?: Record<string, unknown>;
+}
+
+/** What `doctor` found. `ok` is false when any error-level check failed. */
+export interface DoctorReport {
+  ok: boolean;
+  checks: DoctorCheck[];
+  paths: RuntimePaths;
+}
+
+/** What the doctor looks at. */
+export interface DoctorInputs {
+  paths: RuntimePaths;
+  policy: LoadedPolicy;
+  runner: CommandRunner;
+  store: () => Promise<ApprovalStore>;
+  toolCount: number;
+}
+
+/**
+ * Checks what mc needs to work: a policy that loads, a writable state dir, the database and its
+ * audit chain, and the commands the systemd tools run.
+ * @param inputs - runtime parts to check
+ * @returns every check with a message; ok only when all passed
+ */
+export async function runDoctor(inputs: DoctorInputs): Promise<DoctorReport> {
+  const checks: DoctorCheck[] = [];
+  const { diagnostics } = inputs.policy;
+  checks.push({
+    name: "policy",
+    severity: "error",
+    ok: diagnostics.ok,
+    message: diagnostics.ok
+      ? diagnostics.source === "file"
+        ? `policy ${diagnostics.path} loaded${diagnostics.warnings.length ? ` with ${diagnostics.warnings.length} warning(s)` : ""}`
+        : `no policy file at ${diagnostics.path}: safe defaults apply`
+      : `policy ${diagnostics.path} does not load, every tool is denied: ${diagnostics.errors.map((error) => error.message).join("; ")}`,
+    details: { source: diagnostics.source, path: diagnostics.path, errors: diagnostics.errors, warnings: diagnostics.warnings },
+  });
+
+  try {
+    await mkdir(inputs.paths.stateDir, { recursive: true, mode: 0o700 });
+    await access(inputs.paths.stateDir, constants.W_OK);
+    checks.push({ name: "state_dir", severity: "error", ok: true, message: `state dir ${inputs.paths.stateDir} is writable` });
+  } catch (error) {
+    checks.push({ name: "state_dir", severity: "error", ok: false, message: `state dir ${inputs.paths.stateDir} is not writable: ${(error as Error).message}` });
+  }
+
+  try {
+    const store = await inputs.store();
+    const verification = await store.verifyAudit();
+    checks.push({ name: "database", severity: "error", ok: true, message: `database ${redactUrl(inputs.paths.databaseUrl)} is open and migrated` });
+    checks.push({
+      name: "audit_chain",
+      severity: "error",
+      ok: verification.ok,
+      message: verification.ok
+        ? `audit chain intact (${verification.checked} events)`
+        : `audit chain broken: ${verification.problems.length} problem(s), first at event ${verification.problems[0]?.seq}: ${verification.problems[0]?.problem}`,
+      details: { checked: verification.checked, problems: verification.problems.slice(0, 20) },
+    });
+  } catch (error) {
+    checks.push({ name: "database", severity: "error", ok: false, message: `database ${redactUrl(inputs.paths.databaseUrl)} cannot be opened: ${(error as Error).message}` });
+  }
+
+  for (const [program, args] of [
+    ["systemctl", ["--version"]],
+    ["journalctl", ["--version"]],
+  ] as const) {
+    try {
+      const result = await inputs.runner.run(program, args, { timeoutMs: TIMEOUTS.query });
+      const version = result.stdout.split("\n")[0]?.trim() ?? "";
+      checks.push({
+        name: program,
+        severity: "warning",
+        ok: result.exitCode === 0,
+        message: result.exitCode === 0 ? `${program}: ${version}` : `${program} --version exited ${result.exitCode}: ${result.stderr.trim()}`,
+      });
+    } catch (error) {
+      checks.push({ name: program, severity: "warning", ok: false, message: `${program} is not usable: ${(error as Error).message}` });
+    }
+  }
+  checks.push({ name: "tools", severity: "error", ok: inputs.toolCount > 0, message: `${inputs.toolCount} tools registered` });
+  return { ok: checks.every((check) => check.ok || check.severity === "warning"), checks, paths: { ...inputs.paths, databaseUrl: redactUrl(inputs.paths.databaseUrl) } };
+}
+
+/** Hides credentials in a libSQL URL (`authToken=`, `user:pass@`). */
+function redactUrl(url: string): string {
+  return url.replace(/\/\/[^@/]*@/, "//***@").replace(/(authToken=)[^&]+/i, "$1***");
+}

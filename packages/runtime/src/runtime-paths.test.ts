@@ -1,0 +1,36 @@
+import { describe, expect, it } from "vitest";
+import { resolveRuntimePaths } from "./runtime-paths.js";
+
+describe("resolveRuntimePaths", () => {
+  it("should default to the XDG state home under HOME", () => {
+    expect(resolveRuntimePaths({}, { HOME: "/home/ops" })).toStrictEqual({
+      stateDir: "/home/ops/.local/state/master-control",
+      policyPath: "/home/ops/.local/state/master-control/policy.toml",
+      databaseUrl: "file:///home/ops/.local/state/master-control/mc.sqlite3",
+    });
+  });
+
+  it("should respect XDG_STATE_HOME and ignore a relative one", () => {
+    expect(resolveRuntimePaths({}, { HOME: "/h", XDG_STATE_HOME: "/var/state" }).stateDir).toBe("/var/state/master-control");
+    expect(resolveRuntimePaths({}, { HOME: "/h", XDG_STATE_HOME: "rel" }).stateDir).toBe("/h/.local/state/master-control");
+  });
+
+  it("should take MC_* variables over defaults and options over variables", () => {
+    const env = { HOME: "/h", MC_STATE_DIR: "/srv/mc", MC_POLICY_PATH: "/etc/mc/policy.toml", MC_DB_PATH: "/srv/db/mc.db" };
+    expect(resolveRuntimePaths({}, env)).toStrictEqual({
+      stateDir: "/srv/mc",
+      policyPath: "/etc/mc/policy.toml",
+      databaseUrl: "file:///srv/db/mc.db",
+    });
+    expect(resolveRuntimePaths({ stateDir: "/opt/s" }, { HOME: "/h" }).policyPath).toBe("/opt/s/policy.toml");
+  });
+
+  it("should prefer MC_DB_URL for a shared libSQL server, unless a path is given explicitly", () => {
+    expect(resolveRuntimePaths({}, { HOME: "/h", MC_DB_URL: "libsql://db.example:8080" }).databaseUrl).toBe("libsql://db.example:8080");
+    expect(resolveRuntimePaths({ databasePath: "/tmp/x.db" }, { HOME: "/h", MC_DB_URL: "libsql://db" }).databaseUrl).toBe("file:///tmp/x.db");
+  });
+
+  it("should encode a path with spaces and percent signs as a file URL", () => {
+    expect(resolveRuntimePaths({ stateDir: "/tmp/a b%c" }, { HOME: "/h" }).databaseUrl).toBe("file:///tmp/a%20b%25c/mc.sqlite3");
+  });
+});

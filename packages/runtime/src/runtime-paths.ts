@@ -1,0 +1,44 @@
+import { homedir } from "node:os";
+import { isAbsolute, join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+
+/** Where the runtime keeps its state, its policy and its database. */
+export interface RuntimePaths {
+  /** State directory: backups, managed configs, the embedded database. */
+  stateDir: string;
+  /** Policy file (may not exist: then the safe defaults apply). */
+  policyPath: string;
+  /** libSQL URL of the database: `file:` for the embedded one, or `libsql:`/`http(s):`. */
+  databaseUrl: string;
+}
+
+/** Explicit settings; each wins over the environment. */
+export interface RuntimePathOptions {
+  stateDir?: string;
+  policyPath?: string;
+  databaseUrl?: string;
+  databasePath?: string;
+}
+
+/**
+ * Resolves paths the way SPEC §2 says: explicit option → `MC_*` variable → default under the
+ * XDG state home (`~/.local/state/master-control`).
+ * @param options - explicit settings
+ * @param env - environment to read `MC_STATE_DIR`, `MC_POLICY_PATH`, `MC_DB_PATH`, `MC_DB_URL`, `XDG_STATE_HOME`, `HOME` from
+ * @returns absolute paths and the database URL
+ */
+export function resolveRuntimePaths(
+  options: RuntimePathOptions = {},
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): RuntimePaths {
+  const nonEmpty = (value: string | undefined) => (value === undefined || value === "" ? undefined : value);
+  const home = nonEmpty(env.HOME) ?? homedir();
+  const xdgState = nonEmpty(env.XDG_STATE_HOME);
+  const stateHome = xdgState !== undefined && isAbsolute(xdgState) ? xdgState : join(home, ".local", "state");
+  const stateDir = resolve(options.stateDir ?? nonEmpty(env.MC_STATE_DIR) ?? join(stateHome, "master-control"));
+  const policyPath = resolve(options.policyPath ?? nonEmpty(env.MC_POLICY_PATH) ?? join(stateDir, "policy.toml"));
+  const explicitUrl = options.databaseUrl ?? (options.databasePath === undefined ? nonEmpty(env.MC_DB_URL) : undefined);
+  const databasePath = resolve(options.databasePath ?? nonEmpty(env.MC_DB_PATH) ?? join(stateDir, "mc.sqlite3"));
+  const databaseUrl = explicitUrl ?? pathToFileURL(databasePath).href;
+  return { stateDir, policyPath, databaseUrl };
+}
