@@ -1,6 +1,6 @@
 import { InputError } from "@mc/core";
 import { describe, expect, it } from "vitest";
-import { openTestStore, testClock } from "../test/support.js";
+import { openTestStore, testClock } from "./test-support.js";
 import type { ApprovalStore } from "./approval-store.js";
 import { ApprovalExpiredError } from "./errors/approval-expired-error.js";
 import { ApprovalNotFoundError } from "./errors/approval-not-found-error.js";
@@ -345,5 +345,27 @@ describe("ApprovalStore.recoverInterrupted", () => {
     const recovered = await store.recoverInterrupted();
     expect(recovered.map((approval) => approval.id)).toStrictEqual([recycled]);
     expect((await store.require(mine)).status).toBe("executing");
+  });
+});
+
+describe("ApprovalStore within one process", () => {
+  it("should run concurrent calls on two stores of one database without lock waits or double claims", async () => {
+    const { store, path } = await openTestStore();
+    const { openStore } = await import("./open-store.js");
+    // A second store that gives up at the first lock wait: a wait inside one process would
+    // block the event loop, so operations must never wait on each other through SQLite.
+    const other = await openStore({ path, busyTimeoutMs: 100, maxAttempts: 1 });
+    const ids = await Promise.all(["a", "b", "c", "d"].map((unit) => approved(store, { unit: `${unit}.service` })));
+    const results = await Promise.all(
+      ids.flatMap((id, index) =>
+        [store, other, store, other].map((each) =>
+          each.claim({ id, tool: TOOL, arguments: { unit: `${["a", "b", "c", "d"][index]}.service` } }),
+        ),
+      ),
+    );
+    await Promise.all(Array.from({ length: 20 }, (_, index) => (index % 2 === 0 ? store : other).appendAudit({ caller: "embedded", tool: TOOL, arguments: {}, decision: "allowed", outcome: "ok" })));
+    other.close();
+    expect(results.filter((result) => result.claimed)).toHaveLength(ids.length);
+    expect(await store.verifyAudit()).toStrictEqual({ ok: true, checked: 20, problems: [] });
   });
 });

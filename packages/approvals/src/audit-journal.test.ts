@@ -1,6 +1,6 @@
 import { InputError } from "@mc/core";
 import { describe, expect, it } from "vitest";
-import { openTestStore, rawClient, testClock } from "../test/support.js";
+import { openTestStore, rawClient, testClock } from "./test-support.js";
 import type { ApprovalStore } from "./approval-store.js";
 import { auditEventHash, GENESIS_HASH } from "./audit-event.js";
 import type { AuditEventInput } from "./audit-event.js";

@@ -27,6 +27,12 @@ export interface ConnectionOptions {
  * once reported SQLITE_BUSY was seen to report `UPDATE … RETURNING` rows that were never
  * stored (docs: TOOLCHAIN "libSQL loses writes after SQLITE_BUSY"), so it is never reused.
  */
+// Operations on one database are serialized within a process, across every Connection to it.
+// SQLite's busy wait blocks the thread: an operation waiting for a lock that another operation
+// of the SAME process holds (an open transaction on another pooled connection) would stall the
+// event loop until the busy timeout, and a reconnect would close the client under the holder.
+const operationQueues = new Map<string, Promise<void>>();
+
 export class Connection {
   readonly #options: ConnectionOptions;
   readonly #isFile: boolean;
@@ -65,11 +71,32 @@ export class Connection {
   /**
    * Runs one operation, retrying it on a fresh client after SQLITE_BUSY. The operation must be
    * safe to run again from the start: a busy error means its transaction did not commit.
+   * Operations on the same database run one at a time within this process.
    * @param operation - the whole unit of work, given the drizzle database
    * @returns what the operation returns
    * @throws StoreError when the database stays busy for every attempt
    */
   async run<T>(operation: (database: LibSQLDatabase) => Promise<T>): Promise<T> {
+    const key = this.#options.url;
+    const previous = operationQueues.get(key) ?? Promise.resolve();
+    let release = (): void => {};
+    const done = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const tail = previous.then(() => done);
+    operationQueues.set(key, tail);
+    await previous;
+    try {
+      return await this.#runWithRetries(operation);
+    } finally {
+      release();
+      if (operationQueues.get(key) === tail) {
+        operationQueues.delete(key);
+      }
+    }
+  }
+
+  async #runWithRetries<T>(operation: (database: LibSQLDatabase) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt += 1) {
       try {
         return await operation(this.#database);

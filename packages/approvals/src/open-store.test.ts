@@ -2,7 +2,7 @@ import { InputError } from "@mc/core";
 import { statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { rawClient, tempDirectory } from "../test/support.js";
+import { rawClient, tempDirectory } from "./test-support.js";
 import { EMBEDDED_MIGRATIONS } from "./embedded-migrations.js";
 import { StoreError } from "./errors/store-error.js";
 import { openStore } from "./open-store.js";

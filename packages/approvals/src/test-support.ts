@@ -5,8 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { onTestFinished } from "vitest";
-import { openStore } from "../src/open-store.js";
-import type { ApprovalStore } from "../src/approval-store.js";
+import { openStore } from "./open-store.js";
+import type { ApprovalStore } from "./approval-store.js";
 
 /** The package's root directory. */
 export const PACKAGE_DIR = fileURLToPath(new URL("..", import.meta.url));
