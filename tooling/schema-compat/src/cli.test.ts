@@ -150,6 +150,10 @@ describe("mc-schema-compat", () => {
     const usage = await execa(process.execPath, [bin, "check", "--package", PACKAGE], { cwd: root, reject: false });
     expect(usage.exitCode).toBe(2);
     expect(usage.stderr.split("\n")[0]).toBe("mc-schema-compat: --snapshot is required");
+    const unknown = await execa(process.execPath, [bin, "verify"], { cwd: root, reject: false });
+    expect([unknown.exitCode, unknown.stderr.split("\n")[0]]).toStrictEqual([2, 'mc-schema-compat: unknown command "verify"']);
+    const help = await execa(process.execPath, [bin, "--help"], { cwd: root, reject: false });
+    expect([help.exitCode, help.stdout.split("\n")[0]]).toStrictEqual([0, "Usage:"]);
     const wrongExport = await run(root, "check", "--export", "tools");
     expect(wrongExport.exitCode).toBe(2);
     expect(wrongExport.stderr).toBe(

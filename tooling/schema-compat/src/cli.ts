@@ -49,9 +49,13 @@ class UsageError extends Error {}
 export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
   try {
     const [command, ...rest] = argv;
-    if (command === undefined || command === "--help" || command === "-h" || command === "help") {
+    if (command === undefined) {
+      io.stderr(USAGE);
+      return 2;
+    }
+    if (command === "--help" || command === "-h" || command === "help") {
       io.stdout(USAGE);
-      return command === undefined ? 2 : 0;
+      return 0;
     }
     if (command !== "check" && command !== "update") throw new UsageError(`unknown command "${command}"`);
     const options = parseOptions(rest, io.cwd);
