@@ -6,7 +6,8 @@ describe("resolveRuntimePaths", () => {
     expect(resolveRuntimePaths({}, { HOME: "/home/ops" })).toStrictEqual({
       stateDir: "/home/ops/.local/state/master-control",
       policyPath: "/home/ops/.local/state/master-control/policy.toml",
-      databaseUrl: "file:///home/ops/.local/state/master-control/mc.sqlite3",
+      databaseUrl: "file:/home/ops/.local/state/master-control/mc.sqlite3",
+      databasePath: "/home/ops/.local/state/master-control/mc.sqlite3",
     });
   });
 
@@ -20,17 +21,19 @@ describe("resolveRuntimePaths", () => {
     expect(resolveRuntimePaths({}, env)).toStrictEqual({
       stateDir: "/srv/mc",
       policyPath: "/etc/mc/policy.toml",
-      databaseUrl: "file:///srv/db/mc.db",
+      databaseUrl: "file:/srv/db/mc.db",
+      databasePath: "/srv/db/mc.db",
     });
     expect(resolveRuntimePaths({ stateDir: "/opt/s" }, { HOME: "/h" }).policyPath).toBe("/opt/s/policy.toml");
   });
 
   it("should prefer MC_DB_URL for a shared libSQL server, unless a path is given explicitly", () => {
-    expect(resolveRuntimePaths({}, { HOME: "/h", MC_DB_URL: "libsql://db.example:8080" }).databaseUrl).toBe("libsql://db.example:8080");
-    expect(resolveRuntimePaths({ databasePath: "/tmp/x.db" }, { HOME: "/h", MC_DB_URL: "libsql://db" }).databaseUrl).toBe("file:///tmp/x.db");
+    expect(resolveRuntimePaths({}, { HOME: "/h", MC_DB_URL: "libsql://db.example:8080" })).toMatchObject({ databaseUrl: "libsql://db.example:8080" });
+    expect(resolveRuntimePaths({}, { HOME: "/h", MC_DB_URL: "libsql://db.example:8080" }).databasePath).toBeUndefined();
+    expect(resolveRuntimePaths({ databasePath: "/tmp/x.db" }, { HOME: "/h", MC_DB_URL: "libsql://db" }).databasePath).toBe("/tmp/x.db");
   });
 
-  it("should encode a path with spaces and percent signs as a file URL", () => {
-    expect(resolveRuntimePaths({ stateDir: "/tmp/a b%c" }, { HOME: "/h" }).databaseUrl).toBe("file:///tmp/a%20b%25c/mc.sqlite3");
+  it("should keep a state dir with spaces as a plain path for the embedded database", () => {
+    expect(resolveRuntimePaths({ stateDir: "/tmp/a b%c" }, { HOME: "/h" }).databasePath).toBe("/tmp/a b%c/mc.sqlite3");
   });
 });

@@ -1,6 +1,5 @@
 import { homedir } from "node:os";
 import { isAbsolute, join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
 
 /** Where the runtime keeps its state, its policy and its database. */
 export interface RuntimePaths {
@@ -10,6 +9,8 @@ export interface RuntimePaths {
   policyPath: string;
   /** libSQL URL of the database: `file:` for the embedded one, or `libsql:`/`http(s):`. */
   databaseUrl: string;
+  /** The embedded database file, when the database is one (created with its directory if missing). */
+  databasePath?: string;
 }
 
 /** Explicit settings; each wins over the environment. */
@@ -38,7 +39,7 @@ export function resolveRuntimePaths(
   const stateDir = resolve(options.stateDir ?? nonEmpty(env.MC_STATE_DIR) ?? join(stateHome, "master-control"));
   const policyPath = resolve(options.policyPath ?? nonEmpty(env.MC_POLICY_PATH) ?? join(stateDir, "policy.toml"));
   const explicitUrl = options.databaseUrl ?? (options.databasePath === undefined ? nonEmpty(env.MC_DB_URL) : undefined);
+  if (explicitUrl !== undefined) return { stateDir, policyPath, databaseUrl: explicitUrl };
   const databasePath = resolve(options.databasePath ?? nonEmpty(env.MC_DB_PATH) ?? join(stateDir, "mc.sqlite3"));
-  const databaseUrl = explicitUrl ?? pathToFileURL(databasePath).href;
-  return { stateDir, policyPath, databaseUrl };
+  return { stateDir, policyPath, databaseUrl: `file:${databasePath}`, databasePath };
 }

@@ -118,7 +118,7 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
 
   function store(): Promise<ApprovalStore> {
     storePromise ??= (async () => {
-      const opened = await openStore({ url: paths.databaseUrl });
+      const opened = await openStore(paths.databasePath !== undefined ? { path: paths.databasePath } : { url: paths.databaseUrl });
       // A process that died mid-execution left its approval in `executing`: mark it failed,
       // never re-run it.
       await opened.recoverInterrupted();
