@@ -40,6 +40,14 @@ describe("openStore", () => {
     second.close();
   });
 
+  it("should prepare the directory and file of a file: URL like a path", async () => {
+    const directory = join(tempDirectory(), "from-url");
+    const path = join(directory, "mc.sqlite3");
+    (await openStore({ url: `file:${path}` })).close();
+    expect(statSync(directory).mode & 0o777).toBe(0o700);
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+  });
+
   it("should refuse options that do not name exactly one database", async () => {
     await expect(openStore({})).rejects.toThrow(InputError);
     await expect(openStore({ path: "/tmp/a", url: "file:/tmp/a" })).rejects.toThrow(/exactly one of `path` and `url`/);

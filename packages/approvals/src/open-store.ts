@@ -1,6 +1,7 @@
 import { InputError } from "@mc/core";
 import { chmodSync, closeSync, constants, mkdirSync, openSync } from "node:fs";
 import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { applyMigrations } from "./apply-migrations.js";
 import { ApprovalStore } from "./approval-store.js";
 import { Connection } from "./connection.js";
@@ -11,7 +12,7 @@ import { StoreError } from "./errors/store-error.js";
 export interface OpenStoreOptions {
   /** An embedded database file (created with mode 0600, its directory 0700 when missing). */
   path?: string;
-  /** A libSQL URL: `file:`, `libsql:`, `http:` or `https:`. */
+  /** A libSQL URL: `file:` (prepared like `path`), `libsql:`, `http:` or `https:`. */
   url?: string;
   /** Token for a remote libSQL server. */
   authToken?: string;
@@ -60,6 +61,10 @@ function databaseUrl(options: OpenStoreOptions): string {
     if (!URL_SCHEMES.some((scheme) => options.url?.startsWith(scheme))) {
       throw new InputError(`The database URL must start with ${URL_SCHEMES.join(", ")}.`, [{ path: "url", message: "unsupported scheme" }]);
     }
+    const filePath = filePathOf(options.url);
+    if (filePath !== undefined) {
+      prepareFile(filePath);
+    }
     return options.url;
   }
   const path = resolve(options.path ?? "");
@@ -68,6 +73,24 @@ function databaseUrl(options: OpenStoreOptions): string {
   }
   prepareFile(path);
   return `file:${path}`;
+}
+
+// A `file:` URL names an embedded database just as `path` does, and gets the same directory
+// and mode; `:memory:` and URL forms with a host are left to libSQL.
+function filePathOf(url: string): string | undefined {
+  if (!url.startsWith("file:")) {
+    return undefined;
+  }
+  const withoutQuery = url.split("?")[0] ?? "";
+  if (withoutQuery.startsWith("file://")) {
+    try {
+      return fileURLToPath(withoutQuery);
+    } catch {
+      return undefined;
+    }
+  }
+  const path = decodeURIComponent(withoutQuery.slice("file:".length));
+  return path === "" || path === ":memory:" ? undefined : resolve(path);
 }
 
 // The journal holds who ran what on this host: keep it private to its owner from the start.
