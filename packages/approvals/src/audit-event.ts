@@ -75,18 +75,29 @@ export interface AuditRecord {
 
 /** The stored fields an event's hash covers, as they are in the table. */
 export interface HashedAuditFields {
+  /** Position in the chain; hashed so renumbering shows. */
   seq: number;
+  /** ISO 8601 time. */
   time: string;
+  /** Caller kind. */
   caller: string;
+  /** Client name. */
   clientName: string | null;
+  /** Tool name. */
   tool: string;
   /** The stored canonical JSON text, hashed as text so any change to it shows. */
   arguments: string;
+  /** Decision. */
   decision: string;
+  /** Reason. */
   reason: string | null;
+  /** Approval id. */
   approvalId: string | null;
+  /** Duration in whole milliseconds. */
   durationMs: number | null;
+  /** Outcome. */
   outcome: string;
+  /** Error message. */
   error: string | null;
 }
 

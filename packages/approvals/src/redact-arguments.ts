@@ -11,12 +11,12 @@ export const REDACTED = "[redacted]";
  * depth) whose name looks like a secret becomes `[redacted]`, and a top-level `content`
  * string (a config file's new text) becomes its sha256 and size, so the journal proves what
  * was written without holding it.
- * @param args - the arguments as called
+ * @param callArguments - the arguments as called
  * @returns the redacted copy; the input is not changed
  */
-export function redactArguments(args: Readonly<Record<string, unknown>>): Record<string, unknown> {
+export function redactArguments(callArguments: Readonly<Record<string, unknown>>): Record<string, unknown> {
   const redacted: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(args)) {
+  for (const [key, value] of Object.entries(callArguments)) {
     if (key === "content" && typeof value === "string") {
       const bytes = Buffer.byteLength(value, "utf8");
       redacted[key] = { sha256: createHash("sha256").update(value, "utf8").digest("hex"), bytes };
