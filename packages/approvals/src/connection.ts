@@ -18,6 +18,18 @@ export interface ConnectionOptions {
   busyTimeoutMs: number;
   /** How many times one operation is tried, each on a fresh client. */
   maxAttempts: number;
+  /** Told about each SQLITE_BUSY that made the connection reconnect (for logs and tests). */
+  onBusy?: (event: BusyEvent) => void;
+}
+
+/** One SQLITE_BUSY met by an operation. */
+export interface BusyEvent {
+  /** Which attempt of the operation met it, from 1. */
+  attempt: number;
+  /** Whether the operation will be tried again on a new client. */
+  retrying: boolean;
+  /** The libSQL error. */
+  error: unknown;
 }
 
 /**
@@ -105,6 +117,7 @@ export class Connection {
           throw error;
         }
         this.#reconnect();
+        this.#options.onBusy?.({ attempt, retrying: attempt < this.#options.maxAttempts, error });
         if (attempt >= this.#options.maxAttempts) {
           throw new StoreError(
             `The database ${redactUrl(this.#options.url)} stayed locked by other processes through ${attempt} attempts.`,

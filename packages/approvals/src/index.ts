@@ -26,6 +26,7 @@ export type { CallerKind } from "./caller-kind.js";
 export { canonicalJson } from "./canonical-json.js";
 export type { ClaimRefusal, ClaimResult } from "./claim-result.js";
 export { isBusyError } from "./connection.js";
+export type { BusyEvent } from "./connection.js";
 export { ApprovalExpiredError } from "./errors/approval-expired-error.js";
 export { ApprovalNotFoundError } from "./errors/approval-not-found-error.js";
 export { ApprovalStateError } from "./errors/approval-state-error.js";

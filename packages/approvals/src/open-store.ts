@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import { applyMigrations } from "./apply-migrations.js";
 import { ApprovalStore } from "./approval-store.js";
 import { Connection } from "./connection.js";
+import type { BusyEvent } from "./connection.js";
 import { EMBEDDED_MIGRATIONS } from "./embedded-migrations.js";
 import { StoreError } from "./errors/store-error.js";
 
@@ -22,6 +23,8 @@ export interface OpenStoreOptions {
   busyTimeoutMs?: number;
   /** How many fresh clients one operation may take after SQLITE_BUSY; default 8. */
   maxAttempts?: number;
+  /** Told about every SQLITE_BUSY (each one discards the client), e.g. to log contention. */
+  onBusy?: (event: BusyEvent) => void;
 }
 
 const URL_SCHEMES = ["file:", "libsql:", "http:", "https:"];
@@ -40,6 +43,7 @@ export async function openStore(options: OpenStoreOptions): Promise<ApprovalStor
     ...(options.authToken === undefined ? {} : { authToken: options.authToken }),
     busyTimeoutMs: options.busyTimeoutMs ?? 5000,
     maxAttempts: options.maxAttempts ?? 8,
+    ...(options.onBusy === undefined ? {} : { onBusy: options.onBusy }),
   });
   try {
     await connection.run((database) => applyMigrations(database, EMBEDDED_MIGRATIONS));

@@ -17,12 +17,13 @@ describe("audit appends from several processes", () => {
         execa(process.execPath, [join(PACKAGE_DIR, "test", "fixtures", "audit-worker.mjs"), databasePath, String(EVENTS), startAt], { cwd: PACKAGE_DIR }),
       ),
     );
-    const pids = results.map((result) => (JSON.parse(result.stdout) as { pid: number }).pid);
+    const reports = results.map((result) => JSON.parse(result.stdout) as { pid: number; busy: number });
+    const pids = reports.map((report) => report.pid);
     const store = await openStore({ path: databasePath });
     const verification = await store.verifyAudit();
     const events = await store.listAudit({ limit: WORKERS * EVENTS + 10 });
     store.close();
-    console.log(`audit: ${WORKERS} processes appended ${events.length} events; verify ${JSON.stringify({ ok: verification.ok, checked: verification.checked })}`);
+    console.log(`audit: ${WORKERS} processes appended ${events.length} events (${reports.reduce((sum, report) => sum + report.busy, 0)} SQLITE_BUSY reconnects); verify ${JSON.stringify({ ok: verification.ok, checked: verification.checked })}`);
     expect(verification).toStrictEqual({ ok: true, checked: WORKERS * EVENTS, problems: [] });
     expect(events.map((event) => event.seq).sort((a, b) => a - b)).toStrictEqual(Array.from({ length: WORKERS * EVENTS }, (_, index) => index + 1));
     for (const pid of pids) {

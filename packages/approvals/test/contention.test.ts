@@ -33,7 +33,7 @@ describe("claims across processes", () => {
     const results = await Promise.all(
       Array.from({ length: WORKERS }, () => worker("claim-worker.mjs", [databasePath, requestsPath, executionsPath, startAt])),
     );
-    const reports = results.map((result) => JSON.parse(result.stdout) as { pid: number; attempted: number; claimed: string[]; refusals: Record<string, number> });
+    const reports = results.map((result) => JSON.parse(result.stdout) as { pid: number; busy: number; attempted: number; claimed: string[]; refusals: Record<string, number> });
 
     const attempted = reports.reduce((sum, report) => sum + report.attempted, 0);
     const claimed = reports.flatMap((report) => report.claimed);
@@ -47,7 +47,8 @@ describe("claims across processes", () => {
     store.close();
     console.log(
       `contention: ${WORKERS} processes, ${attempted} claims attempted, ${claimed.length} won, ` +
-        `${executions.length} executions (${new Set(executions).size} distinct), per process ` +
+        `${executions.length} executions (${new Set(executions).size} distinct), ` +
+        `${reports.reduce((sum, report) => sum + report.busy, 0)} SQLITE_BUSY reconnects, per process ` +
         reports.map((report) => `${report.pid}: ${report.claimed.length} won ${JSON.stringify(report.refusals)}`).join("; ") +
         `; final states ${JSON.stringify(byStatus)}`,
     );
