@@ -12,6 +12,9 @@ describe("openStore", () => {
     const directory = join(tempDirectory(), "state", "master-control");
     const path = join(directory, "mc.sqlite3");
     const store = await openStore({ path });
+    await store.appendAudit({ caller: "cli", tool: "system_info", arguments: {}, decision: "allowed", outcome: "ok" });
+    // SQLite gives the WAL and shared-memory files the database file's mode.
+    expect([path, `${path}-wal`, `${path}-shm`].map((file) => statSync(file).mode & 0o777)).toStrictEqual([0o600, 0o600, 0o600]);
     store.close();
     expect(statSync(directory).mode & 0o777).toBe(0o700);
     expect(statSync(path).mode & 0o777).toBe(0o600);
