@@ -45,8 +45,11 @@ let skipped = 0;
 const rows = [];
 for (const file of readdirSync(results).filter((name) => name.endsWith(".json")).sort()) {
   const report = JSON.parse(readFileSync(join(results, file), "utf8"));
-  // A test file that fails to load is a failed suite with no tests: count it as a failure.
-  const brokenFiles = (report.testResults ?? []).filter((suite) => suite.status === "failed" && (suite.assertionResults ?? []).length === 0).length;
+  // A test file that fails to load, or whose beforeAll throws, is a failed suite whose tests did
+  // not fail themselves (none ran, or all were skipped): count each such file as a failure.
+  const brokenFiles = (report.testResults ?? []).filter(
+    (suite) => suite.status === "failed" && !(suite.assertionResults ?? []).some((test) => test.status === "failed"),
+  ).length;
   const packageFailed = report.numFailedTests + brokenFiles;
   passed += report.numPassedTests;
   failed += packageFailed;

@@ -154,6 +154,14 @@ function buildProgram(io: CliIo): Command {
     .description("check the hash chain: exit 1 if any event was changed or deleted")
     .action(async () => (await import("./commands/audit.js")).auditVerifyCommand(io, globals()));
 
+  const config = program.command("config").description("managed config files");
+  config
+    .command("backups")
+    .description("list the backups of a managed config file (ids for restore_config_backup)")
+    .argument("<path>", "the config file")
+    .option("--target <name>", "config target, when the path alone is ambiguous")
+    .action(async (path: string, options: { target?: string }) => (await import("./commands/config.js")).configBackupsCommand(io, globals(), path, options));
+
   const mcp = program.command("mcp").description("serve MCP");
   mcp
     .command("serve")

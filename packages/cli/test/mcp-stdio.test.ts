@@ -84,6 +84,9 @@ describe("mc mcp serve over stdio", () => {
     const status = tools.find((tool) => tool.name === "service_status");
     expect(status?.annotations).toMatchObject({ readOnlyHint: true, destructiveHint: false });
     expect(Object.keys(status?.inputSchema.properties ?? {})).toEqual(expect.arrayContaining(["unit", "scope"]));
+    // Each tool names the package (and version) whose schemas define it.
+    expect(status?._meta).toMatchObject({ "mc/risk": "read_only", "mc/package": "@mc/tools-systemd", "mc/version": expect.stringMatching(/^\d+\.\d+\.\d+/) });
+    expect(tools.find((tool) => tool.name === "read_config_file")?._meta).toMatchObject({ "mc/package": "@mc/tools-config" });
     const restart = tools.find((tool) => tool.name === "restart_service");
     if (restart) expect(restart.annotations).toMatchObject({ readOnlyHint: false, destructiveHint: true });
     // Approval is out of band: no listed tool can approve or reject.

@@ -43,7 +43,7 @@ export function createMcpServer(runtime: Runtime, options: McpServerOptions): Mc
         inputSchema: publishedInputSchema(definition.input),
         outputSchema: publishedOutputSchema(definition.output),
         annotations: { title: definition.title, ...riskAnnotations(definition.risk) },
-        _meta: { "mc/risk": definition.risk },
+        _meta: { "mc/risk": definition.risk, ...(tool.source ? { "mc/package": tool.source.package, "mc/version": tool.source.version } : {}) },
       },
       async (args: unknown) => {
         const client = server.server.getClientVersion();

@@ -11,3 +11,4 @@ export type { Runtime, RuntimeEvents, RuntimeOptions, RunToolOptions, ToolInfo }
 export { resolveRuntimePaths } from "./runtime-paths.js";
 export type { RuntimePathOptions, RuntimePaths } from "./runtime-paths.js";
 export { builtinTools } from "./tool-registry.js";
+export type { RegisteredTool, ToolSource } from "./tool-registry.js";

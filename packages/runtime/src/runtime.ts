@@ -17,12 +17,12 @@ import type { ApprovalRequired, CallErrorCode, ToolCallResult } from "./call-res
 import type { Caller } from "./caller.js";
 import { runDoctor, type DoctorReport } from "./doctor.js";
 import { resolveRuntimePaths, type RuntimePathOptions, type RuntimePaths } from "./runtime-paths.js";
-import { builtinTools, indexTools } from "./tool-registry.js";
+import { builtinTools, indexTools, type RegisteredTool, type ToolSource } from "./tool-registry.js";
 
 /** How to build a runtime. Every setting is optional; paths fall back to `MC_*` variables, then defaults. */
 export interface RuntimeOptions extends RuntimePathOptions {
-  /** Tools to offer. Default: every built-in tool. */
-  tools?: readonly ToolDefinition[];
+  /** Tools to offer, bare or with their source package. Default: every built-in tool. */
+  tools?: readonly (ToolDefinition | RegisteredTool)[];
   /** argv put before every command the tools run (e.g. a container harness's exec script). */
   commandPrefix?: readonly string[];
   /** Environment to read `MC_*` settings from. Default `process.env`. */
@@ -59,6 +59,8 @@ export interface ToolInfo {
   requiresConfirmation: boolean;
   /** The definition itself (valibot schemas), for surfaces that register tools. */
   definition: ToolDefinition;
+  /** The package and version that define it, when known (its schemas are that package's contract). */
+  source?: ToolSource;
 }
 
 /** Events a runtime emits for embedders. */
@@ -108,7 +110,8 @@ export interface Runtime {
 export function createRuntime(options: RuntimeOptions = {}): Runtime {
   const env = options.env ?? process.env;
   const paths = resolveRuntimePaths(options, env);
-  const tools = indexTools(options.tools ?? builtinTools());
+  const registry = indexTools(options.tools ?? builtinTools());
+  const tools = new Map([...registry].map(([name, entry]) => [name, entry.definition]));
   const descriptors = [...tools.values()].map((tool) => ({ name: tool.name, risk: tool.risk }));
   const policySource: PolicySource = createPolicySource({ path: paths.policyPath, stateDir: paths.stateDir, tools: descriptors });
   const runner: CommandRunner = createCommandRunner({ prefix: options.commandPrefix ?? [], sourceEnv: env });
@@ -156,6 +159,7 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
         enabled: decision.allowed || (decision.code !== "tool_disabled" && decision.code !== "policy_load_error"),
         requiresConfirmation: decision.allowed ? decision.requiresConfirmation : tool.risk !== "read_only",
         definition: tool,
+        ...(registry.get(tool.name)?.source ? { source: registry.get(tool.name)?.source } : {}),
       };
     });
   }

@@ -20,3 +20,4 @@ export { restoreConfigBackup, restoreConfigBackupInputSchema, restoreConfigBacku
 export { writeConfigFile, writeConfigFileInputSchema, writeConfigFileTool } from "./write-config-file.js";
 export type { WriteOutcome } from "./write-managed-file.js";
 export type { WriteHooks, WriteStep } from "./write-step.js";
+export { TOOLS_CONFIG_PACKAGE } from "./package-info.js";

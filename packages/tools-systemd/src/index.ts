@@ -34,3 +34,4 @@ export {
 } from "./unit-name.js";
 export { parseProperties, readUnitStatus, UNIT_PROPERTIES } from "./unit-properties.js";
 export type { UnitStatus } from "./unit-properties.js";
+export { TOOLS_SYSTEMD_PACKAGE } from "./package-info.js";

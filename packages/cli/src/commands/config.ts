@@ -1,0 +1,41 @@
+import { resolve } from "node:path";
+import { McError } from "@mc/core";
+import { listBackups } from "@mc/tools-config";
+import { EXIT, ExitError } from "../exit-error.js";
+import { emit, type CliIo, type GlobalOptions } from "../io.js";
+import { runtimeFromOptions } from "../runtime-from-options.js";
+
+/**
+ * `mc config backups PATH`: the backups of one managed config file, newest first, with the ids
+ * `restore_config_backup` takes.
+ * @param io - streams
+ * @param options - global options
+ * @param path - the config file
+ * @param backupOptions - `--target` when the path alone is ambiguous
+ */
+export async function configBackupsCommand(
+  io: CliIo,
+  options: GlobalOptions & { stateDir?: string; policy?: string },
+  path: string,
+  backupOptions: { target?: string },
+): Promise<void> {
+  const runtime = runtimeFromOptions(io, options);
+  try {
+    const policy = runtime.policy();
+    if (!policy.ok) throw new ExitError(EXIT.failed, `Policy load error: ${policy.loadError ?? "the policy does not load"}`);
+    let backups;
+    try {
+      backups = await listBackups({ stateDir: runtime.paths.stateDir, configTargets: policy.configTargets, path: resolve(path), target: backupOptions.target });
+    } catch (error) {
+      if (McError.isInstance(error)) throw new ExitError(EXIT.failed, error.message, { code: error.code });
+      throw error;
+    }
+    emit(io, options, { path: resolve(path), backups }, () =>
+      backups.length === 0
+        ? `no backups of ${resolve(path)}`
+        : backups.map((backup) => `${backup.backup_id}  ${backup.created_at}  ${String(backup.bytes).padStart(7)} bytes  (${backup.target})`).join("\n"),
+    );
+  } finally {
+    await runtime.close();
+  }
+}
