@@ -44,7 +44,10 @@ describe("createMcpServer (in memory)", () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   });
 
-  async function connect(policy?: string): Promise<{ client: Client; runtime: Runtime }> {
+  async function connect(
+    policy?: string,
+    elicit?: (message: string) => { action: "accept" | "decline" | "cancel"; content?: Record<string, string> },
+  ): Promise<{ client: Client; runtime: Runtime }> {
     const dir = mkdtempSync(join(tmpdir(), "mc-mcp-mem-"));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
     if (policy !== undefined) writeFileSync(join(dir, "policy.toml"), policy);
@@ -53,7 +56,10 @@ describe("createMcpServer (in memory)", () => {
     const server = createMcpServer(runtime, { version: "0.0.0-test" });
     const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
     await server.connect(serverTransport);
-    const client = new Client({ name: "in-memory-test", version: "1.0.0" });
+    const client = new Client({ name: "in-memory-test", version: "1.0.0" }, elicit ? { capabilities: { elicitation: { form: {} } } } : undefined);
+    if (elicit) {
+      client.setRequestHandler("elicitation/create", async (request) => elicit((request.params as { message: string }).message));
+    }
     await client.connect(clientTransport);
     cleanups.push(() => client.close());
     return { client, runtime };
@@ -117,5 +123,42 @@ describe("createMcpServer (in memory)", () => {
     const result = await client.callTool({ name: "broken_tool", arguments: {} });
     expect(result.isError).toBe(true);
     expect((result.content[0] as { text: string }).text).toBe("Error (tool_failed): the thing is broken");
+  });
+
+  it("should run the call once the human approves it in the client's elicitation prompt, when the policy allows", async () => {
+    const prompts: string[] = [];
+    const { client, runtime } = await connect("version = 1\n[approvals]\nallow_elicitation = true\n", (message) => {
+      prompts.push(message);
+      return { action: "accept", content: { decision: "approve" } };
+    });
+    const result = await client.callTool({ name: "change_thing", arguments: { value: 1 } });
+    expect(result.isError).toBeFalsy();
+    expect(result.structuredContent).toStrictEqual({ changed: true });
+    expect(prompts[0]).toContain("change_thing");
+    const [approval] = await (await runtime.store()).list({});
+    expect(approval).toMatchObject({ status: "completed", decidedBy: "in-memory-test (MCP elicitation)" });
+  });
+
+  it("should leave the request pending when the human declines in the client", async () => {
+    const { client } = await connect("version = 1\n[approvals]\nallow_elicitation = true\n", () => ({ action: "decline" }));
+    const result = await client.callTool({ name: "change_thing", arguments: { value: 1 } });
+    expect(result.structuredContent).toMatchObject({ status: "approval_required" });
+  });
+
+  it("should never elicit when the policy does not allow it, even if the client can", async () => {
+    const prompts: string[] = [];
+    const { client } = await connect(undefined, (message) => {
+      prompts.push(message);
+      return { action: "accept", content: { decision: "approve" } };
+    });
+    const result = await client.callTool({ name: "change_thing", arguments: { value: 1 } });
+    expect(result.structuredContent).toMatchObject({ status: "approval_required" });
+    expect(prompts).toStrictEqual([]);
+  });
+
+  it("should fail closed to the out-of-band path when the client cannot elicit", async () => {
+    const { client } = await connect("version = 1\n[approvals]\nallow_elicitation = true\n");
+    const result = await client.callTool({ name: "change_thing", arguments: { value: 1 } });
+    expect(result.structuredContent).toMatchObject({ status: "approval_required" });
   });
 });

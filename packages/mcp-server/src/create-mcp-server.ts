@@ -2,6 +2,7 @@ import { McpServer } from "@modelcontextprotocol/server";
 import { riskAnnotations } from "@mc/core";
 import type { Runtime } from "@mc/runtime";
 import { toCallToolResult } from "./call-tool-result.js";
+import { elicitApproval } from "./elicit-approval.js";
 import { publishedInputSchema, publishedOutputSchema } from "./published-schemas.js";
 
 /** How the MCP server presents itself. */
@@ -47,9 +48,12 @@ export function createMcpServer(runtime: Runtime, options: McpServerOptions): Mc
       },
       async (args: unknown) => {
         const client = server.server.getClientVersion();
-        const result = await runtime.runTool(definition.name, args, {
-          caller: { kind: options.callerKind ?? "mcp", ...(client?.name ? { name: client.name } : {}) },
-        });
+        const caller = { kind: options.callerKind ?? "mcp", ...(client?.name ? { name: client.name } : {}) } as const;
+        let result = await runtime.runTool(definition.name, args, { caller });
+        if (result.status === "approval_required" && (await elicitApproval(server, runtime, result, client?.name ?? "MCP client"))) {
+          const approved = typeof args === "object" && args !== null ? { ...args, approval_id: result.approval_id } : { approval_id: result.approval_id };
+          result = await runtime.runTool(definition.name, approved, { caller });
+        }
         return toCallToolResult(result);
       },
     );

@@ -199,6 +199,17 @@ describe("createRuntime", () => {
     expect(approval).toMatchObject({ status: "completed", decidedBy: "alice (terminal)" });
   });
 
+  it("should claim an identical request that is already approved when the operator uses --yes", async () => {
+    const { runtime, runs } = setup();
+    const pending = await runtime.runTool("change_thing", { unit: "app.service" }, cli);
+    if (pending.status !== "approval_required") throw new Error("expected approval_required");
+    await (await runtime.store()).approve(pending.approval_id, { approver: "bob" });
+    const result = await runtime.runTool("change_thing", { unit: "app.service" }, { ...cli, approvedBy: "alice (terminal)" });
+    expect(result).toMatchObject({ status: "ok", approvalId: pending.approval_id });
+    expect(runs.change_thing).toBe(1);
+    expect(await (await runtime.store()).get(pending.approval_id)).toMatchObject({ status: "completed", decidedBy: "bob" });
+  });
+
   it("should run a dry run without approval", async () => {
     const { runtime, runs } = setup();
     expect(await runtime.runTool("change_thing", { unit: "app.service", dry_run: true }, cli)).toMatchObject({ status: "ok", output: { changed: false } });

@@ -228,7 +228,10 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
           if (claimId === undefined && runOptions.approvedBy !== undefined) {
             // An operator at the terminal approves this very call: record them as approver.
             const requested = await db.requestApproval({ tool: tool.name, arguments: input, requester, ttlMs });
-            await db.approve(requested.approval.id, { approver: runOptions.approvedBy, note: "approved at the terminal (--yes)" });
+            // An identical request may already be approved (by someone else): then it is claimed as it is.
+            if (requested.approval.status === "pending") {
+              await db.approve(requested.approval.id, { approver: runOptions.approvedBy, note: "approved at the terminal (--yes)" });
+            }
             claimId = requested.approval.id;
           }
           if (claimId === undefined) {
