@@ -3,5 +3,5 @@ import { baseTsupOptions } from "../../tsup.base.js";
 
 export default defineConfig({
   ...baseTsupOptions,
-  entry: ["src/index.ts", "src/stdio.ts"],
+  entry: ["src/index.ts", "src/stdio.ts", "src/http.ts"],
 });
