@@ -54,7 +54,8 @@ export async function appendAudit(database: LibSQLDatabase, now: Date, event: Au
   };
   return database.transaction(async (transaction) => {
     const [head] = await transaction.select().from(auditHead).where(eq(auditHead.id, 1));
-    const [last] = await transaction.select().from(auditEvents).orderBy(desc(auditEvents.seq)).limit(1);
+    // The last row is read only when the head row is gone; otherwise the head alone decides.
+    const [last] = head === undefined ? await transaction.select().from(auditEvents).orderBy(desc(auditEvents.seq)).limit(1) : [];
     // The head is the authority; the last row only stands in if the head row itself is gone
     // (verify reports that), so appending never fails and nothing is lost.
     const lastSeq = Math.max(head?.lastSeq ?? 0, last?.seq ?? 0);

@@ -1,9 +1,13 @@
-import { execa } from "execa";
 import { CommandTimeoutError } from "./errors/command-timeout-error.js";
 import { ToolFailureError } from "./errors/tool-failure-error.js";
 
 /** systemd scope a command acts in. User scope gets the user's runtime dir and bus. */
 export type Scope = "system" | "user";
+
+// execa costs ~150 ms to import; tools that never start a process (memory_usage, a denied
+// call, `mc --version`) should not pay for it.
+let execaModule: Promise<typeof import("execa")> | undefined;
+const loadExeca = () => (execaModule ??= import("execa"));
 
 /** Time limits of SPEC §4, in milliseconds. */
 export const TIMEOUTS = {
@@ -119,6 +123,7 @@ export function createCommandRunner(options: CommandRunnerOptions = {}): Command
     const [program, ...rest] = argv as [string, ...string[]];
     const started = performance.now();
     const scope = runOptions.scope ?? "system";
+    const { execa } = await loadExeca();
     const child = execa(program, rest, {
       shell: false,
       stdin: "ignore",

@@ -10,7 +10,7 @@ import {
   type ToolDefinition,
 } from "@mc/core";
 import { createPolicySource, decide, type LoadedPolicy, type PolicySource } from "@mc/policy";
-import { openStore, type ApprovalStore, type AuditDecision } from "@mc/approvals";
+import type { ApprovalStore, AuditDecision } from "@mc/approvals";
 import { EventEmitter } from "node:events";
 import * as v from "valibot";
 import type { ApprovalRequired, CallErrorCode, ToolCallResult } from "./call-result.js";
@@ -121,6 +121,9 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
 
   function store(): Promise<ApprovalStore> {
     storePromise ??= (async () => {
+      // The database driver (libSQL + drizzle, ~170 ms to import) loads only when first needed:
+      // `mc tools` and an MCP initialize never touch it.
+      const { openStore } = await import("@mc/approvals");
       const opened = await openStore(paths.databasePath !== undefined ? { path: paths.databasePath } : { url: paths.databaseUrl });
       // A process that died mid-execution left its approval in `executing`: mark it failed,
       // never re-run it.
