@@ -165,8 +165,14 @@ function buildProgram(io: CliIo): Command {
   const mcp = program.command("mcp").description("serve MCP");
   mcp
     .command("serve")
-    .description("serve MCP over stdio (for Claude Desktop, VS Code, Cursor and other clients)")
-    .action(async () => (await import("./commands/mcp.js")).mcpServeCommand(io, globals()));
+    .description("serve MCP over stdio (for Claude Desktop, VS Code, Cursor and other clients), or over Streamable HTTP with --http")
+    .option("--http <host:port>", "serve Streamable HTTP at http://HOST:PORT/mcp instead of stdio (e.g. 127.0.0.1:8765)")
+    .option("--token-file <path>", "file holding the bearer token every HTTP request must carry (default $MC_HTTP_TOKEN)")
+    .option("--allow-origin <origin...>", "browser origins allowed to call the HTTP endpoint (default: none)")
+    .option("--allow-remote", "allow a --http host that is not loopback")
+    .action(async (options: { http?: string; tokenFile?: string; allowOrigin?: string[]; allowRemote?: boolean }) =>
+      (await import("./commands/mcp.js")).mcpServeCommand(io, { ...globals(), ...options }),
+    );
 
   for (const command of [program, ...program.commands, ...program.commands.flatMap((child) => child.commands)]) {
     command.exitOverride().configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) });
