@@ -48,6 +48,12 @@ export interface BusyEvent {
   error: unknown;
 }
 
+// Operations on one database are serialized within a process, across every Connection to it.
+// SQLite's busy wait blocks the thread: an operation waiting for a lock that another operation
+// of the SAME process holds (an open transaction on another pooled connection) would stall the
+// event loop until the busy timeout, and a reconnect would close the client under the holder.
+const operationQueues = new Map<string, Promise<void>>();
+
 /**
  * Owns the libSQL client and runs every database operation, so that the one rule that keeps
  * concurrent processes from losing writes lives in one place: after SQLITE_BUSY the client is
@@ -55,12 +61,6 @@ export interface BusyEvent {
  * once reported SQLITE_BUSY was seen to report `UPDATE … RETURNING` rows that were never
  * stored (docs: TOOLCHAIN "libSQL loses writes after SQLITE_BUSY"), so it is never reused.
  */
-// Operations on one database are serialized within a process, across every Connection to it.
-// SQLite's busy wait blocks the thread: an operation waiting for a lock that another operation
-// of the SAME process holds (an open transaction on another pooled connection) would stall the
-// event loop until the busy timeout, and a reconnect would close the client under the holder.
-const operationQueues = new Map<string, Promise<void>>();
-
 export class Connection {
   readonly #options: ConnectionOptions;
   readonly #isFile: boolean;
