@@ -2,11 +2,11 @@
 // and over Streamable HTTP. Runs under Node 22, installed by inspector-cache.ts.
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
 import { harnessForTests } from "@mc/systemd-harness";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ensureInspector, type InspectorInstall } from "./inspector-cache.js";
-import { childEnv, MC_BIN, run, tempDir } from "./support.js";
+import { announcedUrl, childEnv, MC_BIN, run, tempDir } from "./support.js";
 
 const harness = await harnessForTests();
 
@@ -96,23 +96,3 @@ describe("MCP Inspector CLI against mc mcp serve", () => {
     }
   });
 });
-
-/** Waits for `mc mcp serve --http` to print its URL on stderr. */
-function announcedUrl(child: ChildProcess): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let stderr = "";
-    const timer = setTimeout(() => reject(new Error(`no URL within 20 s; stderr: ${stderr}`)), 20_000);
-    child.stderr?.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString();
-      const match = /serving MCP \(Streamable HTTP\) at (http:\/\/\S+)/.exec(stderr);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    });
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`mc mcp serve --http exited (${code}) before serving: ${stderr}`));
-    });
-  });
-}

@@ -1,6 +1,6 @@
 // Shared helpers of the client tests: paths, temp dirs, `mc` subprocesses. Children run without
 // a shell, argv only.
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -88,4 +88,28 @@ export function processExists(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * Waits for `mc mcp serve --http` to print its URL on stderr.
+ * @param child - the server process (stderr piped)
+ * @returns the URL
+ */
+export function announcedUrl(child: ChildProcess): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let stderr = "";
+    const timer = setTimeout(() => reject(new Error(`no URL within 20 s; stderr: ${stderr}`)), 20_000);
+    child.stderr?.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+      const match = /serving MCP \(Streamable HTTP\) at (http:\/\/\S+)/.exec(stderr);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    });
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`mc mcp serve --http exited (${code}) before serving: ${stderr}`));
+    });
+  });
 }
