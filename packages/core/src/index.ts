@@ -2,6 +2,7 @@
  * @mc/core — mc's tool contract, risk levels, typed errors and the command runner.
  * Every export of this file is public API; anything not exported here is internal.
  */
+export { approvalIdSchema } from "./approval-id.js";
 export {
   childEnvironment,
   createCommandRunner,
@@ -18,6 +19,8 @@ export { InputError } from "./errors/input-error.js";
 export type { InputIssue } from "./errors/input-error.js";
 export { McError } from "./errors/mc-error.js";
 export { ToolFailureError } from "./errors/tool-failure-error.js";
+export { compileGlob, matchGlob } from "./glob.js";
+export type { CompiledGlob, GlobCompileResult, GlobOptions } from "./glob.js";
 export { requiresConfirmationByDefault, RISK_LEVELS, riskAnnotations } from "./risk.js";
 export type { RiskAnnotations, RiskLevel } from "./risk.js";
 export { defineTool } from "./tool-definition.js";

@@ -1,5 +1,5 @@
 import type { DenialCode } from "@mc/core";
-import { compileGlob, matchGlob, type CompiledGlob } from "./glob.js";
+import { compileGlob, matchGlob, type CompiledGlob } from "@mc/core";
 import type { LoadedPolicy } from "./loaded-policy.js";
 import type { PolicyTool } from "./policy-tool.js";
 

@@ -6,8 +6,6 @@ export { checkPolicyFile } from "./check-policy-file.js";
 export { decide } from "./decide.js";
 export type { PolicyCall, PolicyDecision } from "./decide.js";
 export { defaultConfigTargets } from "./default-config-targets.js";
-export { compileGlob, matchGlob } from "./glob.js";
-export type { CompiledGlob, GlobCompileResult } from "./glob.js";
 export { formatKeyPath } from "./key-path.js";
 export type { KeyPath } from "./key-path.js";
 export { defaultPolicy, expandRoot, loadPolicy, loadPolicyBytes } from "./load-policy.js";

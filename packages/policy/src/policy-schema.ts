@@ -1,6 +1,6 @@
 import * as v from "valibot";
 import { describeValue } from "./describe-value.js";
-import { compileGlob } from "./glob.js";
+import { compileGlob } from "@mc/core";
 import type { PolicyTool } from "./policy-tool.js";
 
 /** Validators a config target may name. */

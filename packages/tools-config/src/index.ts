@@ -2,7 +2,6 @@
  * @mc/tools-config — mc's managed config file tools (SPEC §5): read, validated atomic write with
  * backup and diff, and restore of a backup. Every export of this file is public API.
  */
-export { approvalIdSchema } from "./approval-id.js";
 export { formatBackupId, parseBackupId } from "./backup-id.js";
 export type { ParsedBackupId } from "./backup-id.js";
 export { listBackups } from "./backup-store.js";
@@ -11,7 +10,6 @@ export { configTools } from "./config-tools.js";
 export { validateConfigContent } from "./config-validation.js";
 export type { ValidationResult } from "./config-validation.js";
 export { configPathSchema, configTargetNameSchema, validationSchema, writeResultSchema } from "./config-tool-schemas.js";
-export { compileFileGlob, matchesFileGlob } from "./file-glob.js";
 export { MAX_CONFIG_FILE_BYTES } from "./limits.js";
 export { readConfigFile, readConfigFileInputSchema, readConfigFileOutputSchema, readConfigFileTool } from "./read-config-file.js";
 export { resolveManagedPath } from "./resolve-managed-path.js";

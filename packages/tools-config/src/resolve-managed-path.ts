@@ -1,7 +1,6 @@
 import { lstat, realpath, stat } from "node:fs/promises";
 import { basename, dirname, normalize, relative } from "node:path";
-import { type ConfigTarget, InputError, ToolFailureError } from "@mc/core";
-import { matchesFileGlob } from "./file-glob.js";
+import { compileGlob, type ConfigTarget, InputError, matchGlob, ToolFailureError } from "@mc/core";
 import { MAX_CONFIG_FILE_BYTES, MAX_NAME_BYTES, MAX_PATH_LENGTH, TEMP_NAME_OVERHEAD } from "./limits.js";
 import { pathRefusal } from "./path-refusal.js";
 
@@ -241,4 +240,14 @@ export async function resolveManagedPath(path: string, targets: readonly ConfigT
     name: basename(real),
     existing,
   };
+}
+
+/**
+ * Whether a path below a root matches a target's file glob. Hidden files never match a
+ * wildcard (so mc's own `.name.mc-tmp-…` temp files are never targets); a glob the policy
+ * should have refused matches nothing.
+ */
+function matchesFileGlob(pattern: string, relativePath: string): boolean {
+  const compiled = compileGlob(pattern, { hideDotFiles: true });
+  return compiled.ok && matchGlob(compiled.glob, relativePath);
 }

@@ -1,6 +1,5 @@
-import { defineTool, type ToolContext } from "@mc/core";
+import { approvalIdSchema, defineTool, type ToolContext } from "@mc/core";
 import * as v from "valibot";
-import { approvalIdSchema } from "./approval-id.js";
 import { readBackup } from "./backup-store.js";
 import { configPathSchema, configTargetNameSchema, writeResultSchema } from "./config-tool-schemas.js";
 import { resolveManagedPath } from "./resolve-managed-path.js";

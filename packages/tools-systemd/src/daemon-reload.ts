@@ -1,6 +1,5 @@
-import { defineTool, TIMEOUTS } from "@mc/core";
+import { approvalIdSchema, defineTool, TIMEOUTS } from "@mc/core";
 import * as v from "valibot";
-import { approvalIdSchema } from "./approval-id.js";
 import { runChecked, scopedArgs } from "./run-checked.js";
 import { scopeSchema } from "./unit-name.js";
 

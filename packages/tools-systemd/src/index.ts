@@ -2,7 +2,6 @@
  * @mc/tools-systemd — mc's host and systemd tools (SPEC §4).
  * Every export of this file is public API; anything not exported here is internal.
  */
-export { approvalIdSchema } from "./approval-id.js";
 export { systemdCgroupPath, unitsOfCgroup } from "./cgroup-unit.js";
 export type { CgroupUnits } from "./cgroup-unit.js";
 export { daemonReloadOutputSchema, daemonReloadTool } from "./daemon-reload.js";

@@ -1,6 +1,5 @@
-import { defineTool } from "@mc/core";
+import { approvalIdSchema, defineTool } from "@mc/core";
 import * as v from "valibot";
-import { approvalIdSchema } from "./approval-id.js";
 import { runServiceAction, serviceActionOutputSchema } from "./service-action.js";
 import { scopeSchema, unitNameSchema } from "./unit-name.js";
 

@@ -6,6 +6,16 @@ export interface CompiledGlob {
   regex: RegExp;
 }
 
+/** How a glob treats names that start with a dot. */
+export interface GlobOptions {
+  /**
+   * When true, `*`, `?` and a negated class never match the leading `.` of a path segment (as in
+   * a shell), so `*.ini` does not reach hidden files such as mc's own `.x.ini.mc-tmp-…` temp
+   * files. A literal `.` in the pattern still matches. Default false.
+   */
+  hideDotFiles?: boolean;
+}
+
 /** The outcome of compiling a glob: the matcher, or why the pattern is malformed. */
 export type GlobCompileResult = { ok: true; glob: CompiledGlob } | { ok: false; message: string };
 
@@ -18,21 +28,26 @@ function escapeForRegex(character: string): string {
 /**
  * Compiles a shell-style glob: `*` (any run of characters), `?` (one character), `[abc]`,
  * `[a-z]`, `[!a-z]` / `[^a-z]` (a class; `]` first in a class is literal) and `\x` (a literal x).
- * No wildcard ever matches `/`, so in a path a segment never crosses a directory.
+ * No wildcard ever matches `/`, so in a path a segment never crosses a directory. One glob
+ * language for the whole of mc: the policy checks patterns with it, and the unit and config
+ * path rules match with it.
  * @param pattern - the glob
+ * @param options - dot-file rule
  * @returns the compiled glob, or a message saying what is wrong with the pattern
  */
-export function compileGlob(pattern: string): GlobCompileResult {
+export function compileGlob(pattern: string, options: GlobOptions = {}): GlobCompileResult {
   if (pattern.length === 0) return { ok: false, message: "a glob may not be empty" };
   let source = "";
   let index = 0;
   while (index < pattern.length) {
     const character = pattern[index] as string;
+    const atSegmentStart = index === 0 || pattern[index - 1] === "/";
+    const noLeadingDot = options.hideDotFiles === true && atSegmentStart ? "(?!\\.)" : "";
     if (character === "*") {
-      source += "[^/]*";
+      source += `${noLeadingDot}[^/]*`;
       index += 1;
     } else if (character === "?") {
-      source += "[^/]";
+      source += `${noLeadingDot}[^/]`;
       index += 1;
     } else if (character === "\\") {
       const next = pattern[index + 1];
@@ -42,7 +57,7 @@ export function compileGlob(pattern: string): GlobCompileResult {
     } else if (character === "[") {
       const parsed = parseClass(pattern, index);
       if (!parsed.ok) return parsed;
-      source += parsed.source;
+      source += parsed.negated ? `${noLeadingDot}${parsed.source}` : parsed.source;
       index = parsed.end;
     } else {
       source += escapeForRegex(character);
@@ -57,7 +72,7 @@ export function compileGlob(pattern: string): GlobCompileResult {
   }
 }
 
-function parseClass(pattern: string, start: number): { ok: true; source: string; end: number } | { ok: false; message: string } {
+function parseClass(pattern: string, start: number): { ok: true; source: string; end: number; negated: boolean } | { ok: false; message: string } {
   let index = start + 1;
   let negated = false;
   if (pattern[index] === "!" || pattern[index] === "^") {
@@ -72,7 +87,7 @@ function parseClass(pattern: string, start: number): { ok: true; source: string;
       if (members.length === 0) return { ok: false, message: `glob "${pattern}" has an empty character class at character ${start + 1}` };
       // A class never matches "/" so that a wildcard cannot cross a path segment.
       const body = members.join("");
-      return { ok: true, source: negated ? `[^/${body}]` : `(?!/)[${body}]`, end: index + 1 };
+      return { ok: true, source: negated ? `[^/${body}]` : `(?!/)[${body}]`, end: index + 1, negated };
     }
     first = false;
     if (character === "\\") {

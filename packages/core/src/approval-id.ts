@@ -2,7 +2,7 @@ import * as v from "valibot";
 
 /**
  * The optional `approval_id` argument of every tool that can need confirmation. The runtime
- * takes it off before the tool runs; it is declared so clients see it in the schema.
+ * takes it off before the tool runs; tools declare it so clients see it in the schema.
  */
 export const approvalIdSchema = v.optional(
   v.pipe(
