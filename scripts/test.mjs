@@ -2,7 +2,8 @@
 // Runs every test of the workspace and ends with one line "N passed, N failed[, N skipped]".
 // Boots the project's systemd container once for the whole run (packages reuse it) and stops it
 // afterwards. Under CI (or MC_HARNESS_REQUIRED=1) a harness that cannot start fails the run;
-// elsewhere the tests that need it skip and say why.
+// elsewhere the tests that need it skip and say why. Packages run one at a time: several of
+// them restart units in the shared container, and one must not observe another's restart.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
@@ -29,7 +30,7 @@ if (up.status === 0) {
   console.error(`[test] the systemd harness could not start (exit ${up.status}): tests that need real systemd will SKIP`);
 }
 
-const turbo = spawnSync("pnpm", ["exec", "turbo", "run", "test", "--continue", "--concurrency=2", ...process.argv.slice(2)], {
+const turbo = spawnSync("pnpm", ["exec", "turbo", "run", "test", "--continue", "--concurrency=1", ...process.argv.slice(2)], {
   cwd: root,
   env,
   stdio: "inherit",
