@@ -16,7 +16,7 @@ describe("serveHttp", () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   });
 
-  async function start(options: { allowedOrigins?: string[] } = {}): Promise<{ runtime: Runtime; server: HttpServerHandle }> {
+  async function start(options: { allowedOrigins?: string[]; sessionIdleMs?: number; maxBodyBytes?: number; maxSessions?: number } = {}): Promise<{ runtime: Runtime; server: HttpServerHandle }> {
     const dir = mkdtempSync(join(tmpdir(), "mc-http-"));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
     const runtime = createRuntime({ stateDir: dir, policyPath: join(dir, "policy.toml"), env: {} });
@@ -132,6 +132,31 @@ describe("serveHttp", () => {
     for (const event of events) perClient.set(event.clientName ?? "", (perClient.get(event.clientName ?? "") ?? 0) + 1);
     expect(Object.fromEntries([...perClient].sort())).toStrictEqual(Object.fromEntries(clients.map((_, index) => [`burst-${index}`, 40])));
     expect((await (await runtime.store()).verifyAudit()).ok).toBe(true);
+  });
+
+  it("should close a 2025-era session after it has been idle, answering 404 to its id", async () => {
+    const { server } = await start({ sessionIdleMs: 200 });
+    const transport = new StreamableHTTPClientTransport(new URL(server.url), { requestInit: { headers: { Authorization: `Bearer ${TOKEN}` } } });
+    const client = new Client({ name: "idle", version: "1.0.0" });
+    await client.connect(transport);
+    cleanups.push(() => client.close());
+    const sessionId = transport.sessionId ?? "";
+    expect(sessionId).not.toBe("");
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    const stale = await rawCall(server.url, { authorization: `Bearer ${TOKEN}`, "mcp-session-id": sessionId });
+    expect(stale.status).toBe(404);
+  });
+
+  it("should refuse more sessions than maxSessions with 503, and a body over maxBodyBytes with 413", async () => {
+    const { server } = await start({ maxSessions: 1, maxBodyBytes: 4096 });
+    await connect(server.url, "first");
+    await expect(connect(server.url, "second")).rejects.toThrow(/Too many open sessions/);
+    const large = await fetch(server.url, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "application/json, text/event-stream", authorization: `Bearer ${TOKEN}` },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list", params: { padding: "x".repeat(10_000) } }),
+    });
+    expect(large.status).toBe(413);
   });
 
   it("should refuse a non-loopback host without allowRemote, and a short token", async () => {

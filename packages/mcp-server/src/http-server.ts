@@ -41,6 +41,8 @@ export interface HttpServerOptions {
   maxSessions?: number;
   /** Largest request body in bytes; larger ones are answered 413. Default 1 MiB. */
   maxBodyBytes?: number;
+  /** A 2025-era session with no request for this long is closed (its client must initialize again). Default 30 minutes. */
+  sessionIdleMs?: number;
 }
 
 /** A running HTTP server. */
@@ -94,14 +96,25 @@ export async function serveHttp(runtime: Runtime, options: HttpServerOptions): P
   const serverOptions = { name: options.name ?? "mc", version: options.version, callerKind: "http" as const };
   const gate = staticBearerGate(options.token);
   const modern = createMcpHandler(() => createMcpServer(runtime, serverOptions), { legacy: "reject", maxRequestBodySize: maxBodyBytes });
+  const sessionIdleMs = options.sessionIdleMs ?? 30 * 60_000;
   const sessions = new Map<string, WebStandardStreamableHTTPServerTransport>();
+  const lastSeen = new Map<string, number>();
   let closing = false;
+  // A client that vanished without DELETE would hold its session (and a slot of maxSessions) forever.
+  const sweeper = setInterval(() => {
+    const now = Date.now();
+    for (const [id, seen] of lastSeen) {
+      if (now - seen > sessionIdleMs) void sessions.get(id)?.close();
+    }
+  }, Math.min(sessionIdleMs, 60_000));
+  sweeper.unref();
 
   async function legacy(request: Request, parsedBody: unknown, authInfo: AuthInfo): Promise<Response> {
     const sessionId = request.headers.get("mcp-session-id");
     if (sessionId) {
       const transport = sessions.get(sessionId);
       if (!transport) return jsonRpcError(404, -32001, "Session not found");
+      lastSeen.set(sessionId, Date.now());
       return transport.handleRequest(request, { parsedBody, authInfo });
     }
     if (request.method !== "POST" || !isInitializeRequest(parsedBody)) {
@@ -112,10 +125,14 @@ export async function serveHttp(runtime: Runtime, options: HttpServerOptions): P
       sessionIdGenerator: () => randomUUID(),
       onsessioninitialized: (id) => {
         sessions.set(id, transport);
+        lastSeen.set(id, Date.now());
       },
     });
     transport.onclose = () => {
-      if (transport.sessionId) sessions.delete(transport.sessionId);
+      if (transport.sessionId) {
+        sessions.delete(transport.sessionId);
+        lastSeen.delete(transport.sessionId);
+      }
     };
     await createMcpServer(runtime, serverOptions).connect(transport);
     return transport.handleRequest(request, { parsedBody, authInfo });
@@ -124,20 +141,16 @@ export async function serveHttp(runtime: Runtime, options: HttpServerOptions): P
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const origin = `http://${request.headers.host ?? "localhost"}`;
     const path = new URL(request.url ?? "/", "http://localhost").pathname;
-    const body = request.method === "POST" ? await readBody(request, maxBodyBytes) : undefined;
-    if (request.method === "POST" && body === undefined) {
-      await writeWebResponse(jsonRpcError(413, -32000, `Request body larger than ${maxBodyBytes} bytes`), response);
-      return;
-    }
-    const webRequest = toWebRequest(request, body, origin);
+    // Host, Origin and token are checked on the headers alone, before any body is read.
+    const headersOnly = toWebRequest(request, undefined, origin);
     const refused =
-      (loopback ? hostHeaderValidationResponse(webRequest, localhostAllowedHostnames()) : undefined) ??
-      originValidationResponse(webRequest, allowedOrigins);
+      (loopback ? hostHeaderValidationResponse(headersOnly, localhostAllowedHostnames()) : undefined) ??
+      originValidationResponse(headersOnly, allowedOrigins);
     if (refused) {
       await writeWebResponse(refused, response);
       return;
     }
-    const auth = await gate(webRequest);
+    const auth = await gate(headersOnly);
     if (auth instanceof Response) {
       await writeWebResponse(auth, response);
       return;
@@ -150,6 +163,12 @@ export async function serveHttp(runtime: Runtime, options: HttpServerOptions): P
       await writeWebResponse(jsonRpcError(503, -32000, "Server is shutting down"), response);
       return;
     }
+    const body = request.method === "POST" ? await readBody(request, maxBodyBytes) : undefined;
+    if (request.method === "POST" && body === undefined) {
+      await writeWebResponse(jsonRpcError(413, -32000, `Request body larger than ${maxBodyBytes} bytes`), response);
+      return;
+    }
+    const webRequest = toWebRequest(request, body, origin);
     let parsedBody: unknown;
     if (body !== undefined) {
       try {
@@ -185,6 +204,7 @@ export async function serveHttp(runtime: Runtime, options: HttpServerOptions): P
     url: `http://${urlHost}:${address.port}${ENDPOINT}`,
     async close() {
       closing = true;
+      clearInterval(sweeper);
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
       await Promise.allSettled([...sessions.values()].map((transport) => transport.close()));
       await modern.close();
