@@ -3,13 +3,14 @@ import { Readable } from "node:stream";
 
 /**
  * Turns a Node request into a web-standard `Request` whose signal aborts when the client
- * disconnects, so the SDK stops work nobody will read.
+ * disconnects before its response is finished, so the SDK stops work nobody will read.
  * @param request - the Node request
+ * @param response - its Node response (its early close is the disconnect)
  * @param body - the body already read (POST), or undefined
  * @param origin - scheme and authority of the listening server (for the URL)
  * @returns the web request
  */
-export function toWebRequest(request: IncomingMessage, body: Buffer | undefined, origin: string): Request {
+export function toWebRequest(request: IncomingMessage, response: ServerResponse, body: Buffer | undefined, origin: string): Request {
   const headers = new Headers();
   for (const [name, value] of Object.entries(request.headers)) {
     if (value === undefined) continue;
@@ -17,8 +18,8 @@ export function toWebRequest(request: IncomingMessage, body: Buffer | undefined,
     else headers.set(name, value);
   }
   const controller = new AbortController();
-  request.once("close", () => {
-    if (!request.complete || request.destroyed) controller.abort();
+  response.once("close", () => {
+    if (!response.writableFinished) controller.abort();
   });
   const method = request.method ?? "GET";
   return new Request(new URL(request.url ?? "/", origin), {

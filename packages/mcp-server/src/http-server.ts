@@ -142,7 +142,7 @@ export async function serveHttp(runtime: Runtime, options: HttpServerOptions): P
     const origin = `http://${request.headers.host ?? "localhost"}`;
     const path = new URL(request.url ?? "/", "http://localhost").pathname;
     // Host, Origin and token are checked on the headers alone, before any body is read.
-    const headersOnly = toWebRequest(request, undefined, origin);
+    const headersOnly = toWebRequest(request, response, undefined, origin);
     const refused =
       (loopback ? hostHeaderValidationResponse(headersOnly, localhostAllowedHostnames()) : undefined) ??
       originValidationResponse(headersOnly, allowedOrigins);
@@ -168,7 +168,7 @@ export async function serveHttp(runtime: Runtime, options: HttpServerOptions): P
       await writeWebResponse(jsonRpcError(413, -32000, `Request body larger than ${maxBodyBytes} bytes`), response);
       return;
     }
-    const webRequest = toWebRequest(request, body, origin);
+    const webRequest = toWebRequest(request, response, body, origin);
     let parsedBody: unknown;
     if (body !== undefined) {
       try {
