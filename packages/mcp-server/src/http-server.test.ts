@@ -4,11 +4,13 @@ import { join } from "node:path";
 import { Client } from "@modelcontextprotocol/client";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { createRuntime, type Runtime } from "@mc/runtime";
+import { harnessForTests } from "@mc/systemd-harness";
 import { afterEach, describe, expect, it } from "vitest";
 import { HttpServeError } from "./http-serve-error.js";
 import { isLoopbackHost, serveHttp, type HttpServerHandle } from "./http-server.js";
 
 const TOKEN = "test-token-0123456789abcdef";
+const harness = await harnessForTests();
 
 describe("serveHttp", () => {
   const cleanups: Array<() => Promise<void> | void> = [];
@@ -16,12 +18,15 @@ describe("serveHttp", () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   });
 
-  async function start(options: { allowedOrigins?: string[]; sessionIdleMs?: number; maxBodyBytes?: number; maxSessions?: number } = {}): Promise<{ runtime: Runtime; server: HttpServerHandle }> {
+  async function start(
+    options: { allowedOrigins?: string[]; sessionIdleMs?: number; maxBodyBytes?: number; maxSessions?: number; commandPrefix?: string[] } = {},
+  ): Promise<{ runtime: Runtime; server: HttpServerHandle }> {
     const dir = mkdtempSync(join(tmpdir(), "mc-http-"));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    const runtime = createRuntime({ stateDir: dir, policyPath: join(dir, "policy.toml"), env: {} });
+    const { commandPrefix, ...serveOptions } = options;
+    const runtime = createRuntime({ stateDir: dir, policyPath: join(dir, "policy.toml"), env: {}, ...(commandPrefix ? { commandPrefix } : {}) });
     cleanups.push(() => runtime.close());
-    const server = await serveHttp(runtime, { port: 0, token: TOKEN, version: "0.0.0-test", ...options });
+    const server = await serveHttp(runtime, { port: 0, token: TOKEN, version: "0.0.0-test", ...serveOptions });
     cleanups.push(() => server.close());
     return { runtime, server };
   }
@@ -132,6 +137,21 @@ describe("serveHttp", () => {
     for (const event of events) perClient.set(event.clientName ?? "", (perClient.get(event.clientName ?? "") ?? 0) + 1);
     expect(Object.fromEntries([...perClient].sort())).toStrictEqual(Object.fromEntries(clients.map((_, index) => [`burst-${index}`, 40])));
     expect((await (await runtime.store()).verifyAudit()).ok).toBe(true);
+  });
+
+  it.skipIf(!harness.available)("should answer concurrent service_status calls from several clients against real systemd", async () => {
+    const { runtime, server } = await start({ commandPrefix: harness.available ? [...harness.prefix] : [] });
+    const clients = await Promise.all(Array.from({ length: 4 }, (_, index) => connect(server.url, `systemd-${index}`, TOKEN, index % 2 === 0 ? "legacy" : "modern")));
+    const units = ["mc-demo.service", "mc-broken.service"];
+    const results = await Promise.all(
+      clients.flatMap((client) => Array.from({ length: 10 }, (_, index) => client.callTool({ name: "service_status", arguments: { unit: units[index % 2] } }))),
+    );
+    results.forEach((result, index) => {
+      expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
+      // Only the id and load state: other packages' tests may restart these units meanwhile.
+      expect(result.structuredContent).toMatchObject({ id: units[(index % 10) % 2], load_state: "loaded" });
+    });
+    expect(await toolCalls(runtime)).toBe(40);
   });
 
   it("should close a 2025-era session after it has been idle, answering 404 to its id", async () => {
