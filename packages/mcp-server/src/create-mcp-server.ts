@@ -46,13 +46,15 @@ export function createMcpServer(runtime: Runtime, options: McpServerOptions): Mc
         annotations: { title: definition.title, ...riskAnnotations(definition.risk) },
         _meta: { "mc/risk": definition.risk, ...(tool.source ? { "mc/package": tool.source.package, "mc/version": tool.source.version } : {}) },
       },
-      async (args: unknown) => {
+      async (args: unknown, context) => {
         const client = server.server.getClientVersion();
         const caller = { kind: options.callerKind ?? "mcp", ...(client?.name ? { name: client.name } : {}) } as const;
-        let result = await runtime.runTool(definition.name, args, { caller });
+        // A client that cancels the request (or goes away) kills the command it started.
+        const signal = context.mcpReq.signal;
+        let result = await runtime.runTool(definition.name, args, { caller, signal });
         if (result.status === "approval_required" && (await elicitApproval(server, runtime, result, client?.name ?? "MCP client"))) {
           const approved = typeof args === "object" && args !== null ? { ...args, approval_id: result.approval_id } : { approval_id: result.approval_id };
-          result = await runtime.runTool(definition.name, approved, { caller });
+          result = await runtime.runTool(definition.name, approved, { caller, signal });
         }
         return toCallToolResult(result);
       },

@@ -6,7 +6,7 @@ import { StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { createRuntime, type Runtime } from "@mc/runtime";
 import { harnessForTests } from "@mc/systemd-harness";
 import { afterEach, describe, expect, it } from "vitest";
-import { HttpServeError } from "./http-serve-error.js";
+import { HttpServeError } from "./errors/http-serve-error.js";
 import { isLoopbackHost, serveHttp, type HttpServerHandle } from "./http-server.js";
 
 const TOKEN = "test-token-0123456789abcdef";

@@ -15,7 +15,7 @@ import type { Runtime } from "@mc/runtime";
 import { createMcpServer } from "./create-mcp-server.js";
 import { MIN_TOKEN_LENGTH, staticBearerGate } from "./http-bearer-token.js";
 import { readBody, toWebRequest, writeWebResponse } from "./http-node-bridge.js";
-import { HttpServeError } from "./http-serve-error.js";
+import { HttpServeError } from "./errors/http-serve-error.js";
 
 /** How to serve MCP over Streamable HTTP. */
 export interface HttpServerOptions {

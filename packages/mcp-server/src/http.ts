@@ -4,5 +4,5 @@
  */
 export { serveHttp, isLoopbackHost } from "./http-server.js";
 export type { HttpServerOptions, HttpServerHandle } from "./http-server.js";
-export { HttpServeError } from "./http-serve-error.js";
+export { HttpServeError } from "./errors/http-serve-error.js";
 export { MIN_TOKEN_LENGTH } from "./http-bearer-token.js";

@@ -254,6 +254,15 @@ describe("createRuntime", () => {
     expect(seen).toStrictEqual(["read_thing:ok", "requested:change_thing", "change_thing:approval_required"]);
   });
 
+  it("should not let a listener that throws change a call's result", async () => {
+    const { runtime, runs } = setup();
+    runtime.on("call", () => {
+      throw new Error("listener bug");
+    });
+    expect(await runtime.runTool("read_thing", {}, cli)).toMatchObject({ status: "ok" });
+    expect(runs.read_thing).toBe(1);
+  });
+
   it("should list tools with schemas and what the policy says of them", () => {
     const { runtime } = setup('version = 1\n[tools.read_thing]\nenabled = false\n');
     const tools = runtime.listTools();

@@ -250,7 +250,7 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
               approve_with: `mc approvals approve ${requested.approval.id}`,
               message: `${tool.name} needs a human approval. Ask an operator to run \`mc approvals approve ${requested.approval.id}\` on the host, then repeat this call with approval_id "${requested.approval.id}".`,
             };
-            if (requested.created) events.emit("approval_requested", { ...pending, caller: runOptions.caller });
+            if (requested.created) emit("approval_requested", { ...pending, tool: tool.name, caller: runOptions.caller });
             return { ...pending, durationMs: elapsed() };
           }
           usedApprovalId = claimId;
@@ -319,8 +319,19 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
       // Losing an audit record silently is not an option: the caller learns of it.
       result = errorResult(name, "internal_error", `The call finished (${result.status}) but its audit event could not be written: ${errorMessage(error)}`, elapsed());
     }
-    events.emit("call", { tool: name, caller: runOptions.caller, result });
+    emit("call", { tool: name, caller: runOptions.caller, result });
     return result;
+  }
+
+  /** Listeners are the embedder's code: one that throws must not turn a finished call into an error. */
+  function emit<K extends keyof RuntimeEvents>(event: K, ...args: RuntimeEvents[K]): void {
+    for (const listener of events.listeners(event)) {
+      try {
+        (listener as (...values: RuntimeEvents[K]) => void)(...args);
+      } catch {
+        // Ignored on purpose; see above.
+      }
+    }
   }
 
   return {
