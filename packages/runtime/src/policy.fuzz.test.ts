@@ -1,0 +1,283 @@
+// Property test through the whole runtime: a policy file that does not load must deny every
+// tool (fail closed) and make doctor report not ok, whatever is wrong with it. @mc/policy has its
+// own property test of the loader; this one proves the runtime wires that failure to every call.
+import { mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import fc from "fast-check";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createRuntime, type Runtime } from "./runtime.js";
+
+/** Seed of the generator: fixed so a run is reproducible; `MC_FUZZ_SEED` replays another. */
+const SEED = Number(process.env.MC_FUZZ_SEED ?? 20_261_125);
+const RUNS = Number(process.env.MC_FUZZ_POLICY_RUNS ?? 1_000);
+/** Tools called per case, rotating through all of them (each call writes an audit event, ~2 ms). */
+const TOOLS_PER_CASE = 5;
+/**
+ * doctor() spawns systemctl and journalctl (~20 ms each here) and verifies the whole audit chain,
+ * so it runs on every DOCTOR_EVERY-th case; every case checks the policy the doctor reports on.
+ */
+const DOCTOR_EVERY = 10;
+
+/** Valid arguments for every built-in tool: a denial must come from the policy, never from input. */
+const VALID_ARGS: Record<string, Record<string, unknown>> = {
+  system_info: {},
+  disk_usage: { path: "/" },
+  memory_usage: {},
+  top_processes: { limit: 1 },
+  process_to_unit: { pid: 1 },
+  failed_services: {},
+  service_status: { unit: "mc-demo.service" },
+  read_journal: { unit: "mc-demo.service", lines: 1 },
+  reload_service: { unit: "mc-reload.service" },
+  restart_service: { unit: "mc-demo.service" },
+  daemon_reload: {},
+  read_config_file: { path: "/srv/app/app.ini" },
+  write_config_file: { path: "/srv/app/app.ini", content: "[a]\nb = 1\n", dry_run: true },
+  restore_config_backup: { path: "/srv/app/app.ini", backup_id: "20260101T000000Z-0000" },
+};
+
+/** A policy as key/value lines whose values are TOML source text, so wrong types are easy to write. */
+interface PolicyModel {
+  top: [string, string][];
+  approvals?: [string, string][];
+  tools: [string, [string, string][]][];
+  targets: [string, string][][];
+}
+
+const VALID_TARGET: [string, string][] = [
+  ["name", '"app"'],
+  ["roots", '["/srv/app"]'],
+  ["file_globs", '["*.ini"]'],
+  ["validator", '"ini_parse"'],
+];
+
+/** Values the schema refuses for each known key (types, ranges, bad globs, bad names). */
+const WRONG_VALUES: Record<string, string[]> = {
+  version: ["2", "0", "-1", '"1"', "1.0", "true", "[1]", "{ v = 1 }", "1979-05-27", "99999999999999999999"],
+  enabled: ['"yes"', "1", "0", "[true]", "{ on = true }", "1.5"],
+  require_confirmation: ['"true"', "1", "[]", "{}", "2024-01-01T00:00:00Z"],
+  allowed_scopes: ['["root"]', '"system"', "[1]", '["system", "User"]', "{ system = true }", "true"],
+  service_patterns: ['["app-[.service"]', '"nginx.service"', "[1]", '[""]', '["ok.service", ["nested"]]'],
+  expiry_minutes: ["0", "1441", "-5", "1.5", '"15"', "true"],
+  allow_elicitation: ['"no"', "0", "[]"],
+  name: ['""', '"a b"', "5", '"../x"'],
+  roots: ["[]", '"x"', "[1]", '[""]'],
+  file_globs: ["[]", '["/abs/*.ini"]', '["[x"]', '["../a.ini"]', '"*.ini"'],
+  validator: ['"xml_parse"', "1", '"INI_PARSE"', '["ini_parse"]'],
+};
+
+/** Lines that are never valid TOML wherever they stand. */
+const BROKEN_LINES = ['key = "unterminated', "[unclosed", "= 1", "x = ", "x = 1 2", "[[ ]]", '"k" = tru', "a.=1", "x = [1,", "x = { a = 1", "x = 0x", "x = 1979-13-45"];
+
+const TOOL_NAMES = Object.keys(VALID_ARGS);
+const TOOL_KEYS = ["enabled", "require_confirmation", "allowed_scopes", "service_patterns"];
+const KNOWN_KEYS: Record<string, string[]> = {
+  top: ["version", "approvals", "tools", "config_targets"],
+  approvals: ["expiry_minutes", "allow_elicitation"],
+  tool: TOOL_KEYS,
+  target: ["name", "description", "roots", "file_globs", "validator", "validator_command"],
+};
+
+function render(model: PolicyModel): string {
+  const lines = model.top.map(([key, value]) => `${key} = ${value}`);
+  if (model.approvals) lines.push("[approvals]", ...model.approvals.map(([key, value]) => `${key} = ${value}`));
+  for (const [name, entries] of model.tools) lines.push(`[tools.${name}]`, ...entries.map(([key, value]) => `${key} = ${value}`));
+  for (const target of model.targets) lines.push("[[config_targets]]", ...target.map(([key, value]) => `${key} = ${value}`));
+  return `${lines.join("\n")}\n`;
+}
+
+const toolName = fc.constantFrom(...TOOL_NAMES);
+
+const validModel: fc.Arbitrary<PolicyModel> = fc.record({
+  top: fc.constant<[string, string][]>([["version", "1"]]),
+  approvals: fc.option(
+    fc.subarray<[string, string]>([
+      ["expiry_minutes", "30"],
+      ["allow_elicitation", "false"],
+    ]),
+    { nil: undefined },
+  ),
+  tools: fc.uniqueArray(
+    fc.tuple(
+      fc.constantFrom("memory_usage", "service_status", "system_info", "read_journal"),
+      fc.subarray<[string, string]>([
+        ["enabled", "true"],
+        ["allowed_scopes", '["system"]'],
+        ["service_patterns", '["mc-*.service"]'],
+      ]),
+    ),
+    { maxLength: 3, selector: ([name]) => name },
+  ),
+  targets: fc.array(fc.constant(VALID_TARGET), { maxLength: 1 }),
+});
+
+function unknownKey(level: string): fc.Arbitrary<string> {
+  return fc
+    .oneof(fc.string({ minLength: 1, maxLength: 12 }), fc.constantFrom("enable", "Version", "timeout", "scopes", "__proto__", "constructor", "0"))
+    .filter((key) => !(KNOWN_KEYS[level] ?? []).includes(key))
+    .map((key) => JSON.stringify(key));
+}
+
+const anyValue = fc.constantFrom("1", '"x"', "true", "[1, 2]", "{ a = 1 }", "1.5", "2026-01-01");
+
+type Mutation = { label: string; apply: (model: PolicyModel) => void };
+
+function pickWrong(key: string, pick: number): string {
+  const values = WRONG_VALUES[key] ?? ["[[]]"];
+  return values[pick % values.length] ?? "[[]]";
+}
+
+function setToolKey(model: PolicyModel, name: string, key: string, value: string): void {
+  const section = model.tools.find(([existing]) => existing === name);
+  if (section) section[1] = [...section[1].filter(([existing]) => existing !== key), [key, value]];
+  else model.tools.push([name, [[key, value]]]);
+}
+
+const mutation: fc.Arbitrary<Mutation> = fc.oneof(
+  fc.tuple(unknownKey("top"), anyValue).map(([key, value]) => ({ label: "unknown top key", apply: (model: PolicyModel) => void model.top.push([key, value]) })),
+  fc.tuple(unknownKey("approvals"), anyValue).map(([key, value]) => ({ label: "unknown approvals key", apply: (model: PolicyModel) => void (model.approvals ??= []).push([key, value]) })),
+  fc.tuple(toolName, unknownKey("tool"), anyValue).map(([name, key, value]) => ({ label: "unknown tool key", apply: (model: PolicyModel) => setToolKey(model, name, key, value) })),
+  fc.tuple(unknownKey("target"), anyValue).map(([key, value]) => ({
+    label: "unknown target key",
+    apply: (model: PolicyModel) => {
+      if (model.targets.length === 0) model.targets.push([...VALID_TARGET]);
+      model.targets[0]?.push([key, value]);
+    },
+  })),
+  fc
+    .string({ minLength: 1, maxLength: 16 })
+    .filter((name) => !TOOL_NAMES.includes(name) && name !== "daemon_reload")
+    .map((name) => ({ label: "unknown tool", apply: (model: PolicyModel) => void model.tools.push([JSON.stringify(name), [["enabled", "true"]]]) })),
+  fc.nat().map((pick) => ({ label: "wrong version", apply: (model: PolicyModel) => void (model.top[0] = ["version", pickWrong("version", pick)]) })),
+  fc.constant({ label: "missing version", apply: (model: PolicyModel) => void (model.top = model.top.filter(([key]) => key !== "version")) }),
+  fc.tuple(fc.constantFrom("expiry_minutes", "allow_elicitation"), fc.nat()).map(([key, pick]) => ({
+    label: `wrong ${key}`,
+    apply: (model: PolicyModel) => {
+      model.approvals = [...(model.approvals ?? []).filter(([existing]) => existing !== key), [key, pickWrong(key, pick)]];
+    },
+  })),
+  fc.tuple(toolName, fc.constantFrom(...TOOL_KEYS), fc.nat()).map(([name, key, pick]) => ({
+    label: `wrong tool ${key}`,
+    apply: (model: PolicyModel) => setToolKey(model, name, key, pickWrong(key, pick)),
+  })),
+  fc.tuple(fc.constantFrom("name", "roots", "file_globs", "validator"), fc.nat()).map(([key, pick]) => ({
+    label: `wrong target ${key}`,
+    apply: (model: PolicyModel) => {
+      const target = model.targets[0] ?? [...VALID_TARGET];
+      model.targets[0] = [...target.filter(([existing]) => existing !== key), [key, pickWrong(key, pick)]];
+    },
+  })),
+  fc.constantFrom("restart_service", "write_config_file", "restore_config_backup").map((name) => ({
+    label: "privileged tool without confirmation",
+    apply: (model: PolicyModel) => setToolKey(model, name, "require_confirmation", "false"),
+  })),
+);
+
+/** Raw damage to the rendered text: a broken line, a cut inside a string, NUL or invalid UTF-8 bytes. */
+type Damage = { label: string; apply: (text: Buffer) => Buffer };
+const damage: fc.Arbitrary<Damage> = fc.oneof(
+  fc.tuple(fc.constantFrom(...BROKEN_LINES), fc.nat()).map(([line, at]) => ({
+    label: "broken TOML line",
+    apply: (text: Buffer) => {
+      const lines = text.toString("utf8").split("\n");
+      lines.splice(at % lines.length, 0, line);
+      return Buffer.from(lines.join("\n"));
+    },
+  })),
+  fc.nat().map((at) => ({
+    label: "truncated inside a string",
+    apply: (text: Buffer) => {
+      // "version = 1" has no quote; a valid model always gets one below if it has none.
+      const source = text.includes('"') ? text : Buffer.concat([text, Buffer.from('[approvals]\nnote = "x"\n')]);
+      const quotes = [...source.toString("latin1").matchAll(/"/g)].map((match) => match.index ?? 0);
+      const openings = quotes.filter((_, index) => index % 2 === 0);
+      return source.subarray(0, (openings[at % openings.length] ?? 0) + 2);
+    },
+  })),
+  fc.constantFrom(Buffer.from([0xff, 0xfe]), Buffer.from([0xc3, 0x28]), Buffer.from([0x00]), Buffer.from([0xed, 0xa0, 0x80])).map((junk) => ({
+    label: "binary junk in a value",
+    apply: (text: Buffer) => Buffer.concat([text, Buffer.from('[approvals]\nexpiry_minutes = "'), junk, Buffer.from('"\n')]),
+  })),
+);
+
+const malformedPolicy = fc
+  .tuple(validModel, fc.array(mutation, { minLength: 0, maxLength: 3 }), fc.option(damage, { freq: 3 }))
+  .filter(([, mutations, damaged]) => mutations.length > 0 || damaged !== null)
+  .map(([generated, mutations, damaged]) => {
+    const model = structuredClone(generated);
+    for (const item of mutations) item.apply(model);
+    let bytes = Buffer.from(render(model));
+    if (damaged) bytes = damaged.apply(bytes);
+    return { bytes, labels: [...mutations.map((item) => item.label), ...(damaged ? [damaged.label] : [])] };
+  });
+
+describe("runtime with a malformed policy file (property)", () => {
+  let dir: string;
+  let policyPath: string;
+  let runtime: Runtime;
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), "mc-policy-fuzz-"));
+    policyPath = join(dir, "policy.toml");
+    // No command prefix and nothing should run; an empty env keeps the host's MC_* out.
+    runtime = createRuntime({ stateDir: join(dir, "state"), policyPath, env: {} });
+  });
+
+  afterAll(async () => {
+    await runtime?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Replaces the policy file atomically (new inode), as an editor would. */
+  function writePolicy(bytes: Buffer | string): void {
+    writeFileSync(`${policyPath}.tmp`, bytes);
+    renameSync(`${policyPath}.tmp`, policyPath);
+  }
+
+  it("should run memory_usage under an unmutated policy (the property below can fail)", async () => {
+    writePolicy('version = 1\n[tools.memory_usage]\nenabled = true\n');
+    expect(await runtime.runTool("memory_usage", {}, { caller: { kind: "embedded", name: "fuzz" } })).toMatchObject({ status: "ok" });
+  });
+
+  it("should deny every tool with policy_load_error and report doctor not ok for 1,000 malformed policies", async () => {
+    const labels = new Map<string, number>();
+    let cases = 0;
+    let calls = 0;
+    let doctors = 0;
+    const denied = new Map<string, number>();
+    const started = Date.now();
+    await fc.assert(
+      fc.asyncProperty(malformedPolicy, async ({ bytes, labels: caseLabels }) => {
+        writePolicy(bytes);
+        const entries = Object.entries(VALID_ARGS);
+        for (let offset = 0; offset < TOOLS_PER_CASE; offset += 1) {
+          const [name, args] = entries[(cases * TOOLS_PER_CASE + offset) % entries.length] ?? ["memory_usage", {}];
+          denied.set(name, (denied.get(name) ?? 0) + 1);
+          const result = await runtime.runTool(name, args, { caller: { kind: "mcp", name: "fuzz" } });
+          calls += 1;
+          if (result.status !== "denied" || result.code !== "policy_load_error") {
+            throw new Error(`${name} was not denied with policy_load_error (${JSON.stringify(result)}) under policy:\n${bytes.toString("utf8")}`);
+          }
+        }
+        const policy = runtime.policy();
+        if (policy.ok || policy.diagnostics.ok) throw new Error(`the runtime's policy is ok:\n${bytes.toString("utf8")}`);
+        if (cases % DOCTOR_EVERY === 0) {
+          const report = await runtime.doctor();
+          doctors += 1;
+          if (report.ok || report.checks.find((check) => check.name === "policy")?.ok !== false) {
+            throw new Error(`doctor reported the policy ok:\n${bytes.toString("utf8")}`);
+          }
+        }
+        cases += 1;
+        for (const label of caseLabels) labels.set(label, (labels.get(label) ?? 0) + 1);
+      }),
+      { seed: SEED, numRuns: RUNS },
+    );
+    console.log(
+      `policy fuzz (seed ${SEED}): ${cases} malformed policies, ${calls} tool calls denied with policy_load_error (${denied.size} tools: ${JSON.stringify(Object.fromEntries(denied))}), policy not ok each time, doctor not ok ${doctors} times, ${Date.now() - started} ms; mutations: ${JSON.stringify(Object.fromEntries([...labels].sort()))}`,
+    );
+    expect(cases).toBe(RUNS);
+    expect(denied.size).toBe(Object.keys(VALID_ARGS).length);
+  }, 120_000);
+});
