@@ -207,7 +207,7 @@ const malformedPolicy = fc
   .map(([generated, mutations, damaged]) => {
     const model = structuredClone(generated);
     for (const item of mutations) item.apply(model);
-    let bytes = Buffer.from(render(model));
+    let bytes: Buffer = Buffer.from(render(model));
     if (damaged) bytes = damaged.apply(bytes);
     return { bytes, labels: [...mutations.map((item) => item.label), ...(damaged ? [damaged.label] : [])] };
   });
