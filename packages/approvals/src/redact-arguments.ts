@@ -15,16 +15,16 @@ export const REDACTED = "[redacted]";
  * @returns the redacted copy; the input is not changed
  */
 export function redactArguments(callArguments: Readonly<Record<string, unknown>>): Record<string, unknown> {
-  const redacted: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(callArguments)) {
-    if (key === "content" && typeof value === "string") {
-      const bytes = Buffer.byteLength(value, "utf8");
-      redacted[key] = { sha256: createHash("sha256").update(value, "utf8").digest("hex"), bytes };
-    } else {
-      redacted[key] = redactValue(key, value);
-    }
-  }
-  return redacted;
+  // fromEntries defines own properties: a `__proto__` key stays data and never sets a prototype.
+  return Object.fromEntries(
+    Object.entries(callArguments).map(([key, value]) => {
+      if (key === "content" && typeof value === "string") {
+        const bytes = Buffer.byteLength(value, "utf8");
+        return [key, { sha256: createHash("sha256").update(value, "utf8").digest("hex"), bytes }];
+      }
+      return [key, redactValue(key, value)];
+    }),
+  );
 }
 
 function redactValue(key: string, value: unknown): unknown {

@@ -1,5 +1,6 @@
 import {
   createCommandRunner,
+  formatIssues,
   McError,
   parseToolInput,
   riskAnnotations,
@@ -10,9 +11,10 @@ import {
   type ToolDefinition,
 } from "@mc/core";
 import { createPolicySource, decide, type LoadedPolicy, type PolicySource } from "@mc/policy";
-import type { ApprovalStore, AuditDecision } from "@mc/approvals";
+import type { ApprovalStore, AuditEventInput } from "@mc/approvals";
 import { EventEmitter } from "node:events";
 import * as v from "valibot";
+import { auditableValue } from "./auditable-value.js";
 import type { ApprovalRequired, CallErrorCode, ToolCallResult } from "./call-result.js";
 import type { Caller } from "./caller.js";
 import { runDoctor, type DoctorReport } from "./doctor.js";
@@ -170,157 +172,130 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
   async function runTool(name: string, args: unknown, runOptions: RunToolOptions): Promise<ToolCallResult> {
     const started = performance.now();
     const elapsed = () => Math.round((performance.now() - started) * 1000) / 1000;
-    const tool = tools.get(name);
-    const rawArgs = isPlainObject(args) ? args : args === undefined || args === null ? {} : args;
-    const { approvalId, rest: callArgs } = splitApprovalId(rawArgs);
-
-    let result: ToolCallResult;
-    let auditArgs: unknown = callArgs;
-    // Set by the steps below (inside closures, so typed with `as` to stop narrowing to "error").
-    let decisionLabel = "error" as AuditDecision;
-    let reason = "";
-    let usedApprovalId: string | undefined = approvalId;
     let db: ApprovalStore;
     try {
       db = await store();
     } catch (error) {
       // Fail closed: without the audit journal and approvals nothing runs.
-      return {
-        status: "error",
-        tool: name,
-        code: "internal_error",
-        message: `The approval and audit database could not be opened (${paths.databaseUrl}): ${errorMessage(error)}`,
-        durationMs: elapsed(),
-      };
+      return errorResult(name, "internal_error", `The approval and audit database could not be opened (${paths.databaseUrl}): ${errorMessage(error)}`, elapsed());
     }
 
+    let verdict: Verdict;
     try {
-      if (tool === undefined) {
-        result = errorResult(name, "unknown_tool", `Unknown tool ${JSON.stringify(name)}. Known tools: ${[...tools.keys()].join(", ")}`, elapsed());
-        reason = result.message;
-      } else {
-        result = await (async (): Promise<ToolCallResult> => {
-          let input: Record<string, unknown>;
-          try {
-            input = parseToolInput(tool.name, tool.input, callArgs) as Record<string, unknown>;
-          } catch (error) {
-            if (McError.isInstance(error)) return errorResult(tool.name, "input_invalid", error.message, elapsed(), { ...error.data });
-            throw error;
-          }
-          auditArgs = input;
-          const policy = policySource.current();
-          const decision = decide(policy, {
-            tool: { name: tool.name, risk: tool.risk },
-            scope: typeof input.scope === "string" ? input.scope : undefined,
-            unit: typeof input.unit === "string" ? input.unit : undefined,
-          });
-          if (!decision.allowed) {
-            decisionLabel = "denied";
-            reason = decision.reason;
-            return { status: "denied", tool: tool.name, code: decision.code, reason: decision.reason, durationMs: elapsed() };
-          }
-          const needsApproval = decision.requiresConfirmation && !(tool.confirmationExempt?.(input) ?? false);
-          if (!needsApproval) {
-            decisionLabel = "allowed";
-            reason = "allowed by policy";
-            return execute(tool, input, undefined);
-          }
-          const ttlMs = policy.approvals.expiryMinutes * 60_000;
-          const requester = { caller: runOptions.caller.kind, clientName: runOptions.caller.name ?? null };
-          let claimId = approvalId;
-          if (claimId === undefined && runOptions.approvedBy !== undefined) {
-            // An operator at the terminal approves this very call: record them as approver.
-            const requested = await db.requestApproval({ tool: tool.name, arguments: input, requester, ttlMs });
-            // An identical request may already be approved (by someone else): then it is claimed as it is.
-            if (requested.approval.status === "pending") {
-              await db.approve(requested.approval.id, { approver: runOptions.approvedBy, note: "approved at the terminal (--yes)" });
-            }
-            claimId = requested.approval.id;
-          }
-          if (claimId === undefined) {
-            const requested = await db.requestApproval({ tool: tool.name, arguments: input, requester, ttlMs });
-            decisionLabel = "approval_required";
-            usedApprovalId = requested.approval.id;
-            reason = "confirmation required: waiting for a human approval";
-            const pending: ApprovalRequired = {
-              status: "approval_required",
-              approval_id: requested.approval.id,
-              tool: tool.name,
-              expires_at: requested.approval.expiresAt,
-              approve_with: `mc approvals approve ${requested.approval.id}`,
-              message: `${tool.name} needs a human approval. Ask an operator to run \`mc approvals approve ${requested.approval.id}\` on the host, then repeat this call with approval_id "${requested.approval.id}".`,
-            };
-            if (requested.created) emit("approval_requested", { ...pending, tool: tool.name, caller: runOptions.caller });
-            return { ...pending, durationMs: elapsed() };
-          }
-          usedApprovalId = claimId;
-          const claim = await db.claim({ id: claimId, tool: tool.name, arguments: input });
-          if (!claim.claimed) {
-            decisionLabel = "denied";
-            reason = claim.message;
-            return { status: "denied", tool: tool.name, code: "approval_invalid", reason: claim.message, durationMs: elapsed() };
-          }
-          decisionLabel = "allowed";
-          reason = `approved by ${claim.approval.decidedBy ?? "an operator"}`;
-          let outcome: ToolCallResult | undefined;
-          try {
-            outcome = await execute(tool, input, claimId);
-            return outcome;
-          } finally {
-            // Whatever happened above (a typed error, a TypeError, EACCES), the claimed approval
-            // ends completed or failed, never stuck in executing.
-            await db.finalize(claimId, outcome?.status === "ok" ? { ok: true } : { ok: false, error: outcome?.status === "error" ? outcome.message : "the tool threw before returning" });
-          }
-        })();
-      }
+      verdict = await evaluate(db, name, args, runOptions, elapsed);
     } catch (error) {
-      result = errorResult(name, "internal_error", `Internal error while running ${name}: ${errorMessage(error)}`, elapsed());
-      reason = result.message;
+      verdict = { result: errorResult(name, "internal_error", `Internal error while running ${name}: ${errorMessage(error)}`, elapsed()), auditArgs: args };
     }
-
-    async function execute(definition: ToolDefinition, input: Record<string, unknown>, claimedId: string | undefined): Promise<ToolCallResult> {
-      const policy = policySource.current();
-      try {
-        const output = await definition.run(input, { runner, stateDir: paths.stateDir, configTargets: policy.configTargets, signal: runOptions.signal });
-        const checked = v.safeParse(definition.output, output);
-        if (!checked.success) {
-          const summary = checked.issues.map((issue) => `${(issue.path ?? []).map((item) => String(item.key)).join(".")}: ${issue.message}`).join("; ");
-          return errorResult(definition.name, "output_invalid", `${definition.name} produced output that does not match its schema: ${summary}`, elapsed(), undefined, claimedId);
-        }
-        return { status: "ok", tool: definition.name, output: checked.output as Record<string, unknown>, ...(claimedId ? { approvalId: claimedId } : {}), durationMs: elapsed() };
-      } catch (error) {
-        if (McError.isInstance(error)) {
-          const code: CallErrorCode = error.code === "timeout" ? "timeout" : error.code === "input_invalid" ? "input_invalid" : "tool_failed";
-          if (error.code === "denied") {
-            return { status: "denied", tool: definition.name, code: String(error.data.denial ?? "denied"), reason: error.message, durationMs: elapsed() };
-          }
-          return errorResult(definition.name, code, error.message, elapsed(), { ...error.data }, claimedId);
-        }
-        return errorResult(definition.name, "tool_failed", `${definition.name} failed: ${errorMessage(error)}`, elapsed(), undefined, claimedId);
-      }
-    }
-
-    if (result.status === "error" && decisionLabel === "allowed") reason = result.message;
-    if (result.status === "denied") decisionLabel = "denied";
+    let { result } = verdict;
     try {
-      await db.appendAudit({
-        caller: runOptions.caller.kind,
-        clientName: runOptions.caller.name ?? null,
-        tool: name,
-        arguments: isPlainObject(auditArgs) ? auditArgs : { value: auditArgs },
-        decision: decisionLabel,
-        reason: result.status === "denied" ? result.reason : result.status === "error" ? result.message : reason,
-        approvalId: usedApprovalId ?? null,
-        durationMs: result.durationMs,
-        outcome: result.status === "ok" ? "ok" : result.status === "denied" ? "denied" : result.status === "approval_required" ? "pending" : decisionLabel === "allowed" ? "failed" : "error",
-        error: result.status === "error" ? result.message : null,
-      });
+      await db.appendAudit(auditEvent(name, runOptions.caller, verdict));
     } catch (error) {
       // Losing an audit record silently is not an option: the caller learns of it.
       result = errorResult(name, "internal_error", `The call finished (${result.status}) but its audit event could not be written: ${errorMessage(error)}`, elapsed());
     }
     emit("call", { tool: name, caller: runOptions.caller, result });
     return result;
+  }
+
+  /** Steps 1–7 of a call (see docs/architecture.md); never audits, never throws on purpose. */
+  async function evaluate(db: ApprovalStore, name: string, args: unknown, runOptions: RunToolOptions, elapsed: () => number): Promise<Verdict> {
+    const { approvalId, rest: callArgs } = splitApprovalId(args ?? {});
+    const tool = tools.get(name);
+    if (tool === undefined) {
+      return { result: errorResult(name, "unknown_tool", `Unknown tool ${JSON.stringify(name)}. Known tools: ${[...tools.keys()].join(", ")}`, elapsed()), auditArgs: callArgs };
+    }
+    const shape = argumentsShapeProblem(callArgs);
+    if (shape !== undefined) {
+      const message = `Invalid arguments for ${tool.name}: ${shape}`;
+      return { result: errorResult(tool.name, "input_invalid", message, elapsed(), { issues: [{ path: "", message: shape }] }), auditArgs: callArgs };
+    }
+    let input: Record<string, unknown>;
+    try {
+      input = parseToolInput(tool.name, tool.input, callArgs) as Record<string, unknown>;
+    } catch (error) {
+      if (!McError.isInstance(error)) throw error;
+      return { result: errorResult(tool.name, "input_invalid", error.message, elapsed(), { ...error.data }), auditArgs: callArgs };
+    }
+    const policy = policySource.current();
+    const decision = decide(policy, {
+      tool: { name: tool.name, risk: tool.risk },
+      scope: typeof input.scope === "string" ? input.scope : undefined,
+      unit: typeof input.unit === "string" ? input.unit : undefined,
+    });
+    if (!decision.allowed) {
+      return { result: { status: "denied", tool: tool.name, code: decision.code, reason: decision.reason, durationMs: elapsed() }, auditArgs: input };
+    }
+    const execute = (claimedId?: string) => executeTool(tool, input, claimedId, runOptions.signal, elapsed);
+    if (!decision.requiresConfirmation || tool.confirmationExempt?.(input) === true) {
+      return { result: await execute(), auditArgs: input, allowedBecause: "allowed by policy" };
+    }
+
+    const ttlMs = policy.approvals.expiryMinutes * 60_000;
+    const requester = { caller: runOptions.caller.kind, clientName: runOptions.caller.name ?? null };
+    let claimId = approvalId;
+    if (claimId === undefined) {
+      const requested = await db.requestApproval({ tool: tool.name, arguments: input, requester, ttlMs });
+      const { id, status, expiresAt } = requested.approval;
+      if (runOptions.approvedBy === undefined) {
+        const pending: ApprovalRequired = {
+          status: "approval_required",
+          approval_id: id,
+          tool: tool.name,
+          expires_at: expiresAt,
+          approve_with: `mc approvals approve ${id}`,
+          message: `${tool.name} needs a human approval. Ask an operator to run \`mc approvals approve ${id}\` on the host, then repeat this call with approval_id "${id}".`,
+        };
+        if (requested.created) emit("approval_requested", { ...pending, caller: runOptions.caller });
+        return { result: { ...pending, durationMs: elapsed() }, auditArgs: input, approvalId: id };
+      }
+      // An operator at the terminal approves this very call and is recorded as approver. An
+      // identical request someone already approved is claimed as it is.
+      if (status === "pending") await db.approve(id, { approver: runOptions.approvedBy, note: "approved at the terminal (--yes)" });
+      claimId = id;
+    }
+
+    const claim = await db.claim({ id: claimId, tool: tool.name, arguments: input });
+    if (!claim.claimed) {
+      return { result: { status: "denied", tool: tool.name, code: "approval_invalid", reason: claim.message, durationMs: elapsed() }, auditArgs: input, approvalId: claimId };
+    }
+    let outcome: ToolCallResult | undefined;
+    try {
+      outcome = await execute(claimId);
+    } finally {
+      // Whatever happened above (a typed error, a TypeError, EACCES), the claimed approval ends
+      // completed or failed, never stuck in executing.
+      await db.finalize(claimId, outcome?.status === "ok" ? { ok: true } : { ok: false, error: outcome === undefined ? "the tool threw before returning" : failureText(outcome) });
+    }
+    return { result: outcome, auditArgs: input, approvalId: claimId, allowedBecause: `approved by ${claim.approval.decidedBy ?? "an operator"}` };
+  }
+
+  /** Runs a tool whose call is allowed, and checks its output against its schema. Never throws. */
+  async function executeTool(
+    definition: ToolDefinition,
+    input: Record<string, unknown>,
+    claimedId: string | undefined,
+    signal: AbortSignal | undefined,
+    elapsed: () => number,
+  ): Promise<ToolCallResult> {
+    const approval = claimedId ? { approvalId: claimedId } : {};
+    try {
+      const output = await definition.run(input, { runner, stateDir: paths.stateDir, configTargets: policySource.current().configTargets, signal });
+      const checked = v.safeParse(definition.output, output);
+      if (!checked.success) {
+        const summary = formatIssues(checked.issues).map((issue) => `${issue.path}: ${issue.message}`).join("; ");
+        return errorResult(definition.name, "output_invalid", `${definition.name} produced output that does not match its schema: ${summary}`, elapsed(), undefined, claimedId);
+      }
+      return { status: "ok", tool: definition.name, output: checked.output as Record<string, unknown>, ...approval, durationMs: elapsed() };
+    } catch (error) {
+      if (!McError.isInstance(error)) {
+        return errorResult(definition.name, "tool_failed", `${definition.name} failed: ${errorMessage(error)}`, elapsed(), undefined, claimedId);
+      }
+      if (error.code === "denied") {
+        return { status: "denied", tool: definition.name, code: String(error.data.denial ?? "denied"), reason: error.message, durationMs: elapsed() };
+      }
+      const code: CallErrorCode = error.code === "timeout" ? "timeout" : error.code === "input_invalid" ? "input_invalid" : "tool_failed";
+      return errorResult(definition.name, code, error.message, elapsed(), { ...error.data }, claimedId);
+    }
   }
 
   /** Listeners are the embedder's code: one that throws must not turn a finished call into an error. */
@@ -353,12 +328,39 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
   };
 }
 
+/** What one call came to, with what its audit event needs. */
+interface Verdict {
+  result: ToolCallResult;
+  /** Arguments as recorded: parsed when they parsed, as given otherwise. */
+  auditArgs: unknown;
+  /** The approval asked for or used. */
+  approvalId?: string;
+  /** Why it ran (set only when the tool ran); denials and errors carry their own reason. */
+  allowedBecause?: string;
+}
+
 function errorResult(tool: string, code: CallErrorCode, message: string, durationMs: number, data?: Record<string, unknown>, approvalId?: string): Extract<ToolCallResult, { status: "error" }> {
   return { status: "error", tool, code, message, ...(data ? { data } : {}), ...(approvalId ? { approvalId } : {}), durationMs };
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Arguments must be one plain JSON object. valibot's object schemas also take an array (`[]`
+ * would pass as `{}`), and an own `__proto__` key is no argument name any tool has: both are
+ * refused here, before any schema sees them.
+ */
+function argumentsShapeProblem(args: unknown): string | undefined {
+  if (typeof args !== "object" || args === null || Array.isArray(args)) {
+    return `the arguments must be a JSON object, not ${Array.isArray(args) ? "an array" : args === null ? "null" : `a ${typeof args}`}`;
+  }
+  const prototype = Object.getPrototypeOf(args) as unknown;
+  if (prototype !== Object.prototype && prototype !== null) return "the arguments must be a plain JSON object";
+  const reserved = Object.keys(args).filter((key) => key === "__proto__" || key === "constructor" || key === "prototype");
+  if (reserved.length > 0) return `argument name ${JSON.stringify(reserved[0])} is not allowed`;
+  return undefined;
 }
 
 /** Takes `approval_id` out of the arguments: it names an approval, it is not a tool argument. */
@@ -373,4 +375,28 @@ function splitApprovalId(args: unknown): { approvalId: string | undefined; rest:
 
 function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** The audit event of a call, derived from its verdict. */
+function auditEvent(tool: string, caller: Caller, verdict: Verdict): AuditEventInput {
+  const { result } = verdict;
+  // A tool that ran and failed was allowed; an error before that (bad input, unknown tool) was not.
+  const ran = verdict.allowedBecause !== undefined;
+  return {
+    caller: caller.kind,
+    clientName: caller.name ?? null,
+    tool,
+    arguments: isPlainObject(verdict.auditArgs) ? (auditableValue(verdict.auditArgs) as Record<string, unknown>) : { value: auditableValue(verdict.auditArgs) },
+    decision: result.status === "ok" || (result.status === "error" && ran) ? "allowed" : result.status === "approval_required" ? "approval_required" : result.status === "denied" ? "denied" : "error",
+    reason: result.status === "ok" ? (verdict.allowedBecause ?? null) : result.status === "approval_required" ? "confirmation required: waiting for a human approval" : failureText(result),
+    approvalId: verdict.approvalId ?? null,
+    durationMs: result.durationMs,
+    outcome: result.status === "ok" ? "ok" : result.status === "denied" ? "denied" : result.status === "approval_required" ? "pending" : ran ? "failed" : "error",
+    error: result.status === "error" ? result.message : null,
+  };
+}
+
+/** The reason of a denial or the message of an error. */
+function failureText(result: ToolCallResult): string {
+  return result.status === "denied" ? result.reason : result.status === "error" ? result.message : result.status;
 }

@@ -212,23 +212,22 @@ describe("every tool's input schema against generated invalid arguments (propert
     expect(names.length).toBeGreaterThan(10);
   });
 
-  // KNOWN BUG (reported to the integrator): valibot's strictObject takes an array for an object,
-  // so `[]` passes as `{}` for a tool without required arguments. it.fails turns red once fixed.
-  it.fails("should refuse an empty array as arguments of a tool without required arguments", async () => {
+  // valibot's strictObject takes an array for an object: the runtime refuses it first.
+  it("should refuse an empty array as arguments of a tool without required arguments", async () => {
     const result = await runtime.runTool("memory_usage", [], caller);
     expect(result).toMatchObject({ status: "error", code: "input_invalid" });
   });
 
-  // KNOWN BUG (reported): an own "__proto__" key (as JSON.parse makes it) is refused, but as
-  // internal_error because the audit cannot store the arguments, so the refusal is not audited.
-  it.fails("should refuse an own __proto__ key as input_invalid and audit it", async () => {
+  // An own "__proto__" key (as JSON.parse makes it) is refused, and the refusal is audited.
+  it("should refuse an own __proto__ key as input_invalid and audit it", async () => {
     const result = await runtime.runTool("memory_usage", JSON.parse('{"__proto__": []}'), caller);
     expect(result).toMatchObject({ status: "error", code: "input_invalid" });
+    const [event] = await (await runtime.store()).listAudit({ tool: "memory_usage", limit: 1 });
+    expect(event).toMatchObject({ outcome: "error", arguments: JSON.parse('{"__proto__": []}') });
   });
 
-  // KNOWN BUG (reported), embedded callers only: NaN/Infinity arguments end as internal_error
-  // (the audit cannot store them) instead of input_invalid.
-  it.fails("should refuse an infinite limit as input_invalid", async () => {
+  // Embedded callers can pass what JSON cannot (NaN, Infinity): refused, and audited described.
+  it("should refuse an infinite limit as input_invalid", async () => {
     const result = await runtime.runTool("top_processes", { limit: Number.POSITIVE_INFINITY }, caller);
     expect(result).toMatchObject({ status: "error", code: "input_invalid" });
   });
