@@ -1,6 +1,9 @@
+import { createInterface } from "node:readline";
+import { PassThrough } from "node:stream";
 import { StdioServerTransport } from "@modelcontextprotocol/server/stdio";
 import type { Runtime } from "@mc/runtime";
 import { createMcpServer, type McpServerOptions } from "./create-mcp-server.js";
+import { checkFrame } from "./frame-check.js";
 
 /** A running stdio server. */
 export interface StdioServerHandle {
@@ -18,14 +21,24 @@ export interface StdioServerHandle {
  */
 export async function serveStdio(runtime: Runtime, options: McpServerOptions): Promise<StdioServerHandle> {
   const server = createMcpServer(runtime, options);
-  const transport = new StdioServerTransport();
+  // Every line passes checkFrame first: malformed frames get the JSON-RPC error the SDK's
+  // transport would not send; good ones reach the SDK unchanged.
+  const checked = new PassThrough();
+  const transport = new StdioServerTransport(checked, process.stdout);
+  const lines = createInterface({ input: process.stdin, crlfDelay: Number.POSITIVE_INFINITY });
+  lines.on("line", (line) => {
+    const verdict = checkFrame(line);
+    if (verdict.kind === "forward") checked.write(`${line}\n`);
+    else if (verdict.kind === "answer") transport.send(verdict.response).catch(() => {});
+  });
+  lines.on("close", () => checked.end());
   let resolveClosed!: () => void;
   const closed = new Promise<void>((resolve) => {
     resolveClosed = resolve;
   });
   server.server.onclose = () => resolveClosed();
   // The SDK transport does not notice stdin ending on its own in every version: close on EOF.
-  process.stdin.once("end", () => void server.close().finally(resolveClosed));
+  checked.once("end", () => void server.close().finally(resolveClosed));
   await server.connect(transport);
   return {
     closed,
