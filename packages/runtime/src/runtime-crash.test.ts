@@ -1,0 +1,57 @@
+// Issue 4: a process killed with SIGKILL in the middle of an approved execution leaves its
+// approval `executing`; the next runtime start marks it failed/interrupted and nothing re-runs it.
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterEach, describe, expect, it } from "vitest";
+import { slowTool } from "./__fixtures__/slow-tool.mjs";
+import { createRuntime } from "./runtime.js";
+
+const CHILD = fileURLToPath(new URL("./__fixtures__/crash-child.mjs", import.meta.url));
+
+describe("an execution killed mid-run", () => {
+  const dirs: string[] = [];
+  afterEach(() => {
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("should be marked failed: interrupted on the next start, and never run again", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "mc-crash-"));
+    dirs.push(dir);
+    const marker = join(dir, "runs.log");
+    process.env.MC_TEST_MARKER = marker;
+    const caller = { caller: { kind: "embedded" as const, name: "crash-test" } };
+
+    const first = createRuntime({ stateDir: dir, tools: [slowTool], env: {} });
+    const pending = await first.runTool("slow_change", { target: "x" }, caller);
+    if (pending.status !== "approval_required") throw new Error(`expected approval_required: ${JSON.stringify(pending)}`);
+    await (await first.store()).approve(pending.approval_id, { approver: "ops" });
+    await first.close();
+
+    const child = spawn(process.execPath, [CHILD, dir, pending.approval_id], { env: { ...process.env, MC_TEST_MARKER: marker }, stdio: ["ignore", "ignore", "pipe"] });
+    let childErrors = "";
+    child.stderr.on("data", (chunk: Buffer) => (childErrors += chunk.toString()));
+    const deadline = Date.now() + 15_000;
+    while (!existsSync(marker)) {
+      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`the child never started the tool: ${childErrors}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    child.kill("SIGKILL");
+    await exited;
+
+    const next = createRuntime({ stateDir: dir, tools: [slowTool], env: {} });
+    try {
+      const store = await next.store();
+      expect(await store.get(pending.approval_id)).toMatchObject({ status: "failed", error: "interrupted" });
+      const replay = await next.runTool("slow_change", { target: "x", approval_id: pending.approval_id }, caller);
+      expect(replay).toMatchObject({ status: "denied", code: "approval_invalid" });
+      expect(readFileSync(marker, "utf8").trim().split("\n")).toHaveLength(1);
+      expect((await store.verifyAudit()).ok).toBe(true);
+    } finally {
+      await next.close();
+    }
+  });
+});
