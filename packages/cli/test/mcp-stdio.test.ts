@@ -1,6 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import { fileURLToPath } from "node:url";
 import { Client } from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
@@ -9,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const MC_BIN = fileURLToPath(new URL("../bin/mc.js", import.meta.url));
 const harness = await harnessForTests();
+const execFileAsync = promisify(execFile);
 
 interface Session {
   client: Client;
@@ -35,6 +38,7 @@ async function connect(env: Record<string, string>): Promise<Session> {
 describe("mc mcp serve over stdio", () => {
   let dir: string;
   let session: Session;
+  let sessionEnv: Record<string, string>;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "mc-mcp-"));
@@ -42,11 +46,12 @@ describe("mc mcp serve over stdio", () => {
       join(dir, "policy.toml"),
       ['version = 1', "", "[tools.system_info]", "enabled = false", "", "[tools.service_status]", 'allowed_scopes = ["system", "user"]', ""].join("\n"),
     );
-    session = await connect({
+    sessionEnv = {
       MC_STATE_DIR: join(dir, "state"),
       MC_POLICY_PATH: join(dir, "policy.toml"),
       ...(harness.available ? { MC_COMMAND_PREFIX: JSON.stringify(harness.prefix) } : {}),
-    });
+    };
+    session = await connect(sessionEnv);
   });
 
   afterAll(async () => {
@@ -122,6 +127,28 @@ describe("mc mcp serve over stdio", () => {
     const range = await session.client.callTool({ name: "top_processes", arguments: { limit: 500 } });
     expect(range.isError).toBe(true);
     expect((range.content[0] as { text: string }).text).toMatch(/limit/);
+  });
+
+  it("should let no listed tool change an approval's state, whatever the arguments", async () => {
+    const pending = await session.client.callTool({ name: "restart_service", arguments: { unit: "mc-demo.service" } });
+    const id = (pending.structuredContent as { approval_id: string }).approval_id;
+    const hostile = [
+      { approval_id: id },
+      { id, status: "approved" },
+      { approval_id: id, approve: true, approver: "mcp-client" },
+      { unit: "mc-demo.service", approval_id: id },
+      { unit: "mc-demo.service", approval_id: id, status: "approved" },
+    ];
+    const { tools } = await session.client.listTools();
+    for (const tool of tools) {
+      for (const args of hostile) await session.client.callTool({ name: tool.name, arguments: args });
+    }
+    // The same call repeated with the id of a request nobody approved does not run either.
+    const repeated = await session.client.callTool({ name: "restart_service", arguments: { unit: "mc-demo.service", approval_id: id } });
+    expect(repeated.isError).toBe(true);
+    expect((repeated.content[0] as { text: string }).text).toContain("approval_invalid");
+    const { stdout } = await execFileAsync(process.execPath, [MC_BIN, "approvals", "show", id, "--json"], { env: { ...sessionEnv, PATH: process.env.PATH ?? "/usr/bin:/bin" } });
+    expect(JSON.parse(stdout)).toMatchObject({ approval: { id, status: "pending", decidedBy: null } });
   });
 
   describe.skipIf(!harness.available)("against the real systemd container", () => {
