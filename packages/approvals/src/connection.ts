@@ -1,5 +1,7 @@
 import type { Client, Config, ResultSet } from "@libsql/client";
 import type { LibSQLDatabase } from "drizzle-orm/libsql";
+import type { BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
+import { StoreError } from "./errors/store-error.js";
 
 interface Driver {
   createClient: (config: Config) => Client;
@@ -18,8 +20,6 @@ async function loadDriver(url: string): Promise<Driver> {
   const [{ createClient }, { drizzle }] = await Promise.all([import("@libsql/client"), import("drizzle-orm/libsql")]);
   return { createClient, drizzle: (client) => drizzle(client) };
 }
-import type { BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
-import { StoreError } from "./errors/store-error.js";
 
 /** A drizzle handle on the database or on an open transaction. */
 export type DatabaseExecutor = BaseSQLiteDatabase<"async", ResultSet>;
@@ -87,7 +87,7 @@ export class Connection {
     try {
       connection = new Connection(options, await loadDriver(options.url));
     } catch (error) {
-      throw new StoreError(`Cannot open the database ${redactUrl(options.url)}: ${messageOf(error)}`, error);
+      throw new StoreError(`Cannot open the database ${redactUrl(options.url)}: ${messageOf(error)}${nativeBindingHint(error)}`, error);
     }
     if (connection.#isFile) {
       // journal_mode is stored in the file, so setting it through any one connection is enough.
@@ -171,6 +171,16 @@ export class Connection {
     this.#client = this.#createClient();
     this.#database = this.#driver.drizzle(this.#client);
   }
+}
+
+/**
+ * What to do when libSQL's native binding is missing: it is the one part of mc that cannot be
+ * inlined into the single-file bundle, so `node mc.mjs` needs it installed beside it.
+ */
+function nativeBindingHint(error: unknown): string {
+  const match = /Cannot find module '(@libsql\/[^']+|libsql)'/.exec(messageOf(error));
+  if (match === null) return "";
+  return ` (libSQL's native module ${match[1]} is not installed where mc runs; next to a single-file mc.mjs, run \`npm install libsql\` in its directory)`;
 }
 
 /**

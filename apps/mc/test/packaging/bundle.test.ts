@@ -1,0 +1,83 @@
+// Issue 7: the single-file bundle (dist/mc.mjs) answers an MCP handshake with no node_modules
+// beside it. A tool call needs libSQL's native module (the one part that cannot be inlined): alone
+// it fails closed saying so; with `npm install libsql` beside it, it works.
+import { execFile } from "node:child_process";
+import { copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { promisify } from "node:util";
+import { fileURLToPath } from "node:url";
+import { Client } from "@modelcontextprotocol/client";
+import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const run = promisify(execFile);
+const BUNDLE = fileURLToPath(new URL("../../dist/mc.mjs", import.meta.url));
+
+/** The libsql version the workspace's @libsql/client uses, so the bundle gets a matching binding. */
+function libsqlVersion(): string {
+  const fromApprovals = createRequire(fileURLToPath(new URL("../../../../packages/approvals/package.json", import.meta.url)));
+  const fromClient = createRequire(fromApprovals.resolve("@libsql/client"));
+  let directory = dirname(fromClient.resolve("libsql"));
+  while (!readdirSync(directory).includes("package.json")) directory = dirname(directory);
+  return (JSON.parse(readFileSync(join(directory, "package.json"), "utf8")) as { version: string }).version;
+}
+
+describe("the single-file bundle", () => {
+  let dir: string;
+  let env: Record<string, string>;
+
+  beforeAll(() => {
+    // Under /tmp: no node_modules in any parent directory.
+    dir = mkdtempSync(join(tmpdir(), "mc-bundle-"));
+    copyFileSync(BUNDLE, join(dir, "mc.mjs"));
+    env = { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: dir, MC_STATE_DIR: join(dir, "state") };
+  });
+  afterAll(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function session<T>(use: (client: Client) => Promise<T>): Promise<T> {
+    const transport = new StdioClientTransport({ command: process.execPath, args: [join(dir, "mc.mjs"), "mcp", "serve"], env, cwd: dir, stderr: "pipe" });
+    const client = new Client({ name: "bundle-test", version: "1.0.0" });
+    const started = performance.now();
+    await client.connect(transport);
+    console.log(`bundle: spawn → initialize answered in ${(performance.now() - started).toFixed(0)} ms (${(statSync(BUNDLE).size / 1024 / 1024).toFixed(1)} MiB file)`);
+    try {
+      return await use(client);
+    } finally {
+      await client.close();
+    }
+  }
+
+  it("should be one file that prints its version with nothing beside it", async () => {
+    expect(readdirSync(dir)).toStrictEqual(["mc.mjs"]);
+    expect((await run(process.execPath, [join(dir, "mc.mjs"), "--version"], { env, cwd: dir })).stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it("should answer an MCP handshake and list every tool with no node_modules", async () => {
+    await session(async (client) => {
+      expect(client.getServerVersion()?.name).toBe("mc");
+      const { tools } = await client.listTools();
+      expect(tools.map((tool) => tool.name)).toEqual(expect.arrayContaining(["service_status", "restart_service", "write_config_file"]));
+    });
+  });
+
+  it("should fail a call closed, naming the missing native module and the fix", async () => {
+    await session(async (client) => {
+      const result = await client.callTool({ name: "memory_usage", arguments: {} });
+      expect(result.isError).toBe(true);
+      expect((result.content[0] as { text: string }).text).toMatch(/native module .*npm install libsql/s);
+    });
+  });
+
+  it("should run calls once libsql is installed beside it", async () => {
+    await run("npm", ["install", "--no-save", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error", `libsql@${libsqlVersion()}`], { cwd: dir, timeout: 240_000 });
+    await session(async (client) => {
+      const result = await client.callTool({ name: "memory_usage", arguments: {} });
+      expect(result.isError).toBeFalsy();
+      expect(result.structuredContent).toMatchObject({ total_bytes: expect.any(Number) });
+    });
+  }, 300_000);
+});
