@@ -176,7 +176,8 @@ async function measureServer(label, command, args, options, withServiceStatus) {
     spawnSamples.push(await initialize(peer));
     await peer.close();
   }
-  const peer = jsonRpcChild(command, args, options.profileDir ? { ...options, env: { ...options.env, NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${options.profileDir}` } } : options);
+  // --cpu-prof is refused in NODE_OPTIONS: it goes before the script.
+  const peer = jsonRpcChild(command, options.profileDir ? ["--cpu-prof", `--cpu-prof-dir=${options.profileDir}`, ...args] : args, options);
   await initialize(peer);
   const rssAfterInit = rssMib(peer.child.pid);
   log(`${label}: ${CALLS} × memory_usage`);
