@@ -30,6 +30,24 @@ for (const [id, micros] of self) {
   const pkg = !url ? frame.functionName.startsWith("(") ? frame.functionName : "(native/V8)" : url.startsWith("node:") ? "node: internals" : /node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?((?:@[^/]+\/)?[^/]+)/.exec(url)?.[1] ?? url.replace(/.*\/(packages|apps)\/([^/]+)\/.*/, "@mc/$2");
   packages.set(pkg, (packages.get(pkg) ?? 0) + micros);
 }
+// Inclusive-ish view: each sample goes to the nearest caller frame in a package (so Node's module
+// loader and GC under an import are charged to the package that imports).
+const parent = new Map();
+for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+const packageOf = (url) => /node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?((?:@[^/]+\/)?[^/]+)/.exec(url)?.[1] ?? /\/(packages|apps|tooling)\/([^/]+)\//.exec(url)?.[2]?.replace(/^/, "@mc/") ?? undefined;
+const charged = new Map();
+for (const [id, micros] of self) {
+  let current = id;
+  let owner;
+  while (current !== undefined && owner === undefined) {
+    const url = (byId.get(current)?.callFrame.url ?? "").replace(/^file:\/\//, "");
+    if (url && !url.startsWith("node:")) owner = packageOf(url) ?? url;
+    current = parent.get(current);
+  }
+  const name = byId.get(id)?.callFrame.functionName ?? "";
+  const key = owner ?? (name === "(idle)" ? "(idle)" : "(node start-up / no package frame)");
+  charged.set(key, (charged.get(key) ?? 0) + micros);
+}
 const print = (title, map, count) => {
   process.stdout.write(`\n${title} (total ${(total / 1000).toFixed(1)} ms sampled)\n`);
   for (const [key, micros] of [...map].sort((a, b) => b[1] - a[1]).slice(0, count)) {
@@ -38,3 +56,4 @@ const print = (title, map, count) => {
 };
 print("self time by function", functions, top);
 print("self time by package", packages, top);
+print("time charged to the nearest package frame (module loading included)", charged, top);
