@@ -9,6 +9,8 @@ if (!file) {
   process.exit(2);
 }
 const top = Number(topArgument ?? 15);
+// Piped into head: a closed stdout is not an error.
+process.stdout.on("error", () => process.exit(0));
 const profile = JSON.parse(readFileSync(file, "utf8"));
 const byId = new Map(profile.nodes.map((node) => [node.id, node]));
 const self = new Map();
