@@ -19,7 +19,7 @@ import type {
 import type { ApprovalRecord } from "./approval-record.js";
 import type { AuditEventInput, AuditRecord } from "./audit-event.js";
 import { appendAudit, listAudit, verifyAudit } from "./audit-journal.js";
-import type { AuditListOptions } from "./audit-journal.js";
+import type { AuditHeadCache, AuditListOptions } from "./audit-journal.js";
 import type { AuditVerification } from "./audit-verification.js";
 import type { ClaimResult } from "./claim-result.js";
 import type { Connection } from "./connection.js";
@@ -32,6 +32,7 @@ import { ApprovalNotFoundError } from "./errors/approval-not-found-error.js";
 export class ApprovalStore {
   readonly #connection: Connection;
   readonly #now: () => Date;
+  readonly #auditHead: AuditHeadCache = {};
 
   /**
    * @param connection - the open database connection
@@ -161,7 +162,7 @@ export class ApprovalStore {
    * @throws InputError for a malformed event
    */
   appendAudit(event: AuditEventInput): Promise<AuditRecord> {
-    return this.#connection.run((database) => appendAudit(database, this.#now(), event));
+    return this.#connection.run((database, client) => appendAudit(database, client, this.#now(), event, this.#auditHead));
   }
 
   /**

@@ -1,5 +1,6 @@
 import { InputError } from "@mc/core";
 import { describe, expect, it } from "vitest";
+import { openStore } from "./open-store.js";
 import { openTestStore, rawClient, testClock } from "./test-support.js";
 import type { ApprovalStore } from "./approval-store.js";
 import { auditEventHash, GENESIS_HASH } from "./audit-event.js";
@@ -49,6 +50,23 @@ describe("ApprovalStore.appendAudit", () => {
     });
     expect(second.seq).toBe(2);
     expect(second.prevHash).toBe(first.hash);
+  });
+
+  it("should link to the events another store appended in between, never to its own stale head", async () => {
+    const { store: first, path } = await openTestStore();
+    const second = await openStore({ path });
+    await first.appendAudit(event(1));
+    await second.appendAudit(event(2));
+    await second.appendAudit(event(3));
+    // first last saw seq 1: its one-batch append must find the head moved and re-read it.
+    const fourth = await first.appendAudit(event(4));
+    await second.appendAudit(event(5));
+    const records = (await first.listAudit()).reverse();
+    second.close();
+    expect(fourth.seq).toBe(4);
+    expect(records.map((record) => record.seq)).toStrictEqual([1, 2, 3, 4, 5]);
+    expect(records.map((record) => record.prevHash)).toStrictEqual([GENESIS_HASH, ...records.slice(0, -1).map((record) => record.hash)]);
+    expect(await first.verifyAudit()).toStrictEqual({ ok: true, checked: 5, problems: [] });
   });
 
   it("should store redacted arguments only", async () => {

@@ -102,11 +102,11 @@ export class Connection {
    * Runs one operation, retrying it on a fresh client after SQLITE_BUSY. The operation must be
    * safe to run again from the start: a busy error means its transaction did not commit.
    * Operations on the same database run one at a time within this process.
-   * @param operation - the whole unit of work, given the drizzle database
+   * @param operation - the whole unit of work, given the drizzle database and its libSQL client
    * @returns what the operation returns
    * @throws StoreError when the database stays busy for every attempt
    */
-  async run<T>(operation: (database: LibSQLDatabase) => Promise<T>): Promise<T> {
+  async run<T>(operation: (database: LibSQLDatabase, client: Client) => Promise<T>): Promise<T> {
     const key = this.#options.url;
     const previous = operationQueues.get(key) ?? Promise.resolve();
     let release = (): void => {};
@@ -126,10 +126,10 @@ export class Connection {
     }
   }
 
-  async #runWithRetries<T>(operation: (database: LibSQLDatabase) => Promise<T>): Promise<T> {
+  async #runWithRetries<T>(operation: (database: LibSQLDatabase, client: Client) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt += 1) {
       try {
-        return await operation(this.#database);
+        return await operation(this.#database, this.#client);
       } catch (error) {
         if (!isBusyError(error)) {
           throw error;
