@@ -241,7 +241,8 @@ export async function decideApproval(
 }
 
 /**
- * Claims an approved request for execution by id, in ONE conditional update: only an
+ * Claims an approved request for execution by id, in ONE conditional update (after a read that
+ * turns away calls that cannot win without taking the write lock): only an
  * `approved`, unexpired row whose request hash matches this call becomes `executing`, so two
  * processes can never both run it, and a later replay finds it used.
  * @param database - the database
@@ -253,7 +254,13 @@ export async function claimApproval(database: LibSQLDatabase, nowMs: number, req
   const hash = requestHash(request.tool, request.arguments);
   const owner = request.owner ?? currentOwner();
   const leaseMs = request.leaseMs ?? DEFAULT_LEASE_MS;
-  await expireDue(database, nowMs);
+  // Read first: a call that cannot win (already used, not approved, unknown, other arguments,
+  // due) is answered without the database's write lock, which racing processes queue on.
+  // Only the conditional update below decides who wins.
+  const [seen] = await database.select().from(approvals).where(eq(approvals.id, request.id)).limit(1);
+  if (seen === undefined || seen.status !== "approved" || seen.requestHash !== hash || seen.expiresAt <= nowMs) {
+    return refuseClaim(request, seen, hash, nowMs);
+  }
   const [row] = await database
     .update(approvals)
     .set({
@@ -277,6 +284,10 @@ export async function claimApproval(database: LibSQLDatabase, nowMs: number, req
     return { claimed: true, approval: toApprovalRecord(row) };
   }
   const [current] = await database.select().from(approvals).where(eq(approvals.id, request.id)).limit(1);
+  return refuseClaim(request, current, hash, nowMs);
+}
+
+function refuseClaim(request: ClaimRequest, current: typeof approvals.$inferSelect | undefined, hash: string, nowMs: number): ClaimResult {
   const refusal = explainRefusal(current, hash, nowMs);
   return { claimed: false, refusal, message: refusalMessage(request.id, refusal, current?.tool, request.tool) };
 }
