@@ -57,50 +57,64 @@ export async function runDoctor(inputs: DoctorInputs): Promise<DoctorReport> {
     details: { source: diagnostics.source, path: diagnostics.path, errors: diagnostics.errors, warnings: diagnostics.warnings },
   });
 
-  try {
-    await mkdir(inputs.paths.stateDir, { recursive: true, mode: 0o700 });
-    await access(inputs.paths.stateDir, constants.W_OK);
-    checks.push({ name: "state_dir", severity: "error", ok: true, message: `state dir ${inputs.paths.stateDir} is writable` });
-  } catch (error) {
-    checks.push({ name: "state_dir", severity: "error", ok: false, message: `state dir ${inputs.paths.stateDir} is not writable: ${(error as Error).message}` });
-  }
+  // The command probes spawn processes: start them now, alongside the state dir and database checks.
+  const probes = Promise.all(
+    (
+      [
+        ["systemctl", ["--version"]],
+        ["journalctl", ["--version"]],
+      ] as const
+    ).map(([program, args]) => probeCommand(inputs.runner, program, args)),
+  );
+  checks.push(await checkStateDir(inputs.paths.stateDir), ...(await checkDatabase(inputs)), ...(await probes));
+  checks.push({ name: "tools", severity: "error", ok: inputs.toolCount > 0, message: `${inputs.toolCount} tools registered` });
+  return { ok: checks.every((check) => check.ok || check.severity === "warning"), checks, paths: { ...inputs.paths, databaseUrl: redactUrl(inputs.paths.databaseUrl) } };
+}
 
+async function checkStateDir(stateDir: string): Promise<DoctorCheck> {
+  try {
+    await mkdir(stateDir, { recursive: true, mode: 0o700 });
+    await access(stateDir, constants.W_OK);
+    return { name: "state_dir", severity: "error", ok: true, message: `state dir ${stateDir} is writable` };
+  } catch (error) {
+    return { name: "state_dir", severity: "error", ok: false, message: `state dir ${stateDir} is not writable: ${(error as Error).message}` };
+  }
+}
+
+async function checkDatabase(inputs: DoctorInputs): Promise<DoctorCheck[]> {
   try {
     const store = await inputs.store();
     const verification = await store.verifyAudit();
-    checks.push({ name: "database", severity: "error", ok: true, message: `database ${redactUrl(inputs.paths.databaseUrl)} is open and migrated` });
-    checks.push({
-      name: "audit_chain",
-      severity: "error",
-      ok: verification.ok,
-      message: verification.ok
-        ? `audit chain intact (${verification.checked} events)`
-        : `audit chain broken: ${verification.problems.length} problem(s), first at event ${verification.problems[0]?.seq}: ${verification.problems[0]?.problem}`,
-      details: { checked: verification.checked, problems: verification.problems.slice(0, 20) },
-    });
+    return [
+      { name: "database", severity: "error", ok: true, message: `database ${redactUrl(inputs.paths.databaseUrl)} is open and migrated` },
+      {
+        name: "audit_chain",
+        severity: "error",
+        ok: verification.ok,
+        message: verification.ok
+          ? `audit chain intact (${verification.checked} events)`
+          : `audit chain broken: ${verification.problems.length} problem(s), first at event ${verification.problems[0]?.seq}: ${verification.problems[0]?.problem}`,
+        details: { checked: verification.checked, problems: verification.problems.slice(0, 20) },
+      },
+    ];
   } catch (error) {
-    checks.push({ name: "database", severity: "error", ok: false, message: `database ${redactUrl(inputs.paths.databaseUrl)} cannot be opened: ${(error as Error).message}` });
+    return [{ name: "database", severity: "error", ok: false, message: `database ${redactUrl(inputs.paths.databaseUrl)} cannot be opened: ${(error as Error).message}` }];
   }
+}
 
-  for (const [program, args] of [
-    ["systemctl", ["--version"]],
-    ["journalctl", ["--version"]],
-  ] as const) {
-    try {
-      const result = await inputs.runner.run(program, args, { timeoutMs: TIMEOUTS.query });
-      const version = result.stdout.split("\n")[0]?.trim() ?? "";
-      checks.push({
-        name: program,
-        severity: "warning",
-        ok: result.exitCode === 0,
-        message: result.exitCode === 0 ? `${program}: ${version}` : `${program} --version exited ${result.exitCode}: ${result.stderr.trim()}`,
-      });
-    } catch (error) {
-      checks.push({ name: program, severity: "warning", ok: false, message: `${program} is not usable: ${(error as Error).message}` });
-    }
+async function probeCommand(runner: CommandRunner, program: string, args: readonly string[]): Promise<DoctorCheck> {
+  try {
+    const result = await runner.run(program, [...args], { timeoutMs: TIMEOUTS.query });
+    const version = result.stdout.split("\n")[0]?.trim() ?? "";
+    return {
+      name: program,
+      severity: "warning",
+      ok: result.exitCode === 0,
+      message: result.exitCode === 0 ? `${program}: ${version}` : `${program} --version exited ${result.exitCode}: ${result.stderr.trim()}`,
+    };
+  } catch (error) {
+    return { name: program, severity: "warning", ok: false, message: `${program} is not usable: ${(error as Error).message}` };
   }
-  checks.push({ name: "tools", severity: "error", ok: inputs.toolCount > 0, message: `${inputs.toolCount} tools registered` });
-  return { ok: checks.every((check) => check.ok || check.severity === "warning"), checks, paths: { ...inputs.paths, databaseUrl: redactUrl(inputs.paths.databaseUrl) } };
 }
 
 /** Hides credentials in a libSQL URL (`authToken=`, `user:pass@`). */
