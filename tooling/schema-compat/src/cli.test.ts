@@ -106,6 +106,23 @@ describe("mc-schema-compat", () => {
     );
   });
 
+  it("should take the last of a repeated flag, so a package script's flags can be overridden", async () => {
+    const root = await workspace();
+    await writeTools(root, 200);
+    expect((await run(root, "update")).exitCode).toBe(0);
+    await writeTools(root, 100);
+    // `pnpm run schemas:check --changeset-dir DIR --snapshot PATH` appends to the script's flags.
+    const other = join(root, "other");
+    await mkdir(join(other, ".changeset"), { recursive: true });
+    await writeFile(join(other, ".changeset", "lines.md"), `---\n"${PACKAGE}": major\n---\n\n- Fewer journal lines.\n`);
+    const snapshot = join(other, "tools.json");
+    await writeFile(snapshot, await readFile(join(root, "packages/tools-systemd/schemas/tools.json"), "utf8"));
+    expect((await run(root, "check")).exitCode).toBe(1);
+    const overridden = await run(root, "check", "--changeset-dir", join(other, ".changeset"), "--snapshot", snapshot);
+    expect(overridden.exitCode).toBe(0);
+    expect(overridden.stdout.split("\n").at(-1)).toMatch(/^PASS @mc\/tools-systemd: 1 tool-schema change since .*other\/tools\.json needs a major bump; the pending changesets give major/);
+  });
+
   it("should report as JSON with --json", async () => {
     const root = await workspace();
     await writeTools(root, 200);

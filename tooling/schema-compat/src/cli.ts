@@ -30,6 +30,7 @@ const USAGE = `Usage:
   --export         the named export holding the array of tool definitions
   --root           workspace root (default: the nearest directory above with a .changeset folder)
   --changeset-dir  pending changesets (default: <root>/.changeset)
+  A repeated flag takes its last value, so \`pnpm run schemas:check --changeset-dir DIR\` overrides the script's.
 
 check   compares the snapshot with the current tools; fails (exit 1) when the pending changesets
         do not bump the package as much as the changes need, or the snapshot is out of date.
