@@ -19,7 +19,7 @@ import type {
 import type { ApprovalRecord } from "./approval-record.js";
 import type { AuditEventInput, AuditRecord } from "./audit-event.js";
 import { appendAudit, listAudit, verifyAudit } from "./audit-journal.js";
-import type { AuditHeadCache, AuditListOptions } from "./audit-journal.js";
+import type { AuditHeadCache, AuditListOptions, AuditVerifyOptions } from "./audit-journal.js";
 import type { AuditVerification } from "./audit-verification.js";
 import type { ClaimResult } from "./claim-result.js";
 import type { Connection } from "./connection.js";
@@ -175,11 +175,13 @@ export class ApprovalStore {
   }
 
   /**
-   * Checks the whole audit chain for edited, deleted or re-linked rows.
+   * Checks the audit chain for edited, deleted or re-linked rows: all of it, or with
+   * `lastEvents` only the newest events (a quick check that does not grow with the journal).
+   * @param options - `lastEvents` to check only the newest events
    * @returns ok, how many events were checked, and every problem
    */
-  verifyAudit(): Promise<AuditVerification> {
-    return this.#connection.run((database) => verifyAudit(database));
+  verifyAudit(options: AuditVerifyOptions = {}): Promise<AuditVerification> {
+    return this.#connection.run((database) => verifyAudit(database, options));
   }
 
   /** Closes the database. */

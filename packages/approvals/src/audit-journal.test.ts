@@ -112,6 +112,30 @@ describe("ApprovalStore.verifyAudit", () => {
     expect(await store.verifyAudit()).toStrictEqual({ ok: true, checked: 5, problems: [] });
   });
 
+  it("should check only the newest events with lastEvents, anchored at the event before them", async () => {
+    const { store, path } = await openTestStore();
+    await appendMany(store, 8);
+    expect(await store.verifyAudit({ lastEvents: 3 })).toStrictEqual({ ok: true, checked: 3, problems: [] });
+    expect(await store.verifyAudit({ lastEvents: 50 })).toStrictEqual({ ok: true, checked: 8, problems: [] });
+    // An edit before the window is the full check's to find; one inside it is found.
+    await rawClient(path).execute("UPDATE audit_events SET tool = 'edited' WHERE seq IN (2, 7)");
+    expect(await store.verifyAudit({ lastEvents: 3 })).toStrictEqual({ ok: false, checked: 3, problems: [{ seq: 7, problem: "hash mismatch" }] });
+    expect((await store.verifyAudit()).problems).toStrictEqual([{ seq: 2, problem: "hash mismatch" }, { seq: 7, problem: "hash mismatch" }]);
+    // The anchor deleted: the gap is reported; deleted newest rows: the head tells.
+    await rawClient(path).execute("DELETE FROM audit_events WHERE seq IN (5, 8)");
+    expect(await store.verifyAudit({ lastEvents: 3 })).toStrictEqual({
+      ok: false,
+      checked: 2,
+      problems: [
+        { seq: 5, problem: "missing row" },
+        { seq: 7, problem: "hash mismatch" },
+        { seq: 8, problem: "missing row" },
+        { seq: 8, problem: "head mismatch" },
+      ],
+    });
+    await expect(store.verifyAudit({ lastEvents: 0 })).rejects.toThrow(/lastEvents must be a positive whole number, not 0/);
+  });
+
   it("should report a row whose field was edited", async () => {
     const { path, store } = await openTestStore();
     await appendMany(store, 5);

@@ -19,7 +19,7 @@ export type { ApprovalStatus } from "./approval-status.js";
 export { ApprovalStore } from "./approval-store.js";
 export { AUDIT_DECISIONS, AUDIT_OUTCOMES, auditEventHash, GENESIS_HASH } from "./audit-event.js";
 export type { AuditDecision, AuditEventInput, AuditOutcome, AuditRecord, HashedAuditFields } from "./audit-event.js";
-export type { AuditListOptions } from "./audit-journal.js";
+export type { AuditListOptions, AuditVerifyOptions } from "./audit-journal.js";
 export type { AuditProblem, AuditProblemKind, AuditVerification } from "./audit-verification.js";
 export { CALLER_KINDS } from "./caller-kind.js";
 export type { CallerKind } from "./caller-kind.js";
