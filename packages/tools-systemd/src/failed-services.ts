@@ -2,6 +2,7 @@ import { defineTool, TIMEOUTS } from "@mc/core";
 import * as v from "valibot";
 import { runChecked, scopedArgs } from "./run-checked.js";
 import { scopeSchema } from "./unit-name.js";
+import { wholeNumberSchema } from "./whole-number.js";
 
 /** One unit line of `systemctl list-units`. */
 export const unitEntrySchema = v.object({
@@ -48,16 +49,7 @@ export const failedServicesTool = defineTool({
   risk: "read_only",
   input: v.strictObject({
     scope: scopeSchema,
-    limit: v.optional(
-      v.pipe(
-        v.number("must be a number"),
-        v.integer("must be an integer"),
-        v.minValue(1, "must be at least 1"),
-        v.maxValue(50, "must be at most 50"),
-        v.description("How many units to list (1–50, default 10)."),
-      ),
-      10,
-    ),
+    limit: v.optional(wholeNumberSchema(1, 50, "How many units to list (1–50, default 10)."), 10),
   }),
   output: failedServicesOutputSchema,
   async run(input, context) {

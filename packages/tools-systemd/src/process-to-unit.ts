@@ -2,6 +2,7 @@ import { readdir, readFile } from "node:fs/promises";
 import { defineTool, InputError, ToolFailureError } from "@mc/core";
 import * as v from "valibot";
 import { systemdCgroupPath, unitsOfCgroup } from "./cgroup-unit.js";
+import { wholeNumberSchema } from "./whole-number.js";
 
 /** Highest pid Linux hands out (PID_MAX_LIMIT). */
 const PID_MAX = 4_194_304;
@@ -25,13 +26,7 @@ export const processToUnitOutputSchema = v.object({
   truncated: v.pipe(v.boolean(), v.description("More processes matched the name than `limit`.")),
 });
 
-const pidSchema = v.pipe(
-  v.number("must be a number"),
-  v.integer("must be an integer"),
-  v.minValue(1, "must be at least 1"),
-  v.maxValue(PID_MAX, `must be at most ${PID_MAX}`),
-  v.description("Process id to look up."),
-);
+const pidSchema = wholeNumberSchema(1, PID_MAX, "Process id to look up.");
 
 const processNameSchema = v.pipe(
   v.string("must be a string"),
@@ -88,16 +83,7 @@ export const processToUnitTool = defineTool({
     v.strictObject({
       pid: v.optional(pidSchema),
       name: v.optional(processNameSchema),
-      limit: v.optional(
-        v.pipe(
-          v.number("must be a number"),
-          v.integer("must be an integer"),
-          v.minValue(1, "must be at least 1"),
-          v.maxValue(20, "must be at most 20"),
-          v.description("With name: how many matching processes (1–20, default 3)."),
-        ),
-        3,
-      ),
+      limit: v.optional(wholeNumberSchema(1, 20, "With name: how many matching processes (1–20, default 3)."), 3),
     }),
     v.forward(
       v.check(

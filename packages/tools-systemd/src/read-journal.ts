@@ -3,6 +3,7 @@ import * as v from "valibot";
 import { JOURNAL_FIELDS, type JournalEntry, journalEntrySchema, parseJournalLine } from "./journal-entry.js";
 import { runChecked } from "./run-checked.js";
 import { scopeSchema, unitNameSchema } from "./unit-name.js";
+import { wholeNumberSchema } from "./whole-number.js";
 
 /** Most journalctl calls one read makes while paging past the runner's output cap. */
 const MAX_PAGES = 10;
@@ -49,16 +50,7 @@ export const readJournalTool = defineTool({
   risk: "read_only",
   input: v.strictObject({
     unit: v.optional(unitNameSchema),
-    lines: v.optional(
-      v.pipe(
-        v.number("must be a number"),
-        v.integer("must be an integer"),
-        v.minValue(1, "must be at least 1"),
-        v.maxValue(200, "must be at most 200"),
-        v.description("How many entries (1–200, default 50)."),
-      ),
-      50,
-    ),
+    lines: v.optional(wholeNumberSchema(1, 200, "How many entries (1–200, default 50)."), 50),
     scope: scopeSchema,
   }),
   output: readJournalOutputSchema,

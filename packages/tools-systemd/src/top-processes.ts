@@ -1,6 +1,7 @@
 import { defineTool, TIMEOUTS, ToolFailureError } from "@mc/core";
 import * as v from "valibot";
 import { runChecked } from "./run-checked.js";
+import { wholeNumberSchema } from "./whole-number.js";
 
 /** One process as `top_processes` reports it. */
 export const processEntrySchema = v.object({
@@ -41,16 +42,7 @@ export const topProcessesTool = defineTool({
     "percent and command name. Use process_to_unit to find the systemd unit of a pid.",
   risk: "read_only",
   input: v.strictObject({
-    limit: v.optional(
-      v.pipe(
-        v.number("must be a number"),
-        v.integer("must be an integer"),
-        v.minValue(1, "must be at least 1"),
-        v.maxValue(20, "must be at most 20"),
-        v.description("How many processes (1–20, default 5)."),
-      ),
-      5,
-    ),
+    limit: v.optional(wholeNumberSchema(1, 20, "How many processes (1–20, default 5)."), 5),
   }),
   output: topProcessesOutputSchema,
   async run(input, context) {
