@@ -52,8 +52,19 @@ describe.skipIf(!harness.available)("readJournalTool", () => {
   });
 
   it("should read up to 200 entries of the whole journal", async () => {
+    if (!harness.available) throw new Error("runs only with the harness (describe.skipIf)");
+    // A freshly booted container's journal can hold fewer than 200 entries: write enough first,
+    // then wait for journald, which stores them asynchronously.
+    const fill = Array.from({ length: 210 }, (_, index) => `mc-journal-fill ${index}`).join("\n");
+    expect((await harness.exec(["systemd-cat", "--identifier=mc-journal-fill"], { input: `${fill}\n` })).exitCode).toBe(0);
     const { context } = contextFor(prefix);
-    const journal = await callTool(readJournalTool, { lines: 200 }, context);
+    const journal = await waitFor(
+      async () => {
+        const result = await callTool(readJournalTool, { lines: 200 }, context);
+        return result.entries.some((entry) => entry.message === "mc-journal-fill 209") ? result : undefined;
+      },
+      { timeoutMs: 10_000, description: "the 210 fill lines in the journal" },
+    );
     expect(journal.entries.length).toBe(200);
     const times = journal.entries.map((entry) => Date.parse(entry.time));
     expect(times).toStrictEqual([...times].sort((left, right) => left - right));
