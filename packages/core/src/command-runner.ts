@@ -124,6 +124,9 @@ export function createCommandRunner(options: CommandRunnerOptions = {}): Command
     const started = performance.now();
     const scope = runOptions.scope ?? "system";
     const { execa } = await loadExeca();
+    if (runOptions.signal?.aborted) {
+      throw new ToolFailureError(`Cancelled by the caller before ${program} started.`, { data: { argv } });
+    }
     const child = execa(program, rest, {
       shell: false,
       stdin: "ignore",
@@ -150,11 +153,18 @@ export function createCommandRunner(options: CommandRunnerOptions = {}): Command
       timedOut = true;
       killGroup();
     }, runOptions.timeoutMs);
-    const onAbort = () => killGroup();
+    let cancelled = false;
+    const onAbort = () => {
+      cancelled = true;
+      killGroup();
+    };
     runOptions.signal?.addEventListener("abort", onAbort, { once: true });
     try {
       const result = await child;
       if (timedOut) throw new CommandTimeoutError(argv, runOptions.timeoutMs);
+      if (cancelled) {
+        throw new ToolFailureError(`Cancelled by the caller: ${program} and everything it started were killed.`, { data: { argv } });
+      }
       if (result.failed && result.exitCode === undefined && !result.isMaxBuffer && result.signal === undefined) {
         throw new ToolFailureError(`Could not start ${program}: ${result.originalMessage ?? result.shortMessage}`, {
           data: { argv },

@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CommandTimeoutError, createCommandRunner, DEFAULT_MAX_OUTPUT_CHARS } from "@mc/core";
+import { CommandTimeoutError, createCommandRunner, DEFAULT_MAX_OUTPUT_CHARS, ToolFailureError } from "@mc/core";
 import { waitFor } from "@mc/systemd-harness";
 import { describe, expect, it, onTestFinished } from "vitest";
 
@@ -45,6 +45,41 @@ describe("the command runner's guarantees for the systemd tools", () => {
     for (const pid of pids) {
       await waitFor(() => isDead(pid), { timeoutMs: 5_000, description: `process ${pid} to be gone` });
     }
+  });
+
+  it("should kill a command and its children when the caller aborts, and say it was cancelled", async () => {
+    const directory = await mkdtemp(join(tmpdir(), "mc-runner-abort-"));
+    onTestFinished(() => rm(directory, { recursive: true, force: true }));
+    const pidFile = join(directory, "pids");
+    const runner = createCommandRunner();
+    const controller = new AbortController();
+    const script = `sleep 30 & echo $! > ${pidFile}; echo $$ >> ${pidFile}; sleep 30`;
+    const running = runner.run("sh", ["-c", script], { timeoutMs: 30_000, signal: controller.signal }).catch((caught: unknown) => caught);
+    const pids = await waitFor(
+      async () => {
+        const lines = (await readFile(pidFile, "utf8").catch(() => "")).trim().split("\n").filter(Boolean);
+        return lines.length === 2 ? lines.map(Number) : undefined;
+      },
+      { timeoutMs: 5_000, description: "the shell to report its pids" },
+    );
+    controller.abort();
+    const error = await running;
+    expect(ToolFailureError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toMatch(/^Cancelled by the caller: sh and everything it started were killed/);
+    for (const pid of pids) {
+      await waitFor(() => isDead(pid), { timeoutMs: 5_000, description: `process ${pid} to be gone` });
+    }
+  });
+
+  it("should not start a command whose caller already aborted", async () => {
+    const directory = await mkdtemp(join(tmpdir(), "mc-runner-aborted-"));
+    onTestFinished(() => rm(directory, { recursive: true, force: true }));
+    const marker = join(directory, "started");
+    const error = await createCommandRunner()
+      .run("touch", [marker], { timeoutMs: 3_000, signal: AbortSignal.abort() })
+      .catch((caught: unknown) => caught);
+    expect((error as Error).message).toBe("Cancelled by the caller before touch started.");
+    await expect(readFile(marker)).rejects.toMatchObject({ code: "ENOENT" });
   });
 
   it("should cut flooding output at the cap and flag it as truncated", async () => {
