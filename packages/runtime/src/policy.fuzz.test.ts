@@ -14,7 +14,7 @@ const RUNS = Number(process.env.MC_FUZZ_POLICY_RUNS ?? 1_000);
 /** Tools called per case, rotating through all of them (each call writes an audit event, ~2 ms). */
 const TOOLS_PER_CASE = 5;
 /**
- * doctor() spawns systemctl and journalctl (~20 ms each here) and verifies the whole audit chain,
+ * doctor() spawns systemctl and journalctl (~20 ms each here) and verifies the audit chain,
  * so it runs on every DOCTOR_EVERY-th case; every case checks the policy the doctor reports on.
  */
 const DOCTOR_EVERY = 10;
