@@ -6,10 +6,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SEED, VALID_ARGS } from "./fuzz-support.js";
 import { createRuntime, type Runtime } from "./runtime.js";
 
-/** Seed of the generator: fixed so a run is reproducible; `MC_FUZZ_SEED` replays another. */
-const SEED = Number(process.env.MC_FUZZ_SEED ?? 20_261_125);
 const RUNS = Number(process.env.MC_FUZZ_POLICY_RUNS ?? 1_000);
 /** Tools called per case, rotating through all of them (each call writes an audit event, ~2 ms). */
 const TOOLS_PER_CASE = 5;
@@ -18,24 +17,6 @@ const TOOLS_PER_CASE = 5;
  * so it runs on every DOCTOR_EVERY-th case; every case checks the policy the doctor reports on.
  */
 const DOCTOR_EVERY = 10;
-
-/** Valid arguments for every built-in tool: a denial must come from the policy, never from input. */
-const VALID_ARGS: Record<string, Record<string, unknown>> = {
-  system_info: {},
-  disk_usage: { path: "/" },
-  memory_usage: {},
-  top_processes: { limit: 1 },
-  process_to_unit: { pid: 1 },
-  failed_services: {},
-  service_status: { unit: "mc-demo.service" },
-  read_journal: { unit: "mc-demo.service", lines: 1 },
-  reload_service: { unit: "mc-reload.service" },
-  restart_service: { unit: "mc-demo.service" },
-  daemon_reload: {},
-  read_config_file: { path: "/srv/app/app.ini" },
-  write_config_file: { path: "/srv/app/app.ini", content: "[a]\nb = 1\n", dry_run: true },
-  restore_config_backup: { path: "/srv/app/app.ini", backup_id: "20260101T000000Z-0000" },
-};
 
 /** A policy as key/value lines whose values are TOML source text, so wrong types are easy to write. */
 interface PolicyModel {

@@ -8,30 +8,13 @@ import { join } from "node:path";
 import { harnessForTests } from "@mc/systemd-harness";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SEED, VALID_ARGS } from "./fuzz-support.js";
 import { createRuntime, type Runtime, type ToolInfo } from "./runtime.js";
 
-const SEED = Number(process.env.MC_FUZZ_SEED ?? 20_261_125);
 const RUNS_PER_TOOL = Number(process.env.MC_FUZZ_ARGUMENT_RUNS ?? 150);
 
 const harness = await harnessForTests();
 
-/** One valid argument object per built-in tool: the generator breaks exactly one thing in it. */
-const VALID_ARGS: Record<string, Record<string, unknown>> = {
-  system_info: {},
-  disk_usage: { path: "/" },
-  memory_usage: {},
-  top_processes: { limit: 1 },
-  process_to_unit: { pid: 1 },
-  failed_services: { scope: "system", limit: 1 },
-  service_status: { unit: "mc-demo.service", scope: "system" },
-  read_journal: { unit: "mc-demo.service", lines: 1, scope: "system" },
-  reload_service: { unit: "mc-reload.service", scope: "system" },
-  restart_service: { unit: "mc-demo.service", scope: "system" },
-  daemon_reload: { scope: "system" },
-  read_config_file: { path: "/srv/app/app.ini", target: "app" },
-  write_config_file: { path: "/srv/app/app.ini", content: "[a]\nb = 1\n", target: "app", dry_run: true },
-  restore_config_backup: { path: "/srv/app/app.ini", backup_id: "20260101T000000Z-0000", target: "app" },
-};
 
 /** Strings an agent might try in a unit, path or name: separators, options, shell, control bytes. */
 const HOSTILE_STRINGS = [
