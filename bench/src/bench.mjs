@@ -355,7 +355,12 @@ async function main() {
 
     let prototype = { status: "not run (set MC_PROTOTYPE_PATH to a checkout of N1ghthill/master-control)" };
     if (PROTOTYPE) {
-      const options = { cwd: PROTOTYPE, env: { ...env, PYTHONPATH: "src" } };
+      // Its own state dir: the prototype reads the same MC_* variables as mc, and its default
+      // state dir is mc's, whose database has another schema.
+      const prototypeEnv = { ...env, PYTHONPATH: "src", MC_STATE_DIR: join(work, "state-prototype") };
+      delete prototypeEnv.MC_DB_PATH;
+      delete prototypeEnv.MC_POLICY_PATH;
+      const options = { cwd: PROTOTYPE, env: prototypeEnv, extendEnv: false };
       const python = env.MC_PROTOTYPE_PYTHON ?? "/usr/bin/python3";
       const figures = await measureServer("prototype", python, ["-m", "master_control", "mcp-serve"], options, false);
       const cliMs = await timeCommand(python, ["-m", "master_control", ...PROTOTYPE_CLI_ARGS], { ...options, reject: false }, SPAWNS).catch((error) => `failed: ${error.message}`);
