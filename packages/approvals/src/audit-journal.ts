@@ -1,5 +1,5 @@
 import { InputError } from "@mc/core";
-import type { Client, InStatement, InValue } from "@libsql/client";
+import type { Client, InValue } from "@libsql/client";
 import { and, asc, desc, eq, fillPlaceholders, getTableColumns, gt, gte, sql } from "drizzle-orm";
 import type { SQL } from "drizzle-orm";
 import type { LibSQLDatabase } from "drizzle-orm/libsql";
@@ -45,10 +45,11 @@ export interface AuditHeadCache {
 }
 
 /**
- * Appends one event to the chain. With a cached head it is one write batch (BEGIN IMMEDIATE,
- * an INSERT and a head UPDATE that both apply only while the head is still the cached one,
- * COMMIT); when another process moved the head, nothing is written and the event is appended
- * the careful way: a transaction that reads the head, then inserts and moves it.
+ * Appends one event to the chain. With a cached head it is one statement: an INSERT that
+ * writes the event only while the head is still the cached one (the trigger
+ * `audit_head_follows_events` moves the head in the same statement); when another process
+ * moved the head, nothing is written and the event is appended the careful way, in a
+ * transaction that reads the head first.
  * @param database - the database
  * @param client - the libSQL client under `database`, for the write batch
  * @param now - the store's clock, for events without a time
@@ -81,40 +82,30 @@ export async function appendAudit(database: LibSQLDatabase, client: Client, now:
 type EventFields = Omit<HashedAuditFields, "seq">;
 type EventRow = HashedAuditFields & { prevHash: string; hash: string };
 
-interface AppendStatements {
-  insert: { sql: string; params: unknown[] };
-  moveHead: { sql: string; params: unknown[] };
-}
-
 // Built once: drizzle renders the SQL with placeholders, each append only fills in values
 // (building the query anew was a third of an append's CPU).
-let appendStatements: AppendStatements | undefined;
+let appendAfterStatement: { sql: string; params: unknown[] } | undefined;
 
-function buildAppendStatements(database: LibSQLDatabase): AppendStatements {
+function buildAppendAfterStatement(database: LibSQLDatabase): { sql: string; params: unknown[] } {
   const headIsPrevious = and(eq(auditHead.id, 1), eq(auditHead.lastSeq, sql.placeholder("previousSeq")), eq(auditHead.lastHash, sql.placeholder("previousHash")));
   // INSERT … SELECT <the row> FROM audit_head WHERE <head unchanged>: no row unless the guess holds.
   const values = Object.fromEntries(Object.keys(getTableColumns(auditEvents)).map((column) => [column, sql`${sql.placeholder(column)}`.as(column)]));
-  const insert = database.insert(auditEvents).select(database.select(values).from(auditHead).where(headIsPrevious) as never);
-  const moveHead = database
-    .update(auditHead)
-    .set({ lastSeq: sql`${sql.placeholder("seq")}`, lastHash: sql`${sql.placeholder("hash")}` })
-    .where(headIsPrevious);
-  return { insert: insert.toSQL(), moveHead: moveHead.toSQL() };
+  return database.insert(auditEvents).select(database.select(values).from(auditHead).where(headIsPrevious) as never).toSQL();
 }
 
-/** The one-batch append after a known head; undefined (nothing written) when the head moved. */
+/** The one-statement append after a known head; undefined (nothing written) when the head moved. */
 async function appendAfter(database: LibSQLDatabase, client: Client, previous: AuditChainHead, base: EventFields): Promise<AuditRecord | undefined> {
   const fields: HashedAuditFields = { seq: previous.seq + 1, ...base };
   const row: EventRow = { ...fields, prevHash: previous.hash, hash: auditEventHash(previous.hash, fields) };
-  const statements = (appendStatements ??= buildAppendStatements(database));
+  const statement = (appendAfterStatement ??= buildAppendAfterStatement(database));
   const values = { ...row, previousSeq: previous.seq, previousHash: previous.hash };
-  const [inserted] = await client.batch([statement(statements.insert, values), statement(statements.moveHead, values)], "write");
-  return inserted?.rowsAffected === 1 ? toAuditRecord(row) : undefined;
+  const inserted = await client.execute({ sql: statement.sql, args: fillPlaceholders(statement.params, values) as InValue[] });
+  return inserted.rowsAffected === 1 ? toAuditRecord(row) : undefined;
 }
 
 /**
  * The append that reads the head inside its write transaction (BEGIN IMMEDIATE), so events
- * from concurrent processes link one after another; the head row moves in the same commit.
+ * from concurrent processes link one after another; the head moves with the INSERT.
  */
 function appendReadingHead(database: LibSQLDatabase, base: EventFields): Promise<AuditRecord> {
   return database.transaction(async (transaction) => {
@@ -127,20 +118,13 @@ function appendReadingHead(database: LibSQLDatabase, base: EventFields): Promise
     const prevHash = head?.lastHash ?? last?.hash ?? GENESIS_HASH;
     const fields: HashedAuditFields = { seq: lastSeq + 1, ...base };
     const hash = auditEventHash(prevHash, fields);
+    // The trigger audit_head_follows_events moves (or recreates) the head in the same statement.
     const [row] = await transaction.insert(auditEvents).values({ ...fields, prevHash, hash }).returning();
-    await transaction
-      .insert(auditHead)
-      .values({ id: 1, lastSeq: fields.seq, lastHash: hash })
-      .onConflictDoUpdate({ target: auditHead.id, set: { lastSeq: fields.seq, lastHash: hash } });
     if (row === undefined) {
       throw new Error("INSERT … RETURNING returned no row");
     }
     return toAuditRecord(row);
   });
-}
-
-function statement(query: { sql: string; params: unknown[] }, values: Record<string, unknown>): InStatement {
-  return { sql: query.sql, args: fillPlaceholders(query.params, values) as InValue[] };
 }
 
 /**

@@ -17,5 +17,14 @@ export const EMBEDDED_MIGRATIONS: readonly EmbeddedMigration[] = [
     "bps": true,
     "folderMillis": 1795588286105,
     "hash": "085b7aef57271556fc4ee42906c641a86bc8e06aad6935109ab95c6c9d43a413"
+  },
+  {
+    "tag": "0001_audit_head_follows_events",
+    "sql": [
+      "-- The chain head follows each appended event inside the INSERT itself, so an append after a\n-- known head is one statement (libSQL's native binding keeps a few KB per prepared statement).\nCREATE TRIGGER `audit_head_follows_events` AFTER INSERT ON `audit_events`\nBEGIN\n  INSERT INTO `audit_head` (`id`, `last_seq`, `last_hash`) VALUES (1, NEW.`seq`, NEW.`hash`)\n    ON CONFLICT (`id`) DO UPDATE SET `last_seq` = excluded.`last_seq`, `last_hash` = excluded.`last_hash`;\nEND;\n"
+    ],
+    "bps": true,
+    "folderMillis": 1795599777116,
+    "hash": "8a5219cb76314627165671aeae45298c40336ec3e5b03e4353c3fe02399111db"
   }
 ];
