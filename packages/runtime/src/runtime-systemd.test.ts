@@ -1,7 +1,6 @@
 // Issue 5: every host and systemd tool through runtime.runTool (validation, policy, approvals,
 // audit, output schema) against the real systemd in the project's container.
 import { mkdtempSync, rmSync } from "node:fs";
-import { readdir, readFile, readlink } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { harnessForTests, waitFor } from "@mc/systemd-harness";
@@ -11,6 +10,8 @@ import type { ToolCallResult } from "./call-result.js";
 import { createRuntime, type Runtime } from "./runtime.js";
 
 const harness = await harnessForTests();
+/** A container pid as the host sees it (process_to_unit reads the host's /proc). */
+const hostPid = (containerPid: number): Promise<number> => (harness.available ? harness.hostPid(containerPid) : Promise.reject(new Error("no harness")));
 
 describe.skipIf(!harness.available)("every systemd tool through runtime.runTool against real systemd", () => {
   let dir: string;
@@ -87,7 +88,7 @@ describe.skipIf(!harness.available)("every systemd tool through runtime.runTool 
 
   it("should map a fixture's main PID to its unit with process_to_unit", async () => {
     const status = (await ok("service_status", { unit: "mc-demo.service" })) as { main_pid: number };
-    const output = (await ok("process_to_unit", { pid: await hostPidOf(status.main_pid) })) as { processes: Array<{ unit: string | null }> };
+    const output = (await ok("process_to_unit", { pid: await hostPid(status.main_pid) })) as { processes: Array<{ unit: string | null }> };
     expect(output.processes[0]?.unit).toBe("mc-demo.service");
   });
 
@@ -122,21 +123,3 @@ describe.skipIf(!harness.available)("every systemd tool through runtime.runTool 
     expect((await store.verifyAudit()).ok).toBe(true);
   });
 });
-
-/** The host PID of a process the container knows as `containerPid` (it runs in its own PID namespace). */
-async function hostPidOf(containerPid: number): Promise<number> {
-  if (!harness.available) throw new Error("no harness");
-  const namespace = (await harness.exec(["readlink", "/proc/self/ns/pid"])).stdout.trim();
-  for (const entry of await readdir("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if ((await readlink(`/proc/${entry}/ns/pid`)) !== namespace) continue;
-      const status = await readFile(`/proc/${entry}/status`, "utf8");
-      const nsPids = /^NSpid:\s+(.*)$/m.exec(status)?.[1]?.trim().split(/\s+/).map(Number) ?? [];
-      if (nsPids.at(-1) === containerPid) return Number(entry);
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  throw new Error(`no host process for container pid ${containerPid}`);
-}

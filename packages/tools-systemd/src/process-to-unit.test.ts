@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
-import { chmod, copyFile, mkdtemp, readdir, readFile, readlink, rm } from "node:fs/promises";
+import { chmod, copyFile, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type CommandRunner, createCommandRunner, InputError } from "@mc/core";
+import { createCommandRunner, InputError } from "@mc/core";
 import { harnessForTests, waitFor } from "@mc/systemd-harness";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { systemdCgroupPath, unitsOfCgroup } from "./cgroup-unit.js";
@@ -11,34 +11,16 @@ import { serviceStatusTool } from "./service-status.js";
 import { callTool, contextFor } from "./test-kit.js";
 
 const harness = await harnessForTests();
+/** A container pid as the host sees it (process_to_unit reads the host's /proc). */
+const hostPid = (containerPid: number): Promise<number> => (harness.available ? harness.hostPid(containerPid) : Promise.reject(new Error("no harness")));
 const prefix = harness.available ? harness.prefix : [];
 const userPrefix = harness.available ? harness.userPrefix : [];
-
-/**
- * The host PID of a process the container knows as `containerPid`: the container runs in a PID
- * namespace of its own, and process_to_unit reads the host's /proc (see README).
- */
-async function hostPidOf(runner: CommandRunner, containerPid: number): Promise<number> {
-  const namespace = (await runner.run("readlink", ["/proc/self/ns/pid"], { timeoutMs: 3_000 })).stdout.trim();
-  for (const entry of await readdir("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if ((await readlink(`/proc/${entry}/ns/pid`)) !== namespace) continue;
-      const status = await readFile(`/proc/${entry}/status`, "utf8");
-      const nsPids = /^NSpid:\s+(.*)$/m.exec(status)?.[1]?.trim().split(/\s+/).map(Number) ?? [];
-      if (nsPids.at(-1) === containerPid) return Number(entry);
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  throw new Error(`no host process for container pid ${containerPid}`);
-}
 
 describe.skipIf(!harness.available)("processToUnitTool against the container", () => {
   it("should map the main PID of mc-demo to mc-demo.service", async () => {
     const { context, calls } = contextFor(prefix);
     const status = await callTool(serviceStatusTool, { unit: "mc-demo.service" }, context);
-    const pid = await hostPidOf(createCommandRunner({ prefix }), status.main_pid ?? 0);
+    const pid = await hostPid(status.main_pid ?? 0);
     calls.length = 0;
     const result = await callTool(processToUnitTool, { pid }, context);
     expect(result.truncated).toBe(false);
@@ -52,7 +34,7 @@ describe.skipIf(!harness.available)("processToUnitTool against the container", (
   it("should map the main PID of the test user's mc-user-demo to its user unit", async () => {
     const { context } = contextFor(userPrefix);
     const status = await callTool(serviceStatusTool, { unit: "mc-user-demo.service", scope: "user" }, context);
-    const pid = await hostPidOf(createCommandRunner({ prefix }), status.main_pid ?? 0);
+    const pid = await hostPid(status.main_pid ?? 0);
     const result = await callTool(processToUnitTool, { pid }, context);
     expect(result.processes[0]).toMatchObject({
       pid,

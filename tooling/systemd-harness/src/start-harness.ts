@@ -1,3 +1,4 @@
+import { readdir, readFile, readlink } from "node:fs/promises";
 import { execa } from "execa";
 import { HarnessError } from "./errors/harness-error.js";
 import { parseHarnessEnv } from "./harness-env.js";
@@ -63,6 +64,14 @@ export interface HarnessHandle {
    * @returns exit code and output
    */
   exec(args: readonly string[], options?: HarnessExecOptions): Promise<HarnessExecResult>;
+  /**
+   * The host pid of a process the container knows as `containerPid`: the container has a PID
+   * namespace of its own, and what reads the host's /proc (process_to_unit) needs the host's pid.
+   * @param containerPid - the pid inside the container (e.g. a unit's MainPID)
+   * @returns the host pid
+   * @throws Error when no host process has it
+   */
+  hostPid(containerPid: number): Promise<number>;
 }
 
 /** The harness cannot run on this machine (up.sh exit 77, or not root). */
@@ -127,6 +136,16 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const prefix =
     stateDir === `/tmp/mc-harness-${DEFAULT_MACHINE}` ? [harnessScripts.exec] : [harnessScripts.exec, `--state=${stateDir}`];
   const userPrefix = [...prefix, "--user"];
+  const exec: HarnessHandle["exec"] = async (args, execOptions = {}) => {
+    const [program, ...rest] = [...(execOptions.user === true ? userPrefix : prefix), ...args] as [string, ...string[]];
+    const run = await execa(program, rest, {
+      reject: false,
+      stripFinalNewline: false,
+      timeout: execOptions.timeoutMs ?? 30_000,
+      ...(execOptions.input === undefined ? { stdin: "ignore" as const } : { input: execOptions.input }),
+    });
+    return { exitCode: run.exitCode ?? null, stdout: String(run.stdout), stderr: String(run.stderr) };
+  };
   return {
     available: true,
     machine,
@@ -134,15 +153,25 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     userPrefix,
     sharePath: env.MC_HARNESS_SHARE ?? `${stateDir}/share`,
     env,
-    async exec(args, execOptions = {}) {
-      const [program, ...rest] = [...(execOptions.user === true ? userPrefix : prefix), ...args] as [string, ...string[]];
-      const run = await execa(program, rest, {
-        reject: false,
-        stripFinalNewline: false,
-        timeout: execOptions.timeoutMs ?? 30_000,
-        ...(execOptions.input === undefined ? { stdin: "ignore" as const } : { input: execOptions.input }),
-      });
-      return { exitCode: run.exitCode ?? null, stdout: String(run.stdout), stderr: String(run.stderr) };
+    exec,
+    async hostPid(containerPid) {
+      const namespace = (await exec(["readlink", "/proc/self/ns/pid"])).stdout.trim();
+      return hostPidInNamespace(namespace, containerPid);
     },
   };
+}
+
+async function hostPidInNamespace(namespace: string, containerPid: number): Promise<number> {
+  for (const entry of await readdir("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if ((await readlink(`/proc/${entry}/ns/pid`)) !== namespace) continue;
+      const status = await readFile(`/proc/${entry}/status`, "utf8");
+      const nsPids = /^NSpid:\s+(.*)$/m.exec(status)?.[1]?.trim().split(/\s+/).map(Number) ?? [];
+      if (nsPids.at(-1) === containerPid) return Number(entry);
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  throw new Error(`no host process for container pid ${containerPid} in ${namespace}`);
 }
