@@ -123,10 +123,10 @@ export function createCommandRunner(options: CommandRunnerOptions = {}): Command
     const [program, ...rest] = argv as [string, ...string[]];
     const started = performance.now();
     const scope = runOptions.scope ?? "system";
-    const { execa } = await loadExeca();
     if (runOptions.signal?.aborted) {
       throw new ToolFailureError(`Cancelled by the caller before ${program} started.`, { data: { argv } });
     }
+    const { execa } = await loadExeca();
     const child = execa(program, rest, {
       shell: false,
       stdin: "ignore",
