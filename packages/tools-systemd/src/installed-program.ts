@@ -42,9 +42,9 @@ function isNotInstalled(error: unknown): boolean {
 
 /**
  * The error a tool raises when the host lacks the program it reads from.
- * @param what - the program(s) and their package, e.g. "`ip` (iproute2)"
+ * @param message - which program is missing, e.g. "`ip` (iproute2) is not installed on this host."
  * @returns a ToolFailureError with `data.reason = "not_installed"`
  */
-export function notInstalledError(what: string): ToolFailureError {
-  return new ToolFailureError(`${what} is not installed on this host.`, { data: { reason: "not_installed" } });
+export function notInstalledError(message: string): ToolFailureError {
+  return new ToolFailureError(message, { data: { reason: "not_installed" } });
 }

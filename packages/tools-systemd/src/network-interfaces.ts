@@ -92,7 +92,7 @@ export const networkInterfacesTool = defineTool({
       purpose: "list network interfaces",
       acceptTruncated: true,
     });
-    if (result === undefined) throw notInstalledError("`ip` (iproute2)");
+    if (result === undefined) throw notInstalledError("`ip` (iproute2) is not installed on this host.");
     if (result.truncated) {
       // Cut JSON cannot be parsed; say so rather than report a partial list as the whole.
       throw new ToolFailureError("ip -json addr printed more than the output cap: too many interfaces to list.", {
