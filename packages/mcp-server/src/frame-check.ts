@@ -14,6 +14,8 @@ const PARSE_ERROR = -32700;
 const INVALID_REQUEST = -32600;
 const INVALID_PARAMS = -32602;
 
+const UTF8 = new TextDecoder("utf-8", { fatal: true });
+
 /**
  * Checks one newline-delimited frame before the SDK sees it. The SDK's stdio transport drops a
  * frame it cannot parse without a word; JSON-RPC 2.0 owes the client an answer: -32700 for
@@ -53,6 +55,34 @@ export function checkFrame(line: string): FrameVerdict {
     return isNotification ? { kind: "ignore" } : answer(replyId, INVALID_PARAMS, 'Invalid params: "params" must be an object or an array');
   }
   return { kind: "forward" };
+}
+
+/**
+ * Checks one frame as it came off the wire: JSON text must be UTF-8 (RFC 8259), so invalid
+ * bytes are a parse error rather than replacement characters the SDK would quietly accept.
+ * @param bytes - one line from stdin, without its newline
+ * @returns forward it, ignore it, or answer it with an error
+ */
+export function checkFrameBytes(bytes: Uint8Array): FrameVerdict {
+  let line: string;
+  try {
+    line = UTF8.decode(bytes);
+  } catch {
+    return answer(null, PARSE_ERROR, "Parse error: the frame is not valid UTF-8");
+  }
+  return checkFrame(line);
+}
+
+/**
+ * The answer to a frame over the size cap, which was discarded unread.
+ * @param bytes - the frame's size as far as it was read
+ * @param maxFrameBytes - the cap
+ * @param requestId - the request's id when it could be found, else null
+ * @returns a JSON-RPC Invalid Request error naming the limit
+ */
+export function oversizedFrameAnswer(bytes: number, maxFrameBytes: number, requestId: string | number | null): JSONRPCMessage {
+  const verdict = answer(requestId, INVALID_REQUEST, `Invalid Request: the frame is ${bytes} bytes, over mc's limit of ${maxFrameBytes} bytes per message; it was discarded unread`);
+  return (verdict as { response: JSONRPCMessage }).response;
 }
 
 function answer(id: string | number | null, code: number, message: string): FrameVerdict {

@@ -1,9 +1,22 @@
-import { createInterface } from "node:readline";
 import { PassThrough } from "node:stream";
 import { StdioServerTransport } from "@modelcontextprotocol/server/stdio";
 import type { Runtime } from "@mc/runtime";
 import { createMcpServer, type McpServerOptions } from "./create-mcp-server.js";
-import { checkFrame } from "./frame-check.js";
+import { checkFrameBytes, oversizedFrameAnswer } from "./frame-check.js";
+import { createFrameSplitter, DEFAULT_MAX_FRAME_BYTES } from "./frame-splitter.js";
+
+export { DEFAULT_MAX_FRAME_BYTES } from "./frame-splitter.js";
+
+/** Options of the stdio server. */
+export interface StdioServerOptions extends McpServerOptions {
+  /**
+   * Largest message (one line) read from the client, in bytes; default 4 MiB. A longer line is
+   * discarded as it arrives, never buffered, and answered with a JSON-RPC -32600 error.
+   */
+  maxFrameBytes?: number;
+  /** Receives one-line notices for the operator (the CLI writes them to stderr). */
+  onDiagnostic?: (message: string) => void;
+}
 
 /** A running stdio server. */
 export interface StdioServerHandle {
@@ -14,37 +27,67 @@ export interface StdioServerHandle {
 }
 
 /**
- * Serves `runtime` over stdio: stdout carries only protocol messages.
+ * Serves `runtime` over stdio: stdout carries only protocol messages. Every line passes a size
+ * cap and an envelope check before the SDK sees it: the SDK's own transport buffers up to
+ * 10 MB, then closes the session without a word, so mc reads stdin itself.
  * @param runtime - the runtime to serve
- * @param options - server name and version
+ * @param options - server name and version, frame cap, diagnostics sink
  * @returns a handle that resolves `closed` when the client goes away
  */
-export async function serveStdio(runtime: Runtime, options: McpServerOptions): Promise<StdioServerHandle> {
+export async function serveStdio(runtime: Runtime, options: StdioServerOptions): Promise<StdioServerHandle> {
+  const maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
   const server = createMcpServer(runtime, options);
-  // Every line passes checkFrame first: malformed frames get the JSON-RPC error the SDK's
-  // transport would not send; good ones reach the SDK unchanged.
   const checked = new PassThrough();
-  const transport = new StdioServerTransport(checked, process.stdout);
-  const lines = createInterface({ input: process.stdin, crlfDelay: Number.POSITIVE_INFINITY });
-  lines.on("line", (line) => {
-    const verdict = checkFrame(line);
-    if (verdict.kind === "forward") checked.write(`${line}\n`);
-    else if (verdict.kind === "answer") transport.send(verdict.response).catch(() => {});
+  // Only whole checked lines reach the SDK's buffer, one at a time; its cap stays above ours so
+  // it never closes the session itself.
+  const transport = new StdioServerTransport(checked, process.stdout, { maxBufferSize: 4 * maxFrameBytes + 1024 });
+  const reply = (message: Parameters<StdioServerTransport["send"]>[0]) => void transport.send(message).catch(() => {});
+  const splitter = createFrameSplitter(maxFrameBytes, {
+    onFrame(frame) {
+      const verdict = checkFrameBytes(frame);
+      if (verdict.kind === "forward") checked.write(Buffer.concat([frame, NEWLINE]));
+      else if (verdict.kind === "answer") reply(verdict.response);
+    },
+    onDiscardStart(bytesSoFar) {
+      options.onDiagnostic?.(`a client message passed ${maxFrameBytes} bytes (${bytesSoFar} read so far): discarding it up to its newline`);
+    },
+    onOversized(bytes, requestId) {
+      options.onDiagnostic?.(`discarded a client message of ${bytes} bytes (limit ${maxFrameBytes}); answered ${requestId === null ? "with id null" : `request ${JSON.stringify(requestId)}`}`);
+      reply(oversizedFrameAnswer(bytes, maxFrameBytes, requestId));
+    },
   });
-  lines.on("close", () => checked.end());
+  const onData = (chunk: Buffer | string) => splitter.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk);
+  const onEnd = () => {
+    splitter.end();
+    checked.end();
+  };
+  process.stdin.on("data", onData);
+  process.stdin.once("end", onEnd);
   let resolveClosed!: () => void;
   const closed = new Promise<void>((resolve) => {
     resolveClosed = resolve;
   });
-  server.server.onclose = () => resolveClosed();
+  const stopReading = () => {
+    process.stdin.off("data", onData);
+    process.stdin.off("end", onEnd);
+    process.stdin.pause();
+  };
+  server.server.onclose = () => {
+    // Never keep reading stdin for a session that is gone.
+    stopReading();
+    resolveClosed();
+  };
   // The SDK transport does not notice stdin ending on its own in every version: close on EOF.
   checked.once("end", () => void server.close().finally(resolveClosed));
   await server.connect(transport);
   return {
     closed,
     async close() {
+      stopReading();
       await server.close();
       resolveClosed();
     },
   };
 }
+
+const NEWLINE = Buffer.from("\n");

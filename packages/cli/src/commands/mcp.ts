@@ -37,7 +37,7 @@ export async function mcpServeCommand(io: CliIo, options: GlobalOptions & McpSer
   }
   try {
     if (http === undefined) {
-      const handle = await serveStdio(runtime, { name: "mc", version: VERSION });
+      const handle = await serveStdio(runtime, { name: "mc", version: VERSION, onDiagnostic: (message) => io.stderr.write(`mc: ${message}\n`) });
       await handle.closed;
       return;
     }
