@@ -1,16 +1,20 @@
 import { Command, CommanderError, Option } from "commander";
 import { EXIT, ExitError } from "./exit-error.js";
-import type { CliIo, GlobalOptions } from "./io.js";
+import { terminalIo, writeExact, type CliIo, type GlobalOptions } from "./io.js";
+import { escapeTerminalText } from "./terminal-text.js";
 import { VERSION } from "./version.js";
 
 /**
- * Runs `mc` with `argv` (without node and script) and returns the exit code. Prints to `io`;
- * never calls process.exit, so tests can run it in-process.
+ * Runs `mc` with `argv` (without node and script) and returns the exit code. Prints to `given`'s
+ * streams, with every control, bidi and invisible format character escaped except in `--json`
+ * output; never calls process.exit, so tests can run it in-process.
  * @param argv - the arguments after `mc`
- * @param io - streams and environment; defaults to the process's
+ * @param given - streams and environment; defaults to the process's
  * @returns the exit code: 0 ok, 1 denied/failed, 2 usage, 3 pending approval
  */
-export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+export async function main(argv: readonly string[], given: CliIo = processIo()): Promise<number> {
+  // Every human write, from any command or from commander, is escaped on its way out.
+  const io = terminalIo(given);
   const program = buildProgram(io);
   try {
     await program.parseAsync([...argv], { from: "user" });
@@ -20,17 +24,17 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     if (error instanceof CommanderError) {
       // Help and version are printed by commander and end with code 0.
       if (error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.code === "commander.help") return EXIT.ok;
-      if (json) io.stdout.write(`${JSON.stringify({ ok: false, error: { code: "usage", message: error.message.replace(/^error: /, "") } })}\n`);
+      if (json) writeExact(io.stdout, `${JSON.stringify({ ok: false, error: { code: "usage", message: error.message.replace(/^error: /, "") } })}\n`);
       return EXIT.usage;
     }
     if (error instanceof ExitError) {
-      if (json) io.stdout.write(`${JSON.stringify({ ok: false, error: { code: exitName(error.exitCode), message: error.message, ...error.data } }, null, 2)}\n`);
-      else if (error.message) io.stderr.write(`mc: ${error.message}\n`);
+      if (json) writeExact(io.stdout, `${JSON.stringify({ ok: false, error: { code: exitName(error.exitCode), message: error.message, ...error.data } }, null, 2)}\n`);
+      else if (error.message) io.stderr.write(`mc: ${escapeTerminalText(error.message, "line")}\n`);
       return error.exitCode;
     }
     const message = error instanceof Error ? error.message : String(error);
-    if (json) io.stdout.write(`${JSON.stringify({ ok: false, error: { code: "internal_error", message } })}\n`);
-    io.stderr.write(`mc: internal error: ${message}\n`);
+    if (json) writeExact(io.stdout, `${JSON.stringify({ ok: false, error: { code: "internal_error", message } })}\n`);
+    io.stderr.write(`mc: internal error: ${escapeTerminalText(message, "line")}\n`);
     return EXIT.failed;
   }
 }

@@ -1,4 +1,5 @@
-import type { Writable } from "node:stream";
+import { Writable } from "node:stream";
+import { escapeTerminalText, TerminalText } from "./terminal-text.js";
 
 /** Where a command writes; tests pass their own streams. */
 export interface CliIo {
@@ -16,12 +17,74 @@ export interface GlobalOptions {
 }
 
 /**
- * Writes a value: JSON when `--json`, else the human text.
+ * The one door to the terminal: every write is passed through
+ * {@link escapeTerminalText} (`"output"` mode), so no control, bidi or invisible format
+ * character reaches the screen, whichever command wrote it and however — commander's help and
+ * errors, `mc mcp serve`'s messages, a command that forgot to escape a value. Only
+ * {@link TerminalStream.writeExact} (`--json`) bypasses it.
+ */
+export class TerminalStream extends Writable {
+  readonly #target: Writable;
+
+  /**
+   * @param target - the real stream
+   */
+  constructor(target: Writable) {
+    super({ decodeStrings: false });
+    this.#target = target;
+  }
+
+  /**
+   * Writes `text` byte for byte (JSON for programs, which must get the data exactly).
+   * @param text - the text
+   */
+  writeExact(text: string): void {
+    this.#target.write(text);
+  }
+
+  override _write(chunk: unknown, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    // Passed on at once and acknowledged at once: nothing waits in this stream, so human and
+    // exact writes reach the target in the order they were made.
+    this.#target.write(escapeTerminalText(Buffer.isBuffer(chunk) ? chunk.toString("utf8") : String(chunk), "output"));
+    callback();
+  }
+}
+
+/**
+ * The same io with stdout and stderr behind {@link TerminalStream}s (once; already wrapped
+ * streams stay as they are).
+ * @param io - the io as given
+ * @returns the io every command gets
+ */
+export function terminalIo(io: CliIo): CliIo {
+  const wrap = (stream: Writable) => (stream instanceof TerminalStream ? stream : new TerminalStream(stream));
+  return { ...io, stdout: wrap(io.stdout), stderr: wrap(io.stderr) };
+}
+
+/**
+ * Writes text exactly when `stream` is a {@link TerminalStream}, else as is.
+ * @param stream - stdout
+ * @param text - JSON text
+ */
+export function writeExact(stream: Writable, text: string): void {
+  if (stream instanceof TerminalStream) stream.writeExact(text);
+  else stream.write(text);
+}
+
+/**
+ * Writes a value: exact JSON when `--json`, else the human text. Human text is
+ * {@link TerminalText} (values escaped where it was built); a plain string is still passed
+ * through the terminal stream's escaping, but a newline in a value could start a line.
  * @param io - output streams
  * @param options - global options
  * @param value - the structured value
  * @param human - the text for people
  */
-export function emit(io: CliIo, options: GlobalOptions, value: unknown, human: () => string): void {
-  io.stdout.write(options.json ? `${JSON.stringify(value, null, 2)}\n` : `${human()}\n`);
+export function emit(io: CliIo, options: GlobalOptions, value: unknown, human: () => TerminalText | string): void {
+  if (options.json) {
+    writeExact(io.stdout, `${JSON.stringify(value, null, 2)}\n`);
+    return;
+  }
+  const text = human();
+  io.stdout.write(`${text instanceof TerminalText ? text.text : text}\n`);
 }

@@ -7,9 +7,32 @@ export type { CgroupUnits } from "./cgroup-unit.js";
 export { daemonReloadOutputSchema, daemonReloadTool } from "./daemon-reload.js";
 export { absolutePathSchema, diskUsageOutputSchema, diskUsageTool } from "./disk-usage.js";
 export { failedServicesOutputSchema, failedServicesTool, parseUnitList, unitEntrySchema } from "./failed-services.js";
+export {
+  installedPackageSchema,
+  installedPackagesOutputSchema,
+  installedPackagesTool,
+  parsePackageLines,
+} from "./installed-packages.js";
+export { notInstalledError, runIfInstalled } from "./installed-program.js";
+export {
+  decodeProcNetAddress,
+  listeningSocketSchema,
+  listeningSocketsOutputSchema,
+  listeningSocketsTool,
+  parseProcNet,
+  SOCKET_PROTOCOLS,
+} from "./listening-sockets.js";
+export type { ProcNetSocket } from "./listening-sockets.js";
 export { JOURNAL_FIELDS, journalEntrySchema, parseJournalLine } from "./journal-entry.js";
 export type { JournalEntry } from "./journal-entry.js";
 export { memoryUsageOutputSchema, memoryUsageTool, parseMeminfo } from "./memory-usage.js";
+export {
+  interfaceAddressSchema,
+  networkInterfaceSchema,
+  networkInterfacesOutputSchema,
+  networkInterfacesTool,
+  parseIpAddr,
+} from "./network-interfaces.js";
 export { processToUnitOutputSchema, processToUnitTool, processUnitSchema } from "./process-to-unit.js";
 export { journalArgs, readJournalOutputSchema, readJournalTool } from "./read-journal.js";
 export { reloadServiceTool } from "./reload-service.js";

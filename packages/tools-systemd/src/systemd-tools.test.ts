@@ -14,6 +14,9 @@ describe("systemdTools", () => {
       ["failed_services", "read_only"],
       ["service_status", "read_only"],
       ["read_journal", "read_only"],
+      ["network_interfaces", "read_only"],
+      ["listening_sockets", "read_only"],
+      ["installed_packages", "read_only"],
       ["reload_service", "mutating_safe"],
       ["restart_service", "privileged"],
       ["daemon_reload", "privileged"],
@@ -51,6 +54,8 @@ describe("systemdTools", () => {
     expect(inputOf("failed_services")).toStrictEqual({ scope: "system", limit: 10 });
     expect(inputOf("read_journal")).toStrictEqual({ lines: 50, scope: "system" });
     expect(inputOf("daemon_reload")).toStrictEqual({ scope: "system" });
+    expect(inputOf("network_interfaces")).toStrictEqual({});
+    expect(inputOf("listening_sockets")).toStrictEqual({ protocol: "all", limit: 100 });
     expect(defaults.process_to_unit?.output).toStrictEqual({ pid: 1, limit: 3 });
     expect(defaults.service_status?.output).toStrictEqual({ unit: "a.service", scope: "system" });
   });

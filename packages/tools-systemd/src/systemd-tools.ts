@@ -2,7 +2,10 @@ import type { ToolDefinition } from "@mc/core";
 import { daemonReloadTool } from "./daemon-reload.js";
 import { diskUsageTool } from "./disk-usage.js";
 import { failedServicesTool } from "./failed-services.js";
+import { installedPackagesTool } from "./installed-packages.js";
+import { listeningSocketsTool } from "./listening-sockets.js";
 import { memoryUsageTool } from "./memory-usage.js";
+import { networkInterfacesTool } from "./network-interfaces.js";
 import { processToUnitTool } from "./process-to-unit.js";
 import { readJournalTool } from "./read-journal.js";
 import { reloadServiceTool } from "./reload-service.js";
@@ -21,6 +24,9 @@ export const systemdTools: readonly ToolDefinition[] = [
   failedServicesTool,
   serviceStatusTool,
   readJournalTool,
+  networkInterfacesTool,
+  listeningSocketsTool,
+  installedPackagesTool,
   reloadServiceTool,
   restartServiceTool,
   daemonReloadTool,

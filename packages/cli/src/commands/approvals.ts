@@ -5,6 +5,7 @@ import * as v from "valibot";
 import { EXIT, ExitError } from "../exit-error.js";
 import { emit, type CliIo, type GlobalOptions } from "../io.js";
 import { runtimeFromOptions } from "../runtime-from-options.js";
+import { terminalCell, terminalJson, terminalLines, terminalText, type TerminalText } from "../terminal-text.js";
 
 type Options = GlobalOptions & { stateDir?: string; policy?: string };
 
@@ -28,8 +29,8 @@ export async function approvalsListCommand(io: CliIo, options: Options, listOpti
     const approvals = await store.list({ ...(parsed.output.status ? { status: parsed.output.status as ApprovalStatus } : {}), limit: parsed.output.limit });
     emit(io, options, { approvals }, () =>
       approvals.length === 0
-        ? "no approval requests"
-        : approvals.map((approval) => `${approval.id}  ${approval.status.padEnd(9)}  ${approval.tool.padEnd(22)} ${summarize(approval)}`).join("\n"),
+        ? terminalText`no approval requests`
+        : terminalLines(approvals.map((approval) => terminalText`${approval.id}  ${terminalCell(approval.status, 9)}  ${terminalCell(approval.tool, 22)} ${summarize(approval)}`)),
     );
   } finally {
     await runtime.close();
@@ -85,8 +86,8 @@ export async function approvalsDecideCommand(
     }
     emit(io, options, { ok: true, approval }, () =>
       action === "approve"
-        ? `approved ${approval.id} (${approval.tool}) as ${by}; the client may now repeat its call with approval_id ${approval.id} until ${approval.expiresAt}`
-        : `rejected ${approval.id} (${approval.tool}) as ${by}`,
+        ? terminalText`approved ${approval.id} (${approval.tool}) as ${by}; the client may now repeat its call with approval_id ${approval.id} until ${approval.expiresAt}`
+        : terminalText`rejected ${approval.id} (${approval.tool}) as ${by}`,
     );
   } finally {
     await runtime.close();
@@ -101,28 +102,27 @@ function operator(): string {
   }
 }
 
-function summarize(approval: ApprovalRecord): string {
-  const text = JSON.stringify(approval.arguments);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+function summarize(approval: ApprovalRecord): TerminalText {
+  return terminalJson(approval.arguments, { indent: 0, maxLength: 60 });
 }
 
-function describe(approval: ApprovalRecord): string {
-  const rows: Array<[string, string | null]> = [
+function describe(approval: ApprovalRecord): TerminalText {
+  const requester = approval.requester;
+  const rows: Array<[string, TerminalText | string | null]> = [
     ["id", approval.id],
     ["tool", approval.tool],
     ["status", approval.status],
-    ["arguments", JSON.stringify(approval.arguments)],
-    ["requested by", `${approval.requester.caller}${approval.requester.clientName ? ` (${approval.requester.clientName})` : ""}`],
+    ["arguments", terminalJson(approval.arguments, { indent: 0 })],
+    ["requested by", requester.clientName ? terminalText`${requester.caller} (${requester.clientName})` : requester.caller],
     ["created", approval.createdAt],
     ["expires", approval.expiresAt],
-    ["decided", approval.decidedAt ? `${approval.decidedAt} by ${approval.decidedBy}` : null],
+    ["decided", approval.decidedAt ? terminalText`${approval.decidedAt} by ${approval.decidedBy ?? "?"}` : null],
     ["note", approval.decisionNote],
-    ["executed by", approval.executor ? `pid ${approval.executor.pid} on ${approval.executor.host}` : null],
+    ["executed by", approval.executor ? terminalText`pid ${approval.executor.pid} on ${approval.executor.host}` : null],
     ["finished", approval.finishedAt],
     ["error", approval.error],
   ];
-  return rows
-    .filter((row): row is [string, string] => row[1] !== null)
-    .map(([key, value]) => `${key.padEnd(13)}${value}`)
-    .join("\n");
+  return terminalLines(
+    rows.filter((row): row is [string, TerminalText | string] => row[1] !== null).map(([key, value]) => terminalText`${terminalCell(key, 13)}${value}`),
+  );
 }

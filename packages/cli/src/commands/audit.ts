@@ -4,6 +4,7 @@ import { setExitCode } from "../cli.js";
 import { EXIT, ExitError } from "../exit-error.js";
 import { emit, type CliIo, type GlobalOptions } from "../io.js";
 import { runtimeFromOptions } from "../runtime-from-options.js";
+import { terminalCell, terminalLines, terminalText } from "../terminal-text.js";
 
 type Options = GlobalOptions & { stateDir?: string; policy?: string };
 
@@ -34,19 +35,22 @@ export async function auditListCommand(io: CliIo, options: Options, listOptions:
     });
     emit(io, options, { events }, () =>
       events.length === 0
-        ? "no audit events"
-        : events
-            .map((event) =>
-              [
-                String(event.seq).padStart(6),
-                event.time,
-                `${event.caller}${event.clientName ? `:${event.clientName}` : ""}`.padEnd(18),
-                event.tool.padEnd(22),
-                event.outcome.padEnd(7),
-                event.reason ?? "",
-              ].join("  "),
-            )
-            .join("\n"),
+        ? terminalText`no audit events`
+        : terminalLines(
+            events.map((event) =>
+              terminalLines(
+                [
+                  terminalCell(event.seq, 6, "right"),
+                  terminalText`${event.time}`,
+                  terminalCell(event.clientName ? terminalText`${event.caller}:${event.clientName}` : event.caller, 18),
+                  terminalCell(event.tool, 22),
+                  terminalCell(event.outcome, 7),
+                  terminalText`${event.reason ?? ""}`,
+                ],
+                "  ",
+              ),
+            ),
+          ),
     );
   } finally {
     await runtime.close();
@@ -64,8 +68,11 @@ export async function auditVerifyCommand(io: CliIo, options: Options): Promise<v
     const verification = await (await runtime.store()).verifyAudit();
     emit(io, options, verification, () =>
       verification.ok
-        ? `audit chain intact: ${verification.checked} events verified`
-        : [`audit chain BROKEN (${verification.checked} events checked):`, ...verification.problems.map((problem) => `  event ${problem.seq}: ${problem.problem}`)].join("\n"),
+        ? terminalText`audit chain intact: ${verification.checked} events verified`
+        : terminalLines([
+            terminalText`audit chain BROKEN (${verification.checked} events checked):`,
+            ...verification.problems.map((problem) => terminalText`  event ${problem.seq}: ${problem.problem}`),
+          ]),
     );
     if (!verification.ok) setExitCode(EXIT.failed);
   } finally {

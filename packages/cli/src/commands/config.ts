@@ -4,6 +4,7 @@ import { listBackups } from "@mc/tools-config";
 import { EXIT, ExitError } from "../exit-error.js";
 import { emit, type CliIo, type GlobalOptions } from "../io.js";
 import { runtimeFromOptions } from "../runtime-from-options.js";
+import { terminalCell, terminalLines, terminalText } from "../terminal-text.js";
 
 /**
  * `mc config backups PATH`: the backups of one managed config file, newest first, with the ids
@@ -32,8 +33,8 @@ export async function configBackupsCommand(
     }
     emit(io, options, { path: resolve(path), backups }, () =>
       backups.length === 0
-        ? `no backups of ${resolve(path)}`
-        : backups.map((backup) => `${backup.backup_id}  ${backup.created_at}  ${String(backup.bytes).padStart(7)} bytes  (${backup.target})`).join("\n"),
+        ? terminalText`no backups of ${resolve(path)}`
+        : terminalLines(backups.map((backup) => terminalText`${backup.backup_id}  ${backup.created_at}  ${terminalCell(backup.bytes, 7, "right")} bytes  (${backup.target})`)),
     );
   } finally {
     await runtime.close();

@@ -2,6 +2,7 @@ import { setExitCode } from "../cli.js";
 import { EXIT } from "../exit-error.js";
 import { emit, type CliIo, type GlobalOptions } from "../io.js";
 import { runtimeFromOptions } from "../runtime-from-options.js";
+import { terminalCell, terminalLines, terminalText } from "../terminal-text.js";
 
 /**
  * `mc doctor`: prints every check; exits 1 when one failed.
@@ -13,11 +14,11 @@ export async function doctorCommand(io: CliIo, options: GlobalOptions & { stateD
   try {
     const report = await runtime.doctor();
     emit(io, options, report, () =>
-      [
-        ...report.checks.map((check) => `${check.ok ? "ok  " : check.severity === "warning" ? "warn" : "FAIL"}  ${check.name.padEnd(12)} ${check.message}`),
-        "",
-        report.ok ? "doctor: ok" : "doctor: NOT OK",
-      ].join("\n"),
+      terminalLines([
+        ...report.checks.map((check) => terminalText`${check.ok ? "ok  " : check.severity === "warning" ? "warn" : "FAIL"}  ${terminalCell(check.name, 12)} ${check.message}`),
+        terminalText``,
+        report.ok ? terminalText`doctor: ok` : terminalText`doctor: NOT OK`,
+      ]),
     );
     if (!report.ok) setExitCode(EXIT.failed);
   } finally {

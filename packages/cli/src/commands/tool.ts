@@ -3,6 +3,7 @@ import { setExitCode } from "../cli.js";
 import { EXIT, ExitError } from "../exit-error.js";
 import { emit, type CliIo, type GlobalOptions } from "../io.js";
 import { runtimeFromOptions } from "../runtime-from-options.js";
+import { terminalJson, terminalText } from "../terminal-text.js";
 import { buildToolArguments } from "../tool-arguments.js";
 
 /**
@@ -36,18 +37,19 @@ export async function toolCommand(
     });
     switch (result.status) {
       case "ok":
-        emit(io, options, { ok: true, tool: name, output: result.output }, () => JSON.stringify(result.output, null, 2));
+        emit(io, options, { ok: true, tool: name, output: result.output }, () => terminalJson(result.output));
         return;
       case "approval_required":
-        emit(io, options, { ok: false, ...result }, () => `${result.message}\n(expires ${result.expires_at})`);
+        emit(io, options, { ok: false, ...result }, () => terminalText`${result.message}
+(expires ${result.expires_at})`);
         setExitCode(EXIT.pending);
         return;
       case "denied":
-        emit(io, options, { ok: false, ...result }, () => `denied (${result.code}): ${result.reason}`);
+        emit(io, options, { ok: false, ...result }, () => terminalText`denied (${result.code}): ${result.reason}`);
         setExitCode(EXIT.failed);
         return;
       case "error":
-        emit(io, options, { ok: false, ...result }, () => `error (${result.code}): ${result.message}`);
+        emit(io, options, { ok: false, ...result }, () => terminalText`error (${result.code}): ${result.message}`);
         setExitCode(result.code === "input_invalid" || result.code === "unknown_tool" ? EXIT.usage : EXIT.failed);
         return;
     }

@@ -1,5 +1,6 @@
 import { emit, type CliIo, type GlobalOptions } from "../io.js";
 import { runtimeFromOptions } from "../runtime-from-options.js";
+import { terminalCell, terminalLines, terminalText } from "../terminal-text.js";
 
 /**
  * `mc tools`: every tool with its risk and what the policy says of it.
@@ -12,12 +13,12 @@ export async function toolsCommand(io: CliIo, options: GlobalOptions & { stateDi
     const tools = runtime.listTools().map(({ definition: _definition, ...tool }) => tool);
     emit(io, options, { tools }, () => {
       const width = Math.max(...tools.map((tool) => tool.name.length));
-      return tools
-        .map((tool) => {
+      return terminalLines(
+        tools.map((tool) => {
           const state = !tool.enabled ? "disabled" : tool.requiresConfirmation ? "needs approval" : "allowed";
-          return `${tool.name.padEnd(width)}  ${tool.risk.padEnd(13)}  ${state.padEnd(14)}  ${tool.title}`;
-        })
-        .join("\n");
+          return terminalText`${terminalCell(tool.name, width)}  ${terminalCell(tool.risk, 13)}  ${terminalCell(state, 14)}  ${tool.title}`;
+        }),
+      );
     });
   } finally {
     await runtime.close();
