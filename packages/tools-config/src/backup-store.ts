@@ -1,10 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { constants } from "node:fs";
-import { link, lstat, mkdir, open, readdir, unlink } from "node:fs/promises";
+import { link, lstat, mkdir, open, readdir, realpath, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import { type ConfigTarget, InputError, ToolFailureError } from "@mc/core";
 import { formatBackupId, parseBackupId } from "./backup-id.js";
 import { MAX_CONFIG_FILE_BYTES, MAX_NAME_BYTES } from "./limits.js";
+import { readVerifiedFile } from "./open-verified-file.js";
 import { pathRefusal } from "./path-refusal.js";
 import { resolveManagedPath } from "./resolve-managed-path.js";
 
@@ -128,24 +129,25 @@ export async function readBackup(stateDir: string, targetName: string, path: str
       backup_id: backupId,
     });
   }
-  const file = join(backupDirectory(stateDir, targetName), backupId);
-  let handle;
+  // The state directory is root's, but read the backup the same proven way as a config file: a
+  // symlink planted on its path or in place of the backup is refused, never followed.
+  let directory: string;
   try {
-    handle = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    directory = await realpath(backupDirectory(stateDir, targetName));
   } catch (error) {
-    if (isErrno(error, "ENOENT")) {
-      throw new ToolFailureError(`backup "${backupId}" does not exist for target "${targetName}"`, { data: { backup_id: backupId, target: targetName } });
-    }
-    throw new ToolFailureError(`backup "${backupId}" cannot be opened: ${(error as Error).message}`, { cause: error });
+    if (!isErrno(error, "ENOENT")) throw error;
+    throw new ToolFailureError(`backup "${backupId}" does not exist for target "${targetName}"`, { data: { backup_id: backupId, target: targetName } });
   }
-  try {
-    const stats = await handle.stat();
-    if (!stats.isFile()) throw new ToolFailureError(`backup "${backupId}" is not a regular file`);
-    if (stats.size > MAX_CONFIG_FILE_BYTES) throw new ToolFailureError(`backup "${backupId}" is larger than 128 KiB`);
-    return await handle.readFile();
-  } finally {
-    await handle.close();
+  const file = await readVerifiedFile(join(directory, backupId), {
+    maxBytes: MAX_CONFIG_FILE_BYTES,
+    allowMissing: true,
+    displayPath: `backup ${backupId}`,
+    refuse: (_rule, message) => new ToolFailureError(message, { data: { backup_id: backupId, target: targetName } }),
+  });
+  if (file === null) {
+    throw new ToolFailureError(`backup "${backupId}" does not exist for target "${targetName}"`, { data: { backup_id: backupId, target: targetName } });
   }
+  return file.bytes;
 }
 
 /**

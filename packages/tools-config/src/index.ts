@@ -11,6 +11,8 @@ export { validateConfigContent } from "./config-validation.js";
 export type { ValidationResult } from "./config-validation.js";
 export { configPathSchema, configTargetNameSchema, validationSchema, writeResultSchema } from "./config-tool-schemas.js";
 export { MAX_CONFIG_FILE_BYTES } from "./limits.js";
+export { openVerifiedFile, readVerifiedFile } from "./open-verified-file.js";
+export type { OpenVerifiedFileOptions, VerifiedContent, VerifiedFile, VerifiedFileRule, VerifiedIdentity } from "./open-verified-file.js";
 export { readConfigFile, readConfigFileInputSchema, readConfigFileOutputSchema, readConfigFileTool } from "./read-config-file.js";
 export { resolveManagedPath } from "./resolve-managed-path.js";
 export type { ExistingFile, FileIdentity, ManagedPath, ManagedPathPurpose, ResolveManagedPathOptions } from "./resolve-managed-path.js";

@@ -1,11 +1,9 @@
 import { createHash } from "node:crypto";
-import { constants } from "node:fs";
-import { open } from "node:fs/promises";
 import { defineTool, type ToolContext, ToolFailureError } from "@mc/core";
 import * as v from "valibot";
 import { configPathSchema, configTargetNameSchema } from "./config-tool-schemas.js";
 import { MAX_CONFIG_FILE_BYTES } from "./limits.js";
-import { pathRefusal } from "./path-refusal.js";
+import { readVerifiedFile, type VerifiedContent } from "./open-verified-file.js";
 import { resolveManagedPath } from "./resolve-managed-path.js";
 
 /** Arguments of `read_config_file`. */
@@ -29,35 +27,27 @@ export const readConfigFileOutputSchema = v.object({
  */
 export async function readConfigFile(input: v.InferOutput<typeof readConfigFileInputSchema>, context: ToolContext): Promise<v.InferOutput<typeof readConfigFileOutputSchema>> {
   const managed = await resolveManagedPath(input.path, context.configTargets, { targetName: input.target, purpose: "read" });
-  const existing = managed.existing as NonNullable<typeof managed.existing>;
-  // O_NONBLOCK: a FIFO swapped in after the check must not block the open.
-  const handle = await open(managed.path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK).catch((error: unknown) => {
-    throw new ToolFailureError(`cannot open "${managed.path}": ${(error as Error).message}`, { cause: error });
-  });
+  // Resolution proved the path; the read proves the descriptor: opened through the verified
+  // directory and checked to be the same file at the same real path (see openVerifiedFile).
+  const file = (await readVerifiedFile(managed.path, {
+    maxBytes: MAX_CONFIG_FILE_BYTES,
+    expected: managed.existing,
+    displayPath: input.path,
+  })) as VerifiedContent;
+  let content: string;
   try {
-    const stats = await handle.stat();
-    if (stats.dev !== existing.dev || stats.ino !== existing.ino || !stats.isFile() || stats.nlink > 1) {
-      throw pathRefusal("changed_during_read", `"${input.path}" changed while it was being read; try again`, { path: managed.path });
-    }
-    if (stats.size > MAX_CONFIG_FILE_BYTES) throw pathRefusal("too_large", `"${input.path}" is larger than 128 KiB`, { path: managed.path });
-    const bytes = await handle.readFile();
-    let content: string;
-    try {
-      content = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-    } catch {
-      throw new ToolFailureError(`"${managed.path}" is not UTF-8 text`, { data: { path: managed.path } });
-    }
-    return {
-      path: managed.path,
-      target: managed.target.name,
-      content,
-      bytes: bytes.byteLength,
-      sha256: createHash("sha256").update(bytes).digest("hex"),
-      modified: stats.mtime.toISOString(),
-    };
-  } finally {
-    await handle.close();
+    content = new TextDecoder("utf-8", { fatal: true }).decode(file.bytes);
+  } catch {
+    throw new ToolFailureError(`"${managed.path}" is not UTF-8 text`, { data: { path: managed.path } });
   }
+  return {
+    path: managed.path,
+    target: managed.target.name,
+    content,
+    bytes: file.bytes.byteLength,
+    sha256: createHash("sha256").update(file.bytes).digest("hex"),
+    modified: file.stats.mtime.toISOString(),
+  };
 }
 
 /** `read_config_file`: the content of a managed config file. */

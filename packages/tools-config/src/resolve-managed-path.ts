@@ -1,7 +1,8 @@
-import { lstat, realpath, stat } from "node:fs/promises";
+import { lstat, realpath } from "node:fs/promises";
 import { basename, dirname, normalize, relative } from "node:path";
 import { compileGlob, type ConfigTarget, InputError, matchGlob, ToolFailureError } from "@mc/core";
 import { MAX_CONFIG_FILE_BYTES, MAX_NAME_BYTES, MAX_PATH_LENGTH, TEMP_NAME_OVERHEAD } from "./limits.js";
+import { inspectVerifiedEntry } from "./open-verified-file.js";
 import { pathRefusal } from "./path-refusal.js";
 
 /** What a caller means to do with the path; writes need a little more. */
@@ -78,14 +79,33 @@ function describeKind(stats: { isDirectory(): boolean; isSymbolicLink(): boolean
 }
 
 /**
- * Checks the syntax rules that need no file system: a string without NUL, absolute, within
- * PATH_MAX and NAME_MAX, no `..` segment.
+ * Characters refused anywhere in a path: C0 controls (newline and tab included), DEL, C1
+ * controls, and the Unicode bidi and direction marks (U+061C, U+200E/F, U+202A–U+202E,
+ * U+2066–U+2069). Such a name can make a listing, a diff header, an audit line or an approval
+ * prompt show a human a different path than the one acted on.
+ */
+const UNSAFE_CHARACTER = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
+
+/**
+ * Checks the syntax rules that need no file system: a string without NUL, control or bidi
+ * characters, well-formed, absolute, within PATH_MAX and NAME_MAX, no `..` segment.
  * @param path - untrusted path
  * @param purpose - writes need room for a temp file name
  * @throws InputError or DeniedError naming the rule
  */
 function checkSyntax(path: string, purpose: ManagedPathPurpose): void {
   if (path.includes("\0")) throw new InputError("path contains a NUL byte", [{ path: "path", message: "contains a NUL byte" }]);
+  const unsafe = UNSAFE_CHARACTER.exec(path);
+  if (unsafe !== null) {
+    const code = `U+${(unsafe[0].codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0")}`;
+    throw new InputError(`path contains the control or bidirectional-format character ${code} at offset ${unsafe.index}; such names are refused`, [
+      { path: "path", message: `contains the control or bidi character ${code}` },
+    ]);
+  }
+  // An unpaired surrogate becomes U+FFFD in UTF-8: the name acted on would not be the one shown.
+  if (Buffer.from(path, "utf8").toString("utf8") !== path) {
+    throw new InputError("path contains an unpaired UTF-16 surrogate, which names no file", [{ path: "path", message: "not well-formed Unicode" }]);
+  }
   if (!path.startsWith("/")) {
     throw new InputError(`path "${path}" is not absolute; config paths must start with "/"`, [{ path: "path", message: "must be an absolute path" }]);
   }
@@ -209,9 +229,15 @@ export async function resolveManagedPath(path: string, targets: readonly ConfigT
   }
   const [claim] = claims as [{ target: ConfigTarget; root: string }];
 
+  // The lstat of `real` would follow a directory on its path swapped for a symlink since realpath
+  // ran (and did, about one time in eight under a swapping loop): reach the entry through the
+  // directory's descriptor instead, after proving where that descriptor is.
+  const inspected = await inspectVerifiedEntry(real, (detail) =>
+    pathRefusal("changed_during_check", `path "${path}" changed while it was being checked (${detail}); try again`, { path, real_path: real }),
+  );
   let existing: ExistingFile | null = null;
-  if (exists) {
-    const entry = await lstat(real);
+  const entry = exists ? inspected.entry : null;
+  if (entry !== null) {
     if (!entry.isFile()) throw pathRefusal("not_regular_file", `path "${path}" is ${describeKind(entry)}, not a regular file`, { path, real_path: real });
     if (entry.nlink > 1) {
       // A second name may lie outside the root: reading would leak it, and it is not ours to manage.
@@ -228,7 +254,6 @@ export async function resolveManagedPath(path: string, targets: readonly ConfigT
     throw new ToolFailureError(`config file "${path}" does not exist`, { data: { path, real_path: real } });
   }
   const directory = dirname(real);
-  const directoryStats = await stat(directory);
   return {
     requestedPath: path,
     path: real,
@@ -236,7 +261,7 @@ export async function resolveManagedPath(path: string, targets: readonly ConfigT
     root: claim.root,
     relativePath: relative(claim.root, real),
     directory,
-    directoryIdentity: { dev: directoryStats.dev, ino: directoryStats.ino },
+    directoryIdentity: inspected.directory,
     name: basename(real),
     existing,
   };

@@ -1,11 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { constants } from "node:fs";
-import { type FileHandle, lstat, open, readdir, rename, unlink } from "node:fs/promises";
+import { lstat, open, readdir, rename, unlink } from "node:fs/promises";
 import { type ToolContext, ToolFailureError } from "@mc/core";
 import { createBackup } from "./backup-store.js";
 import { type ValidationResult, validateConfigContent } from "./config-validation.js";
 import { MAX_CONFIG_FILE_BYTES } from "./limits.js";
 import { type ManagedDirectory, openManagedDirectory } from "./managed-directory.js";
+import { readVerifiedFile } from "./open-verified-file.js";
 import { pathRefusal } from "./path-refusal.js";
 import type { ManagedPath } from "./resolve-managed-path.js";
 import { isSystemdUnitFile, systemdScopeOf } from "./systemd-unit-file.js";
@@ -65,29 +66,16 @@ function errnoCode(error: unknown): string | undefined {
   return error instanceof Error ? (error as NodeJS.ErrnoException).code : undefined;
 }
 
-/** Reads the current file through the open directory, refusing anything but a lone regular file. */
-async function readCurrent(directory: ManagedDirectory, managed: ManagedPath): Promise<CurrentFile | null> {
-  let handle: FileHandle;
-  try {
-    handle = await open(directory.entryPath(managed.name), constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
-  } catch (error) {
-    if (errnoCode(error) === "ENOENT") return null;
-    if (errnoCode(error) === "ELOOP") {
-      throw pathRefusal("changed_during_write", `"${managed.requestedPath}" became a symbolic link while it was being written; nothing was written`, { path: managed.path });
-    }
-    throw new ToolFailureError(`cannot open "${managed.path}": ${(error as Error).message}`, { cause: error });
-  }
-  try {
-    const stats = await handle.stat();
-    if (!stats.isFile()) throw pathRefusal("not_regular_file", `"${managed.requestedPath}" is not a regular file`, { path: managed.path });
-    if (stats.nlink > 1) throw pathRefusal("hard_linked", `"${managed.requestedPath}" has ${stats.nlink} hard links; mc manages only files with a single link`, { path: managed.path });
-    if (stats.size > MAX_CONFIG_FILE_BYTES) {
-      throw pathRefusal("too_large", `"${managed.requestedPath}" is ${stats.size} bytes; config files are limited to ${MAX_CONFIG_FILE_BYTES} bytes (128 KiB)`, { path: managed.path });
-    }
-    return { content: await handle.readFile(), mode: stats.mode & 0o7777, uid: stats.uid, gid: stats.gid };
-  } finally {
-    await handle.close();
-  }
+/**
+ * Reads the current file (for the diff, dry runs included, and the backup) with the one safe
+ * open every reader shares: through the proven directory, the descriptor checked to be a lone
+ * regular file at the real path. Its identity may differ from resolution's (another writer may
+ * have replaced it), but never its location.
+ */
+async function readCurrent(managed: ManagedPath): Promise<CurrentFile | null> {
+  const file = await readVerifiedFile(managed.path, { maxBytes: MAX_CONFIG_FILE_BYTES, allowMissing: true, operation: "write", displayPath: managed.requestedPath });
+  if (file === null) return null;
+  return { content: file.bytes, mode: file.stats.mode & 0o7777, uid: file.stats.uid, gid: file.stats.gid };
 }
 
 function processIsGone(pid: number): boolean {
@@ -154,7 +142,7 @@ export async function writeManagedFile(request: WriteRequest): Promise<WriteOutc
   const directory = await openManagedDirectory(managed);
   let tempName: string | undefined;
   try {
-    const current = await readCurrent(directory, managed);
+    const current = await readCurrent(managed);
     const validation = await validateConfigContent(managed.target, managed.name, managed.path, content, context);
     await reachStep("after-validate", hooks);
     const unchanged = current !== null && Buffer.compare(current.content, content) === 0;
