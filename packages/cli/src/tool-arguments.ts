@@ -5,12 +5,13 @@ const KeyValueSchema = v.pipe(
   v.string(),
   v.regex(/^[A-Za-z_][A-Za-z0-9_]*=/, "must look like key=value (key: letters, digits, _)"),
 );
-const JsonArgsSchema = v.record(v.string(), v.unknown());
 
 /**
  * Builds a tool's arguments from `--arg k=v` pairs and `--json-args`. A value is converted to the
  * type the tool's input schema declares for that key (number, integer, boolean); everything else
- * stays a string, so `unit=123.service` is never turned into a number.
+ * stays a string, so `unit=123.service` is never turned into a number. Every key is passed on as
+ * given, `__proto__`, `constructor` and `prototype` included: the runtime refuses those with the
+ * same message for every caller (and audits the refusal); the CLI never drops or applies them.
  * @param pairs - repeated `--arg` values
  * @param jsonArgs - the `--json-args` object text, if any
  * @param inputSchema - the tool's input JSON Schema
@@ -22,7 +23,7 @@ export function buildToolArguments(
   jsonArgs: string | undefined,
   inputSchema: Record<string, unknown>,
 ): Record<string, unknown> {
-  let args: Record<string, unknown> = {};
+  const args: Record<string, unknown> = {};
   if (jsonArgs !== undefined) {
     let parsed: unknown;
     try {
@@ -30,9 +31,11 @@ export function buildToolArguments(
     } catch (error) {
       throw new ExitError(EXIT.usage, `--json-args is not valid JSON: ${(error as Error).message}`);
     }
-    const checked = v.safeParse(JsonArgsSchema, parsed);
-    if (!checked.success) throw new ExitError(EXIT.usage, "--json-args must be a JSON object, e.g. '{\"unit\":\"nginx.service\"}'");
-    args = { ...checked.output };
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+      throw new ExitError(EXIT.usage, "--json-args must be a JSON object, e.g. '{\"unit\":\"nginx.service\"}'");
+    }
+    // JSON.parse makes every key an own property (even "__proto__"); copy them as such.
+    for (const [key, value] of Object.entries(parsed)) setOwn(args, key, value);
   }
   const properties = (inputSchema.properties ?? {}) as Record<string, { type?: string | string[] }>;
   for (const pair of pairs) {
@@ -41,9 +44,14 @@ export function buildToolArguments(
     const at = pair.indexOf("=");
     const key = pair.slice(0, at);
     const raw = pair.slice(at + 1);
-    args[key] = coerce(key, raw, properties[key]?.type);
+    setOwn(args, key, coerce(key, raw, Object.hasOwn(properties, key) ? properties[key]?.type : undefined));
   }
   return args;
+}
+
+/** `target[key] = value` as an own data property: `__proto__` must not set the prototype. */
+function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 function coerce(key: string, raw: string, type: string | string[] | undefined): unknown {
