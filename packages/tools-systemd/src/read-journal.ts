@@ -1,6 +1,15 @@
 import { defineTool, TIMEOUTS } from "@mc/core";
 import * as v from "valibot";
 import { JOURNAL_FIELDS, type JournalEntry, journalEntrySchema, parseJournalLine } from "./journal-entry.js";
+import {
+  journalBootSchema,
+  journalFilterArgs,
+  type JournalFilters,
+  journalGrepSchema,
+  journalPrioritySchema,
+  journalTimeSchema,
+  resolveJournalTime,
+} from "./journal-filters.js";
 import { runChecked } from "./run-checked.js";
 import { scopeSchema, unitNameSchema } from "./unit-name.js";
 import { wholeNumberSchema } from "./whole-number.js";
@@ -25,9 +34,18 @@ export const readJournalOutputSchema = v.object({
  * @param unit - unit to filter on, if any
  * @param lines - how many entries
  * @param afterCursor - continue after this entry (older ones, since the order is reversed)
+ * @param filters - since/until/priority/grep/boot, already validated
+ * @param nowMs - the time relative `since`/`until` count back from
  * @returns the argv after `journalctl`
  */
-export function journalArgs(scope: "system" | "user", unit: string | undefined, lines: number, afterCursor?: string): string[] {
+export function journalArgs(
+  scope: "system" | "user",
+  unit: string | undefined,
+  lines: number,
+  afterCursor?: string,
+  filters: JournalFilters = {},
+  nowMs: number = Date.now(),
+): string[] {
   const args = ["-q", "--no-pager", "--output=json", `--output-fields=${JOURNAL_FIELDS.join(",")}`, "--reverse"];
   args.push("-n", String(lines));
   if (afterCursor !== undefined) args.push(`--after-cursor=${afterCursor}`);
@@ -36,6 +54,7 @@ export function journalArgs(scope: "system" | "user", unit: string | undefined, 
   } else {
     args.push(scope === "user" ? "--user-unit" : "-u", unit);
   }
+  args.push(...journalFilterArgs(filters, nowMs));
   return args;
 }
 
@@ -46,15 +65,38 @@ export const readJournalTool = defineTool({
   description:
     "The last `lines` journal entries (default 50, 1–200), of one `unit` if given, oldest first: time, unit, " +
     "priority (0 emerg … 7 debug), pid, identifier and message. scope 'user' reads the user manager's units. " +
+    "Filters: `since`/`until` (ISO 8601 with a zone, a date, or relative -30m, -1h, -2d), `priority` (that level " +
+    "and more important), `grep` (plain text in the message, case-insensitive), `boot` (0, -1, … or a boot id). " +
     "journald writes asynchronously: a line logged a moment ago may appear only on the next call.",
   risk: "read_only",
-  input: v.strictObject({
-    unit: v.optional(unitNameSchema),
-    lines: v.optional(wholeNumberSchema(1, 200, "How many entries (1–200, default 50)."), 50),
-    scope: scopeSchema,
-  }),
+  input: v.pipe(
+    v.strictObject({
+      unit: v.optional(unitNameSchema),
+      lines: v.optional(wholeNumberSchema(1, 200, "How many entries (1–200, default 50)."), 50),
+      scope: scopeSchema,
+      since: v.optional(journalTimeSchema("Only entries at or after this time: ISO 8601 with a zone, a date (UTC), or relative (-30m, -1h, -2d).")),
+      until: v.optional(journalTimeSchema("Only entries at or before this time: ISO 8601 with a zone, a date (UTC), or relative (-5m).")),
+      priority: v.optional(journalPrioritySchema),
+      grep: v.optional(journalGrepSchema),
+      boot: v.optional(journalBootSchema),
+    }),
+    v.forward(
+      v.partialCheck(
+        [["since"], ["until"]],
+        (input) => {
+          if (input.since === undefined || input.until === undefined) return true;
+          const now = Date.now();
+          return (resolveJournalTime(input.since, now) as number) <= (resolveJournalTime(input.until, now) as number);
+        },
+        "must not be before since",
+      ),
+      ["until"],
+    ),
+  ),
   output: readJournalOutputSchema,
   async run(input, context) {
+    const filters: JournalFilters = { since: input.since, until: input.until, priority: input.priority, grep: input.grep, boot: input.boot };
+    const nowMs = Date.now();
     const newestFirst: JournalEntry[] = [];
     let cursor: string | undefined;
     let complete = false;
@@ -64,7 +106,7 @@ export const readJournalTool = defineTool({
       const result = await runChecked(
         context,
         "journalctl",
-        journalArgs(input.scope, input.unit, input.lines - newestFirst.length, cursor),
+        journalArgs(input.scope, input.unit, input.lines - newestFirst.length, cursor, filters, nowMs),
         {
           timeoutMs: TIMEOUTS.list,
           scope: input.scope,

@@ -1,0 +1,19 @@
+import { approvalIdSchema, defineTool } from "@mc/core";
+import * as v from "valibot";
+import { runUnitAction, unitActionOutputSchema } from "./service-action.js";
+import { scopeSchema, unitNameSchema } from "./unit-name.js";
+
+/** `start_service`: `systemctl [--user] start UNIT`. */
+export const startServiceTool = defineTool({
+  name: "start_service",
+  title: "Start service",
+  description:
+    "Starts a unit (systemctl start) and waits for the start job; a unit that fails to start is an error with systemctl's explanation. Returns the unit's state before and after. " +
+    "Needs a human approval unless the policy says otherwise.",
+  risk: "privileged",
+  input: v.strictObject({ unit: unitNameSchema, scope: scopeSchema, approval_id: approvalIdSchema }),
+  output: unitActionOutputSchema,
+  run(input, context) {
+    return runUnitAction(context, input.unit, input.scope, "start");
+  },
+});
