@@ -26,5 +26,7 @@ export type { RiskAnnotations, RiskLevel } from "./risk.js";
 export { defineTool } from "./tool-definition.js";
 export type { AnySchema, ToolContext, ToolDefinition } from "./tool-definition.js";
 export { schemaToJson, toolJsonSchemas } from "./tool-json-schema.js";
+export { CONFINED_VALIDATOR_ID, confinedValidatorWrapper, validatorConfinement } from "./validator-confinement.js";
+export type { ValidatorConfinement, ValidatorConfinementMode } from "./validator-confinement.js";
 export type { ToolJsonSchemas } from "./tool-json-schema.js";
 export { formatIssues, parseToolInput } from "./validate.js";

@@ -1,6 +1,7 @@
 import type * as v from "valibot";
 import type { CommandRunner } from "./command-runner.js";
 import type { ConfigTarget } from "./config-target.js";
+import type { LogTarget } from "./log-target.js";
 import type { RiskLevel } from "./risk.js";
 
 /** Any valibot schema a tool can use for its input or output. */
@@ -14,8 +15,16 @@ export interface ToolContext {
   stateDir: string;
   /** Config targets of the current policy, roots resolved. */
   configTargets: readonly ConfigTarget[];
+  /** Log targets of the current policy (`[[log_targets]]`), roots resolved; absent or empty: no log file may be read. */
+  logTargets?: readonly LogTarget[];
   /** Aborted when the caller gives up. */
   signal?: AbortSignal;
+  /**
+   * Where copies of new content are made for a confined command validator (uid 65534 must be
+   * able to reach it: every ancestor searchable). Behind a command prefix (a container) it must
+   * be visible at the same path inside. Default: the temp dir (`TMPDIR`, else `/tmp`).
+   */
+  scratchDir?: string;
 }
 
 /**
@@ -37,11 +46,24 @@ export interface ToolDefinition<TInput extends AnySchema = AnySchema, TOutput ex
   output: TOutput;
   /**
    * Whether this particular call changes nothing (a dry run) and so needs no approval even when
-   * the tool's risk asks for one. The policy's denials still apply. Default: never exempt.
+   * the tool's risk asks for one. The policy's denials still apply. Default: never exempt. It
+   * may depend on the host (e.g. a dry run that would hand content to a validator is exempt only
+   * where validators run confined); it must not throw (an error counts as not exempt).
    * @param input - validated arguments
+   * @param context - the context the call would run with
    * @returns true to skip the approval for this call
    */
-  confirmationExempt?(input: v.InferOutput<TInput>): boolean;
+  confirmationExempt?(input: v.InferOutput<TInput>, context: ToolContext): boolean | Promise<boolean>;
+  /**
+   * Checks a call that needs approval before the approval is created, so a request that can
+   * never succeed (invalid content, a refused path) is an error now, not a pending approval. It
+   * must not change anything, and must not run a program as root on the content (it has not
+   * been approved).
+   * @param input - validated arguments
+   * @param context - runner, state dir, config targets
+   * @throws InputError (or another McError) when the request is invalid
+   */
+  check?(input: v.InferOutput<TInput>, context: ToolContext): Promise<void>;
   /**
    * Does the work.
    * @param input - arguments, already validated

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import type { BigIntStats } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
-import type { ConfigTarget } from "@mc/core";
+import type { ConfigTarget, LogTarget } from "@mc/core";
 import * as v from "valibot";
 import { defaultConfigTargets } from "./default-config-targets.js";
 import { formatKeyPath, type KeyPath } from "./key-path.js";
@@ -11,6 +11,7 @@ import type { PolicyDiagnostic } from "./policy-diagnostic.js";
 import { allowedKeys, createPolicySchema, type PolicyDocument } from "./policy-schema.js";
 import type { PolicyTool } from "./policy-tool.js";
 import { policyWarnings } from "./policy-warnings.js";
+import { readPolicyFile } from "./read-policy-file.js";
 import { createSourceLocator } from "./source-locator.js";
 import { parseToml } from "./toml.js";
 
@@ -22,6 +23,11 @@ export interface LoadPolicyOptions {
   stateDir: string;
   /** Every tool the policy may name, with its risk (the runtime's registry). */
   tools: readonly PolicyTool[];
+  /**
+   * The path was named explicitly (MC_POLICY_PATH, --policy, a runtime option): then it must
+   * exist, and a missing file is a load error. Default false: only the default path may be absent.
+   */
+  explicit?: boolean;
 }
 
 /**
@@ -38,6 +44,7 @@ export function defaultPolicy(options: LoadPolicyOptions): LoadedPolicy {
     path,
     approvals: { ...DEFAULT_APPROVALS },
     configTargets: defaultConfigTargets(options.stateDir),
+    logTargets: [],
     tools: new Map(options.tools.map((tool) => [tool.name, defaultToolRule(tool)])),
     diagnostics: { ok: true, source: "defaults", path, errors: [], warnings: [] },
   };
@@ -59,6 +66,7 @@ export function failedPolicy(path: string, errors: PolicyDiagnostic[], sha256?: 
     loadError: first,
     approvals: { ...DEFAULT_APPROVALS },
     configTargets: [],
+    logTargets: [],
     tools: new Map(),
     diagnostics: { ok: false, source: "file", path, errors: errors.length > 0 ? errors : [{ message: first, file: path }], warnings: [] },
     ...(sha256 === undefined ? {} : { sha256 }),
@@ -66,22 +74,27 @@ export function failedPolicy(path: string, errors: PolicyDiagnostic[], sha256?: 
 }
 
 /**
- * Reads and loads the policy file. A missing file gives the safe defaults; a file that cannot
- * be read or does not pass every check gives a policy that denies every tool.
- * Never throws for anything wrong with the file.
- * @param options - path, state dir and tools
+ * Reads and loads the policy file once. A missing file gives the safe defaults (a load error when
+ * `options.explicit`); a file that is no regular file, is over 1 MiB (`MAX_POLICY_BYTES`), changes
+ * while being read, cannot be read or does not pass every check gives a policy that denies every
+ * tool. Never blocks on a FIFO or device, never throws for anything wrong with the file.
+ * To follow a file that changes, use `createPolicySource`, which also waits for a rewrite to settle.
+ * @param options - path, state dir, tools, and whether the path was named explicitly
  * @returns the loaded policy
  */
 export function loadPolicy(options: LoadPolicyOptions): LoadedPolicy {
   const path = resolve(options.path);
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return defaultPolicy(options);
-    return failedPolicy(path, [readErrorDiagnostic(path, error)]);
+  const read = readPolicyFile(path, { explicit: options.explicit === true });
+  if (read.kind === "absent") return defaultPolicy(options);
+  if (read.kind === "refused") return failedPolicy(path, [read.diagnostic]);
+  if (!sameStat(read.before, read.after) || BigInt(read.bytes.length) !== read.after.size) {
+    return failedPolicy(path, [{ message: `${path}: the policy file changed while it was read; try again once it is written`, file: path }]);
   }
-  return loadPolicyBytes(bytes, options);
+  return loadPolicyBytes(read.bytes, options);
+}
+
+function sameStat(before: BigIntStats, after: BigIntStats): boolean {
+  return before.ino === after.ino && before.size === after.size && before.mtimeNs === after.mtimeNs && before.ctimeNs === after.ctimeNs;
 }
 
 /**
@@ -152,18 +165,6 @@ function loadChecked(bytes: Buffer, sha256: string, path: string, options: LoadP
   return policy;
 }
 
-/**
- * Turns a read failure into a diagnostic.
- * @param path - the policy file
- * @param error - what reading threw
- * @returns a diagnostic naming the file and the system error
- */
-export function readErrorDiagnostic(path: string, error: unknown): PolicyDiagnostic {
-  const code = (error as NodeJS.ErrnoException).code;
-  const detail = code === "EISDIR" ? "it is a directory, not a file" : code === "EACCES" ? "permission denied" : (error as Error).message;
-  return { message: `${path}: cannot read the policy file: ${detail}`, file: path };
-}
-
 function issueText(issue: v.BaseIssue<unknown>, keyPath: KeyPath, tools: readonly PolicyTool[]): string {
   if (issue.type === "strict_object" && issue.expected === "never") {
     const key = String(issue.input);
@@ -206,6 +207,15 @@ function toolRules(document: PolicyDocument, tools: readonly PolicyTool[]): Map<
 export function expandRoot(root: string, policyPath: string, stateDir: string): string {
   const expanded = root.replace(/^\$STATE_DIR(?=\/|$)/, () => resolve(stateDir));
   return isAbsolute(expanded) ? resolve(expanded) : resolve(dirname(policyPath), expanded);
+}
+
+function logTargets(document: PolicyDocument, path: string, stateDir: string): LogTarget[] {
+  return (document.log_targets ?? []).map((target) => ({
+    name: target.name,
+    description: target.description ?? "",
+    roots: target.roots.map((root) => expandRoot(root, path, stateDir)),
+    fileGlobs: [...target.file_globs],
+  }));
 }
 
 function configTargets(document: PolicyDocument, path: string, stateDir: string): ConfigTarget[] {
