@@ -11,7 +11,7 @@ describe("checkPolicyFile", () => {
       ok: false,
       source: "file",
       path,
-      errors: [{ message: `${path}: no such policy file`, file: path }],
+      errors: [{ message: `${path}: no such policy file (it was named explicitly; only the default policy path may be absent)`, file: path }],
       warnings: [],
     });
   });
