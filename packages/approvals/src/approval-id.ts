@@ -1,10 +1,11 @@
+import { APPROVAL_ID_PATTERN } from "@mc/core";
 import { randomBytes } from "node:crypto";
 
 // Crockford's base32: no I, L, O or U, so an id read aloud or retyped is hard to get wrong.
 const ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz";
 
-/** Shape of an approval id: `apr_` and 16 base32 characters. */
-export const APPROVAL_ID_PATTERN = /^apr_[0-9a-hjkmnp-tv-z]{16}$/;
+/** Shape of an approval id: `apr_` and 16 base32 characters — `@mc/core`'s one definition. */
+export { APPROVAL_ID_PATTERN };
 
 /**
  * A new approval id: `apr_` and 16 characters of Crockford base32 from the system's CSPRNG

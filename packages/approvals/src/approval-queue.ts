@@ -1,12 +1,16 @@
 import { InputError } from "@mc/core";
 import { and, desc, eq, gt, inArray, lte } from "drizzle-orm";
+import type { SQL } from "drizzle-orm";
 import type { LibSQLDatabase } from "drizzle-orm/libsql";
 import { newApprovalId } from "./approval-id.js";
 import { toApprovalRecord } from "./approval-record.js";
 import type { ApprovalRecord, Requester } from "./approval-record.js";
 import { APPROVAL_STATUSES } from "./approval-status.js";
 import type { ApprovalStatus } from "./approval-status.js";
+import { appendAuditInTransaction } from "./audit-journal.js";
+import type { AuditEventInput } from "./audit-event.js";
 import { CALLER_KINDS } from "./caller-kind.js";
+import type { CallerKind } from "./caller-kind.js";
 import { canonicalJson } from "./canonical-json.js";
 import type { ClaimRefusal, ClaimResult } from "./claim-result.js";
 import type { DatabaseExecutor } from "./connection.js";
@@ -17,6 +21,7 @@ import { currentOwner, isOwnerAlive as defaultIsOwnerAlive } from "./executor-ow
 import type { ExecutorOwner } from "./executor-owner.js";
 import { identifyingArguments, requestHash } from "./request-hash.js";
 import { approvals } from "./schema.js";
+import { boundedText } from "./stored-value.js";
 
 /** Default lifetime of a pending or approved request: 15 minutes (SPEC §6). */
 export const DEFAULT_APPROVAL_TTL_MS = 15 * 60 * 1000;
@@ -26,6 +31,13 @@ export const DEFAULT_LEASE_MS = 10 * 60 * 1000;
 
 /** The error recorded on an execution whose owner died. */
 export const INTERRUPTED_ERROR = "interrupted";
+
+/**
+ * Largest canonical JSON of a queued request's arguments (1 MiB). A tool's own schema bounds its
+ * input far below this (a config file's content is at most 128 KiB); this only stops a tool
+ * without bounds from filling the queue.
+ */
+export const MAX_APPROVAL_ARGUMENTS_BYTES = 1024 * 1024;
 
 /** A call that needs approval. */
 export interface ApprovalRequest {
@@ -61,6 +73,24 @@ export interface ApprovalDecision {
   by: string;
   /** Why, shown in `mc approvals show`. */
   note?: string;
+  /** How the decision was made, for the audit event (e.g. `mc approvals approve`, `MCP elicitation`). */
+  via?: string;
+  /** The surface the decision came through, for the audit event; default `cli`. */
+  caller?: CallerKind;
+  /** The client's name, when the decision came through a client. */
+  clientName?: string | null;
+}
+
+/** The `started` audit event a claim writes in its own transaction. */
+export interface StartedEvent {
+  /** The surface the call came through. */
+  caller: CallerKind;
+  /** The client's name, when known. */
+  clientName?: string | null;
+  /** The arguments to record; default the claim's arguments. */
+  arguments?: Readonly<Record<string, unknown>>;
+  /** Why it may run; default `approved by <approver>`. */
+  reason?: string;
 }
 
 /** What a claim must match. */
@@ -75,6 +105,11 @@ export interface ClaimRequest {
   owner?: ExecutorOwner;
   /** How long the claim holds for owners on other hosts; default 10 minutes. */
   leaseMs?: number;
+  /**
+   * The call's `started` audit event, appended in the same transaction as the claim: either
+   * both are stored or neither is (and then the call must not run).
+   */
+  started?: StartedEvent;
 }
 
 /** How an execution ended. */
@@ -99,13 +134,51 @@ export interface RecoverOptions {
  * @param nowMs - the current time
  * @returns how many rows expired
  */
-export async function expireDue(database: DatabaseExecutor, nowMs: number): Promise<number> {
-  const expired = await database
-    .update(approvals)
-    .set({ status: "expired" })
-    .where(and(inArray(approvals.status, ["pending", "approved"]), lte(approvals.expiresAt, nowMs)))
-    .returning({ id: approvals.id });
+export async function expireDue(database: LibSQLDatabase, nowMs: number): Promise<number> {
+  // A read first: most operations find nothing due and so take no write lock.
+  const [due] = await database.select({ id: approvals.id }).from(approvals).where(isDue(nowMs)).limit(1);
+  if (due === undefined) {
+    return 0;
+  }
+  return database.transaction((transaction) => expireDueInTransaction(transaction, nowMs));
+}
+
+/**
+ * Expires what is due inside the caller's write transaction, appending one `expired` audit
+ * event per approval in the same transaction (SPEC §6: every expiry is an audit event).
+ * @param transaction - an open write transaction
+ * @param nowMs - the current time
+ * @returns how many rows expired
+ */
+export async function expireDueInTransaction(transaction: DatabaseExecutor, nowMs: number): Promise<number> {
+  const expired = await transaction.update(approvals).set({ status: "expired" }).where(isDue(nowMs)).returning();
+  for (const row of expired) {
+    const wasApproved = row.decidedBy !== null;
+    await appendAuditInTransaction(transaction, new Date(nowMs), {
+      ...approvalEventBase(row),
+      decision: "expired",
+      outcome: "denied",
+      reason: wasApproved
+        ? `approved by ${row.decidedBy} but never run before it expired at ${new Date(row.expiresAt).toISOString()}`
+        : `not decided before it expired at ${new Date(row.expiresAt).toISOString()}`,
+    });
+  }
   return expired.length;
+}
+
+function isDue(nowMs: number): SQL | undefined {
+  return and(inArray(approvals.status, ["pending", "approved"]), lte(approvals.expiresAt, nowMs));
+}
+
+/** The fields every event about one approval shares: its tool, arguments, requester and id. */
+function approvalEventBase(row: typeof approvals.$inferSelect): Pick<AuditEventInput, "caller" | "clientName" | "tool" | "arguments" | "approvalId"> {
+  return {
+    caller: row.requesterCaller as CallerKind,
+    clientName: row.requesterClient,
+    tool: row.tool,
+    arguments: JSON.parse(row.arguments) as Record<string, unknown>,
+    approvalId: row.id,
+  };
 }
 
 /**
@@ -124,9 +197,14 @@ export async function requestApproval(
   const ttlMs = request.ttlMs ?? DEFAULT_APPROVAL_TTL_MS;
   checkRequest(request, ttlMs);
   const storedArguments = canonicalJson(identifyingArguments(request.arguments));
+  if (Buffer.byteLength(storedArguments, "utf8") > MAX_APPROVAL_ARGUMENTS_BYTES) {
+    throw new InputError(`The arguments of ${request.tool} are too large to queue for approval (over ${MAX_APPROVAL_ARGUMENTS_BYTES} bytes as JSON).`, [
+      { path: "arguments", message: "too large to queue" },
+    ]);
+  }
   const hash = requestHash(request.tool, request.arguments);
   return database.transaction(async (transaction) => {
-    await expireDue(transaction, nowMs);
+    await expireDueInTransaction(transaction, nowMs);
     const [existing] = await transaction
       .select()
       .from(approvals)
@@ -221,14 +299,33 @@ export async function decideApproval(
   if (typeof decision.by !== "string" || decision.by.trim() === "") {
     throw new InputError("Who decides must be a non-empty name.", [{ path: "by", message: "empty" }]);
   }
+  if (decision.caller !== undefined && !CALLER_KINDS.includes(decision.caller)) {
+    throw new InputError(`The decision's caller must be one of ${CALLER_KINDS.join(", ")}.`, [{ path: "caller", message: "unknown caller kind" }]);
+  }
   await expireDue(database, nowMs);
-  const [row] = await database
-    .update(approvals)
-    .set({ status: verdict, decidedAt: nowMs, decidedBy: decision.by, decisionNote: decision.note ?? null })
-    .where(and(eq(approvals.id, id), eq(approvals.status, "pending"), gt(approvals.expiresAt, nowMs)))
-    .returning();
-  if (row !== undefined) {
-    return toApprovalRecord(row);
+  // The decision and its audit event commit together: no approval is decided unrecorded.
+  const decided = await database.transaction(async (transaction) => {
+    const [row] = await transaction
+      .update(approvals)
+      .set({ status: verdict, decidedAt: nowMs, decidedBy: decision.by, decisionNote: decision.note ?? null })
+      .where(and(eq(approvals.id, id), eq(approvals.status, "pending"), gt(approvals.expiresAt, nowMs)))
+      .returning();
+    if (row === undefined) {
+      return undefined;
+    }
+    const how = decision.via === undefined ? "" : ` via ${decision.via}`;
+    await appendAuditInTransaction(transaction, new Date(nowMs), {
+      ...approvalEventBase(row),
+      caller: decision.caller ?? "cli",
+      clientName: decision.clientName ?? null,
+      decision: verdict,
+      outcome: verdict === "approved" ? "ok" : "denied",
+      reason: `${verdict} by ${decision.by}${how}${decision.note === undefined ? "" : `: ${decision.note}`}`,
+    });
+    return row;
+  });
+  if (decided !== undefined) {
+    return toApprovalRecord(decided);
   }
   const current = await getApproval(database, nowMs, id);
   if (current === undefined) {
@@ -261,25 +358,43 @@ export async function claimApproval(database: LibSQLDatabase, nowMs: number, req
   if (seen === undefined || seen.status !== "approved" || seen.requestHash !== hash || seen.expiresAt <= nowMs) {
     return refuseClaim(request, seen, hash, nowMs);
   }
-  const [row] = await database
-    .update(approvals)
-    .set({
-      status: "executing",
-      executorHost: owner.host,
-      executorPid: owner.pid,
-      executorStartTime: owner.startTime,
-      claimedAt: nowMs,
-      leaseExpiresAt: nowMs + leaseMs,
-    })
-    .where(
-      and(
-        eq(approvals.id, request.id),
-        eq(approvals.status, "approved"),
-        eq(approvals.requestHash, hash),
-        gt(approvals.expiresAt, nowMs),
-      ),
-    )
-    .returning();
+  // The claim and its `started` event commit together: if the event cannot be written (a full
+  // disk), the claim rolls back with it, the approval stays approved, and nothing runs.
+  const row = await database.transaction(async (transaction) => {
+    const [claimed] = await transaction
+      .update(approvals)
+      .set({
+        status: "executing",
+        executorHost: owner.host,
+        executorPid: owner.pid,
+        executorStartTime: owner.startTime,
+        claimedAt: nowMs,
+        leaseExpiresAt: nowMs + leaseMs,
+      })
+      .where(
+        and(
+          eq(approvals.id, request.id),
+          eq(approvals.status, "approved"),
+          eq(approvals.requestHash, hash),
+          gt(approvals.expiresAt, nowMs),
+        ),
+      )
+      .returning();
+    if (claimed !== undefined && request.started !== undefined) {
+      const { started } = request;
+      await appendAuditInTransaction(transaction, new Date(nowMs), {
+        caller: started.caller,
+        clientName: started.clientName ?? null,
+        tool: request.tool,
+        arguments: started.arguments ?? identifyingArguments(request.arguments),
+        decision: "allowed",
+        outcome: "started",
+        approvalId: request.id,
+        reason: started.reason ?? `approved by ${claimed.decidedBy ?? "an operator"}; claimed by pid ${owner.pid} on ${owner.host}`,
+      });
+    }
+    return claimed;
+  });
   if (row !== undefined) {
     return { claimed: true, approval: toApprovalRecord(row) };
   }
@@ -298,6 +413,7 @@ function refuseClaim(request: ClaimRequest, current: typeof approvals.$inferSele
  * @param nowMs - the current time
  * @param id - the approval id
  * @param outcome - ok, or the error
+ * @param finalEvent - the call's final audit event, stored in the same transaction
  * @returns the finished approval
  * @throws ApprovalNotFoundError or ApprovalStateError when it is not executing
  */
@@ -306,16 +422,24 @@ export async function finalizeApproval(
   nowMs: number,
   id: string,
   outcome: FinalizeOutcome,
+  finalEvent?: AuditEventInput,
 ): Promise<ApprovalRecord> {
-  const [row] = await database
-    .update(approvals)
-    .set({
-      status: outcome.ok ? "completed" : "failed",
-      finishedAt: nowMs,
-      error: outcome.ok ? null : (outcome.error ?? "failed"),
-    })
-    .where(and(eq(approvals.id, id), eq(approvals.status, "executing")))
-    .returning();
+  // The final state and the call's final audit event commit together, or neither does.
+  const row = await database.transaction(async (transaction) => {
+    const [finished] = await transaction
+      .update(approvals)
+      .set({
+        status: outcome.ok ? "completed" : "failed",
+        finishedAt: nowMs,
+        error: outcome.ok ? null : boundedText(outcome.error ?? "failed"),
+      })
+      .where(and(eq(approvals.id, id), eq(approvals.status, "executing")))
+      .returning();
+    if (finished !== undefined && finalEvent !== undefined) {
+      await appendAuditInTransaction(transaction, new Date(nowMs), { ...finalEvent, approvalId: id });
+    }
+    return finished;
+  });
   if (row !== undefined) {
     return toApprovalRecord(row);
   }
@@ -352,18 +476,32 @@ export async function recoverInterrupted(
     if (!gone) {
       continue;
     }
-    // Conditional on the same claim, so a row finalized meanwhile is left alone.
-    const [updated] = await database
-      .update(approvals)
-      .set({ status: "failed", error: INTERRUPTED_ERROR, finishedAt: nowMs })
-      .where(
-        and(
-          eq(approvals.id, row.id),
-          eq(approvals.status, "executing"),
-          row.claimedAt === null ? undefined : eq(approvals.claimedAt, row.claimedAt),
-        ),
-      )
-      .returning();
+    // Conditional on the same claim, so a row finalized meanwhile is left alone; the recovery
+    // and its audit event commit together.
+    const updated = await database.transaction(async (transaction) => {
+      const [failed] = await transaction
+        .update(approvals)
+        .set({ status: "failed", error: INTERRUPTED_ERROR, finishedAt: nowMs })
+        .where(
+          and(
+            eq(approvals.id, row.id),
+            eq(approvals.status, "executing"),
+            row.claimedAt === null ? undefined : eq(approvals.claimedAt, row.claimedAt),
+          ),
+        )
+        .returning();
+      if (failed !== undefined) {
+        const who = owner === null ? "an unknown process" : `pid ${owner.pid} on ${owner.host}`;
+        await appendAuditInTransaction(transaction, new Date(nowMs), {
+          ...approvalEventBase(failed),
+          decision: "recovered",
+          outcome: "failed",
+          error: INTERRUPTED_ERROR,
+          reason: `the process that ran it (${who}) is gone; marked failed, never re-run`,
+        });
+      }
+      return failed;
+    });
     if (updated !== undefined) {
       recovered.push(toApprovalRecord(updated));
     }

@@ -366,6 +366,7 @@ describe("ApprovalStore within one process", () => {
     await Promise.all(Array.from({ length: 20 }, (_, index) => (index % 2 === 0 ? store : other).appendAudit({ caller: "embedded", tool: TOOL, arguments: {}, decision: "allowed", outcome: "ok" })));
     other.close();
     expect(results.filter((result) => result.claimed)).toHaveLength(ids.length);
-    expect(await store.verifyAudit()).toStrictEqual({ ok: true, checked: 20, problems: [] });
+    // 20 appended events and the 4 approvals' own events.
+    expect(await store.verifyAudit()).toStrictEqual({ ok: true, checked: 24, problems: [] });
   });
 });

@@ -22,7 +22,9 @@ import { appendAudit, listAudit, verifyAudit } from "./audit-journal.js";
 import type { AuditHeadCache, AuditListOptions, AuditVerifyOptions } from "./audit-journal.js";
 import type { AuditVerification } from "./audit-verification.js";
 import type { ClaimResult } from "./claim-result.js";
+import type { CallerKind } from "./caller-kind.js";
 import type { Connection } from "./connection.js";
+import type { LibSQLDatabase } from "drizzle-orm/libsql";
 import { ApprovalNotFoundError } from "./errors/approval-not-found-error.js";
 
 /**
@@ -51,7 +53,7 @@ export class ApprovalStore {
    * @throws InputError for a malformed request
    */
   requestApproval(request: ApprovalRequest): Promise<ApprovalRequestResult> {
-    return this.#connection.run((database) => requestApproval(database, this.#nowMs(), request));
+    return this.#recording((database) => requestApproval(database, this.#nowMs(), request));
   }
 
   /**
@@ -60,7 +62,7 @@ export class ApprovalStore {
    * @returns the approval, or undefined when unknown
    */
   get(id: string): Promise<ApprovalRecord | undefined> {
-    return this.#connection.run((database) => getApproval(database, this.#nowMs(), id));
+    return this.#recording((database) => getApproval(database, this.#nowMs(), id));
   }
 
   /**
@@ -83,58 +85,72 @@ export class ApprovalStore {
    * @returns the approvals
    */
   list(options: ApprovalListOptions = {}): Promise<ApprovalRecord[]> {
-    return this.#connection.run((database) => listApprovals(database, this.#nowMs(), options));
+    return this.#recording((database) => listApprovals(database, this.#nowMs(), options));
   }
 
   /**
-   * `pending → approved`, only for an unexpired pending approval.
+   * `pending → approved`, only for an unexpired pending approval; the decision's audit event
+   * (approver, how, note) is appended in the same transaction.
    * @param id - the approval id
    * @param decision - the approver and an optional note
    * @param decision.approver - who approves
    * @param decision.note - why
+   * @param decision.via - how (e.g. `mc approvals approve`), for the audit event
+   * @param decision.caller - the surface (default `cli`), for the audit event
+   * @param decision.clientName - the client, when a client's prompt approved
    * @returns the approved approval
    * @throws ApprovalNotFoundError, ApprovalExpiredError or ApprovalStateError
    */
-  approve(id: string, decision: { approver: string; note?: string }): Promise<ApprovalRecord> {
-    return this.#connection.run((database) =>
-      decideApproval(database, this.#nowMs(), id, "approved", { by: decision.approver, ...noteOf(decision.note) }),
+  approve(id: string, decision: { approver: string; note?: string } & DecisionSource): Promise<ApprovalRecord> {
+    return this.#recording((database) =>
+      decideApproval(database, this.#nowMs(), id, "approved", { by: decision.approver, ...noteOf(decision.note), ...sourceOf(decision) }),
     );
   }
 
   /**
-   * `pending → rejected`, only for an unexpired pending approval.
+   * `pending → rejected`, only for an unexpired pending approval, audited in the same transaction.
    * @param id - the approval id
    * @param decision - who rejects and an optional note
    * @param decision.by - who rejects
    * @param decision.note - why
+   * @param decision.via - how, for the audit event
+   * @param decision.caller - the surface (default `cli`), for the audit event
+   * @param decision.clientName - the client, when a client's prompt rejected
    * @returns the rejected approval
    * @throws ApprovalNotFoundError, ApprovalExpiredError or ApprovalStateError
    */
-  reject(id: string, decision: { by: string; note?: string }): Promise<ApprovalRecord> {
-    return this.#connection.run((database) =>
-      decideApproval(database, this.#nowMs(), id, "rejected", { by: decision.by, ...noteOf(decision.note) }),
+  reject(id: string, decision: { by: string; note?: string } & DecisionSource): Promise<ApprovalRecord> {
+    return this.#recording((database) =>
+      decideApproval(database, this.#nowMs(), id, "rejected", { by: decision.by, ...noteOf(decision.note), ...sourceOf(decision) }),
     );
   }
 
   /**
    * `approved → executing` by id in one conditional update that also checks the request hash
-   * and expiry; at most one caller ever gets `claimed: true` for an approval.
-   * @param request - id, the call's tool and arguments, and the owner (default: this process)
+   * and expiry; at most one caller ever gets `claimed: true` for an approval. With `started`,
+   * the call's `started` audit event is appended in the same transaction: when it cannot be
+   * written the claim rolls back and this throws, and the call must not run.
+   * @param request - id, the call's tool and arguments, the owner (default: this process), the started event
    * @returns the claimed approval, or a refusal with its reason
+   * @throws StoreError or the database's error when the claim (or its event) could not be stored
    */
   claim(request: ClaimRequest): Promise<ClaimResult> {
-    return this.#connection.run((database) => claimApproval(database, this.#nowMs(), request));
+    return this.#recording((database) => claimApproval(database, this.#nowMs(), request));
   }
 
   /**
-   * `executing → completed | failed`. Call it in a `finally`, whatever the tool threw.
+   * `executing → completed | failed`. Call it in a `finally`, whatever the tool threw. With
+   * `finalEvent`, the call's final audit event (its approval id set to `id`) is appended in the
+   * same transaction; when this throws, neither was stored and the caller should append the
+   * event by itself.
    * @param id - the approval id
    * @param outcome - ok, or the error message
+   * @param finalEvent - the call's final audit event
    * @returns the finished approval
    * @throws ApprovalNotFoundError or ApprovalStateError when it is not executing
    */
-  finalize(id: string, outcome: FinalizeOutcome): Promise<ApprovalRecord> {
-    return this.#connection.run((database) => finalizeApproval(database, this.#nowMs(), id, outcome));
+  finalize(id: string, outcome: FinalizeOutcome, finalEvent?: AuditEventInput): Promise<ApprovalRecord> {
+    return this.#recording((database) => finalizeApproval(database, this.#nowMs(), id, outcome, finalEvent));
   }
 
   /**
@@ -142,7 +158,7 @@ export class ApprovalStore {
    * @returns how many expired
    */
   expireDue(): Promise<number> {
-    return this.#connection.run((database) => expireDue(database, this.#nowMs()));
+    return this.#recording((database) => expireDue(database, this.#nowMs()));
   }
 
   /**
@@ -152,7 +168,7 @@ export class ApprovalStore {
    * @returns the recovered approvals
    */
   recoverInterrupted(options: RecoverOptions = {}): Promise<ApprovalRecord[]> {
-    return this.#connection.run((database) => recoverInterrupted(database, this.#nowMs(), options));
+    return this.#recording((database) => recoverInterrupted(database, this.#nowMs(), options));
   }
 
   /**
@@ -192,6 +208,38 @@ export class ApprovalStore {
   #nowMs(): number {
     return this.#now().getTime();
   }
+
+  /**
+   * Runs an operation that may append audit events inside its own transactions (expiry,
+   * decisions, claims, recovery): the cached chain head is forgotten, so the next plain append
+   * reads the head instead of guessing (a wrong guess would only cost a retry, never a fork).
+   */
+  async #recording<T>(operation: (database: LibSQLDatabase) => Promise<T>): Promise<T> {
+    this.#auditHead.current = undefined;
+    try {
+      return await this.#connection.run((database) => operation(database));
+    } finally {
+      this.#auditHead.current = undefined;
+    }
+  }
+}
+
+/** Where a decision came from, recorded in its audit event. */
+export interface DecisionSource {
+  /** How it was made (e.g. `mc approvals approve`, `the client's elicitation prompt`). */
+  via?: string;
+  /** The surface it came through; default `cli`. */
+  caller?: CallerKind;
+  /** The client's name, when a client's prompt carried it. */
+  clientName?: string | null;
+}
+
+function sourceOf(source: DecisionSource): DecisionSource {
+  return {
+    ...(source.via === undefined ? {} : { via: source.via }),
+    ...(source.caller === undefined ? {} : { caller: source.caller }),
+    ...(source.clientName === undefined ? {} : { clientName: source.clientName }),
+  };
 }
 
 function noteOf(note: string | undefined): { note?: string } {

@@ -2,13 +2,20 @@ import { createHash } from "node:crypto";
 import type { CallerKind } from "./caller-kind.js";
 import { canonicalJson } from "./canonical-json.js";
 
-/** What the policy and approvals decided about a call. */
-export const AUDIT_DECISIONS = ["allowed", "denied", "approval_required", "error"] as const;
+/**
+ * What the policy and approvals decided about a call — or, for an approval's own events, what
+ * happened to it: a human `approved` or `rejected` it, it `expired`, or its execution was
+ * `recovered` after its process died.
+ */
+export const AUDIT_DECISIONS = ["allowed", "denied", "approval_required", "error", "approved", "rejected", "expired", "recovered"] as const;
 /** What the policy and approvals decided about a call. */
 export type AuditDecision = (typeof AUDIT_DECISIONS)[number];
 
-/** How a call ended. */
-export const AUDIT_OUTCOMES = ["ok", "denied", "pending", "failed", "error"] as const;
+/**
+ * How a call ended; `started` marks an action about to run (written durably before it runs, and
+ * followed by the same call's `ok` or `failed` event, or by a `recovered` one if it died).
+ */
+export const AUDIT_OUTCOMES = ["ok", "denied", "pending", "failed", "error", "started"] as const;
 /** How a call ended. */
 export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
 

@@ -4,6 +4,7 @@ import { and, asc, desc, eq, fillPlaceholders, getTableColumns, gt, gte, sql } f
 import type { SQL } from "drizzle-orm";
 import type { LibSQLDatabase } from "drizzle-orm/libsql";
 import { checkLimit } from "./approval-queue.js";
+import type { DatabaseExecutor } from "./connection.js";
 import { AUDIT_DECISIONS, AUDIT_OUTCOMES, auditEventHash, GENESIS_HASH } from "./audit-event.js";
 import type { AuditDecision, AuditEventInput, AuditOutcome, AuditRecord, HashedAuditFields } from "./audit-event.js";
 import type { AuditProblem, AuditVerification } from "./audit-verification.js";
@@ -12,6 +13,7 @@ import type { CallerKind } from "./caller-kind.js";
 import { canonicalJson } from "./canonical-json.js";
 import { redactArguments } from "./redact-arguments.js";
 import { auditEvents, auditHead } from "./schema.js";
+import { boundedArguments, boundedText } from "./stored-value.js";
 
 /** Filters for listing audit events. */
 export interface AuditListOptions {
@@ -58,20 +60,7 @@ export interface AuditHeadCache {
  * @returns the stored event
  */
 export async function appendAudit(database: LibSQLDatabase, client: Client, now: Date, event: AuditEventInput, head: AuditHeadCache): Promise<AuditRecord> {
-  checkEvent(event);
-  const base = {
-    time: (event.time ?? now).toISOString(),
-    caller: event.caller,
-    clientName: event.clientName ?? null,
-    tool: event.tool,
-    arguments: canonicalJson(redactArguments(event.arguments)),
-    decision: event.decision,
-    reason: event.reason ?? null,
-    approvalId: event.approvalId ?? null,
-    durationMs: event.durationMs === undefined || event.durationMs === null ? null : Math.round(event.durationMs),
-    outcome: event.outcome,
-    error: event.error ?? null,
-  };
+  const base = eventFields(now, event);
   const cached = head.current;
   head.current = undefined;
   const record = (cached === undefined ? undefined : await appendAfter(database, client, cached, base)) ?? (await appendReadingHead(database, base));
@@ -108,23 +97,57 @@ async function appendAfter(database: LibSQLDatabase, client: Client, previous: A
  * from concurrent processes link one after another; the head moves with the INSERT.
  */
 function appendReadingHead(database: LibSQLDatabase, base: EventFields): Promise<AuditRecord> {
-  return database.transaction(async (transaction) => {
-    const [head] = await transaction.select().from(auditHead).where(eq(auditHead.id, 1));
-    // The last row is read only when the head row is gone; otherwise the head alone decides.
-    const [last] = head === undefined ? await transaction.select().from(auditEvents).orderBy(desc(auditEvents.seq)).limit(1) : [];
-    // The head is the authority; the last row only stands in if the head row itself is gone
-    // (verify reports that), so appending never fails and nothing is lost.
-    const lastSeq = Math.max(head?.lastSeq ?? 0, last?.seq ?? 0);
-    const prevHash = head?.lastHash ?? last?.hash ?? GENESIS_HASH;
-    const fields: HashedAuditFields = { seq: lastSeq + 1, ...base };
-    const hash = auditEventHash(prevHash, fields);
-    // The trigger audit_head_follows_events moves (or recreates) the head in the same statement.
-    const [row] = await transaction.insert(auditEvents).values({ ...fields, prevHash, hash }).returning();
-    if (row === undefined) {
-      throw new Error("INSERT … RETURNING returned no row");
-    }
-    return toAuditRecord(row);
-  });
+  return database.transaction((transaction) => appendInTransaction(transaction, base));
+}
+
+/**
+ * Appends one event inside the caller's write transaction, so that it commits (or rolls back)
+ * together with the approval change it records: a claim and its `started` event, a decision,
+ * an expiry, a recovery, a finalize and its final event. A store that used this must forget its
+ * cached head (the next append then reads it).
+ * @param transaction - an open write transaction
+ * @param now - the time of the event, unless the event carries one
+ * @param event - what to record; its arguments are redacted and bounded here
+ * @returns the stored event
+ */
+export function appendAuditInTransaction(transaction: DatabaseExecutor, now: Date, event: AuditEventInput): Promise<AuditRecord> {
+  return appendInTransaction(transaction, eventFields(now, event));
+}
+
+/** The stored fields of an event: checked, arguments redacted and bounded, text fields bounded. */
+function eventFields(now: Date, event: AuditEventInput): EventFields {
+  checkEvent(event);
+  return {
+    time: (event.time ?? now).toISOString(),
+    caller: event.caller,
+    clientName: event.clientName === undefined || event.clientName === null ? null : boundedText(event.clientName, 256),
+    tool: boundedText(event.tool, 256),
+    arguments: canonicalJson(boundedArguments(redactArguments(event.arguments))),
+    decision: event.decision,
+    reason: event.reason === undefined || event.reason === null ? null : boundedText(event.reason),
+    approvalId: event.approvalId === undefined || event.approvalId === null ? null : boundedText(event.approvalId, 128),
+    durationMs: event.durationMs === undefined || event.durationMs === null ? null : Math.round(event.durationMs),
+    outcome: event.outcome,
+    error: event.error === undefined || event.error === null ? null : boundedText(event.error),
+  };
+}
+
+async function appendInTransaction(transaction: DatabaseExecutor, base: EventFields): Promise<AuditRecord> {
+  const [head] = await transaction.select().from(auditHead).where(eq(auditHead.id, 1));
+  // The last row is read only when the head row is gone; otherwise the head alone decides.
+  const [last] = head === undefined ? await transaction.select().from(auditEvents).orderBy(desc(auditEvents.seq)).limit(1) : [];
+  // The head is the authority; the last row only stands in if the head row itself is gone
+  // (verify reports that), so appending never fails and nothing is lost.
+  const lastSeq = Math.max(head?.lastSeq ?? 0, last?.seq ?? 0);
+  const prevHash = head?.lastHash ?? last?.hash ?? GENESIS_HASH;
+  const fields: HashedAuditFields = { seq: lastSeq + 1, ...base };
+  const hash = auditEventHash(prevHash, fields);
+  // The trigger audit_head_follows_events moves (or recreates) the head in the same statement.
+  const [row] = await transaction.insert(auditEvents).values({ ...fields, prevHash, hash }).returning();
+  if (row === undefined) {
+    throw new Error("INSERT … RETURNING returned no row");
+  }
+  return toAuditRecord(row);
 }
 
 /**

@@ -3,9 +3,10 @@
  * Every export of this file is public API; anything not exported here is internal.
  */
 export { APPROVAL_ID_PATTERN, newApprovalId } from "./approval-id.js";
-export { DEFAULT_APPROVAL_TTL_MS, DEFAULT_LEASE_MS, INTERRUPTED_ERROR } from "./approval-queue.js";
+export { DEFAULT_APPROVAL_TTL_MS, DEFAULT_LEASE_MS, INTERRUPTED_ERROR, MAX_APPROVAL_ARGUMENTS_BYTES } from "./approval-queue.js";
 export type {
   ApprovalDecision,
+  StartedEvent,
   ApprovalListOptions,
   ApprovalRequest,
   ApprovalRequestResult,
@@ -17,6 +18,7 @@ export type { ApprovalRecord, Requester } from "./approval-record.js";
 export { APPROVAL_STATUSES } from "./approval-status.js";
 export type { ApprovalStatus } from "./approval-status.js";
 export { ApprovalStore } from "./approval-store.js";
+export type { DecisionSource } from "./approval-store.js";
 export { AUDIT_DECISIONS, AUDIT_OUTCOMES, auditEventHash, GENESIS_HASH } from "./audit-event.js";
 export type { AuditDecision, AuditEventInput, AuditOutcome, AuditRecord, HashedAuditFields } from "./audit-event.js";
 export type { AuditListOptions, AuditVerifyOptions } from "./audit-journal.js";
@@ -38,3 +40,12 @@ export { openStore } from "./open-store.js";
 export type { OpenStoreOptions } from "./open-store.js";
 export { REDACTED, redactArguments, SECRET_KEY_PATTERN } from "./redact-arguments.js";
 export { identifyingArguments, requestHash } from "./request-hash.js";
+export {
+  boundedText,
+  boundedValue,
+  MAX_STORED_DEPTH,
+  MAX_STORED_ENTRIES,
+  MAX_STORED_JSON_BYTES,
+  MAX_STORED_STRING_BYTES,
+  MAX_STORED_TEXT_CHARS,
+} from "./stored-value.js";

@@ -1,14 +1,29 @@
 import * as v from "valibot";
 
 /**
+ * Shape of an approval id: `apr_` and 16 characters of Crockford base32 (no i, l, o, u). The one
+ * definition: `@mc/approvals` generates ids of this shape, tools declare it, and the runtime
+ * refuses any other `approval_id` as invalid input.
+ */
+export const APPROVAL_ID_PATTERN = /^apr_[0-9a-hjkmnp-tv-z]{16}$/;
+
+/**
+ * Whether a value is a well-formed approval id (it may still name no approval).
+ * @param value - anything a caller passed as `approval_id`
+ * @returns true for `apr_` and 16 Crockford base32 characters
+ */
+export function isApprovalId(value: unknown): value is string {
+  return typeof value === "string" && APPROVAL_ID_PATTERN.test(value);
+}
+
+/**
  * The optional `approval_id` argument of every tool that can need confirmation. The runtime
  * takes it off before the tool runs; tools declare it so clients see it in the schema.
  */
 export const approvalIdSchema = v.optional(
   v.pipe(
     v.string("must be a string"),
-    v.nonEmpty("must not be empty"),
-    v.maxLength(128, "must be at most 128 characters"),
+    v.regex(APPROVAL_ID_PATTERN, "must be an approval id: apr_ and 16 lowercase base32 characters, as `mc approvals list` shows"),
     v.description("Approval id: set after a human approved the request; repeat the same call with it."),
   ),
 );

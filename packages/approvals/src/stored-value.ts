@@ -1,0 +1,72 @@
+import { createHash } from "node:crypto";
+import { canonicalJson } from "./canonical-json.js";
+
+/** Strings longer than this many UTF-8 bytes are stored as `{ length, bytes, sha256 }`. */
+export const MAX_STORED_STRING_BYTES = 1024;
+/** Object members and array items kept per level; the rest are counted, not stored. */
+export const MAX_STORED_ENTRIES = 64;
+/** Levels of nesting kept; deeper values are stored as `[too deep]`. */
+export const MAX_STORED_DEPTH = 8;
+/** Largest canonical JSON of one stored argument object; a larger one becomes its digest. */
+export const MAX_STORED_JSON_BYTES = 16 * 1024;
+/** Longest stored text field of an event (reason, error); longer text is cut and digested. */
+export const MAX_STORED_TEXT_CHARS = 2048;
+
+/**
+ * A bounded copy of a JSON value for the audit journal: every string over 1 KiB becomes
+ * `{ length, bytes, sha256 }`, objects and arrays keep their first 64 entries (the rest counted
+ * under `"…"`), nesting stops at depth 8, and if the whole is still over 16 KiB of canonical
+ * JSON it becomes `{ truncated: true, bytes, sha256 }` of the full value. A 5 MB argument of a
+ * refused call thus costs the journal a few hundred bytes, and the digest still proves what was
+ * sent. Idempotent: a bounded value is its own bound.
+ * @param value - a JSON value (already redacted)
+ * @returns the bounded copy
+ */
+export function boundedValue(value: unknown): unknown {
+  const bounded = bound(value, 0);
+  const text = canonicalJson(bounded);
+  if (Buffer.byteLength(text, "utf8") <= MAX_STORED_JSON_BYTES) return bounded;
+  return { truncated: true, bytes: Buffer.byteLength(text, "utf8"), sha256: sha256(canonicalJson(value)) };
+}
+
+/**
+ * A bounded copy of a call's argument object (see `boundedValue`), still an object.
+ * @param callArguments - redacted arguments
+ * @returns the bounded object
+ */
+export function boundedArguments(callArguments: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  return boundedValue(callArguments) as Record<string, unknown>;
+}
+
+/**
+ * A text field cut to 2,048 characters, the cut marked with the full length and sha256.
+ * @param text - an event's reason, error or name
+ * @param limit - characters kept (default 2,048)
+ * @returns the text, or its head and a digest of the whole
+ */
+export function boundedText(text: string, limit = MAX_STORED_TEXT_CHARS): string {
+  if (text.length <= limit) return text;
+  return `${text.slice(0, limit)}… [${text.length} characters, sha256 ${sha256(text)}]`;
+}
+
+function bound(value: unknown, depth: number): unknown {
+  if (typeof value === "string") {
+    const bytes = Buffer.byteLength(value, "utf8");
+    return bytes <= MAX_STORED_STRING_BYTES ? value : { length: value.length, bytes, sha256: sha256(value) };
+  }
+  if (typeof value !== "object" || value === null) return value;
+  if (depth >= MAX_STORED_DEPTH) return "[too deep]";
+  if (Array.isArray(value)) {
+    const kept = value.slice(0, MAX_STORED_ENTRIES).map((item) => bound(item, depth + 1));
+    return value.length > MAX_STORED_ENTRIES ? [...kept, `[${value.length - MAX_STORED_ENTRIES} more items]`] : kept;
+  }
+  const entries = Object.entries(value);
+  // fromEntries defines own properties: a `__proto__` key stays data and never sets a prototype.
+  const kept = Object.fromEntries(entries.slice(0, MAX_STORED_ENTRIES).map(([key, inner]) => [boundedText(key, 128), bound(inner, depth + 1)]));
+  if (entries.length > MAX_STORED_ENTRIES) kept["…"] = `${entries.length - MAX_STORED_ENTRIES} more keys`;
+  return kept;
+}
+
+function sha256(text: string): string {
+  return createHash("sha256").update(text, "utf8").digest("hex");
+}
