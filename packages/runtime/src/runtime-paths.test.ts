@@ -6,6 +6,7 @@ describe("resolveRuntimePaths", () => {
     expect(resolveRuntimePaths({}, { HOME: "/home/ops" })).toStrictEqual({
       stateDir: "/home/ops/.local/state/master-control",
       policyPath: "/home/ops/.local/state/master-control/policy.toml",
+      policyExplicit: false,
       databaseUrl: "file:/home/ops/.local/state/master-control/mc.sqlite3",
       databasePath: "/home/ops/.local/state/master-control/mc.sqlite3",
     });
@@ -21,10 +22,14 @@ describe("resolveRuntimePaths", () => {
     expect(resolveRuntimePaths({}, env)).toStrictEqual({
       stateDir: "/srv/mc",
       policyPath: "/etc/mc/policy.toml",
+      policyExplicit: true,
       databaseUrl: "file:/srv/db/mc.db",
       databasePath: "/srv/db/mc.db",
     });
     expect(resolveRuntimePaths({ stateDir: "/opt/s" }, { HOME: "/h" }).policyPath).toBe("/opt/s/policy.toml");
+    expect(resolveRuntimePaths({ policyPath: "p.toml" }, { HOME: "/h" }).policyExplicit).toBe(true);
+    // An empty MC_POLICY_PATH is unset: the default path, which may be absent.
+    expect(resolveRuntimePaths({}, { HOME: "/h", MC_POLICY_PATH: "" }).policyExplicit).toBe(false);
   });
 
   it("should prefer MC_DB_URL for a shared libSQL server, unless a path is given explicitly", () => {

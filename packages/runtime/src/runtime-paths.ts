@@ -5,8 +5,13 @@ import { isAbsolute, join, resolve } from "node:path";
 export interface RuntimePaths {
   /** State directory: backups, managed configs, the embedded database. */
   stateDir: string;
-  /** Policy file (may not exist: then the safe defaults apply). */
+  /** Policy file (at the default path it may not exist: then the safe defaults apply). */
   policyPath: string;
+  /**
+   * The policy path was named explicitly (option or `MC_POLICY_PATH`): then it must exist and be
+   * a regular file, or every tool is denied (a typo never silently gives the defaults).
+   */
+  policyExplicit: boolean;
   /** libSQL URL of the database: `file:` for the embedded one, or `libsql:`/`http(s):`. */
   databaseUrl: string;
   /** The embedded database file, when the database is one (created with its directory if missing). */
@@ -37,9 +42,11 @@ export function resolveRuntimePaths(
   const xdgState = nonEmpty(env.XDG_STATE_HOME);
   const stateHome = xdgState !== undefined && isAbsolute(xdgState) ? xdgState : join(home, ".local", "state");
   const stateDir = resolve(options.stateDir ?? nonEmpty(env.MC_STATE_DIR) ?? join(stateHome, "master-control"));
-  const policyPath = resolve(options.policyPath ?? nonEmpty(env.MC_POLICY_PATH) ?? join(stateDir, "policy.toml"));
+  const namedPolicy = options.policyPath ?? nonEmpty(env.MC_POLICY_PATH);
+  const policyPath = resolve(namedPolicy ?? join(stateDir, "policy.toml"));
+  const policyExplicit = namedPolicy !== undefined;
   const explicitUrl = options.databaseUrl ?? (options.databasePath === undefined ? nonEmpty(env.MC_DB_URL) : undefined);
-  if (explicitUrl !== undefined) return { stateDir, policyPath, databaseUrl: explicitUrl };
+  if (explicitUrl !== undefined) return { stateDir, policyPath, policyExplicit, databaseUrl: explicitUrl };
   const databasePath = resolve(options.databasePath ?? nonEmpty(env.MC_DB_PATH) ?? join(stateDir, "mc.sqlite3"));
-  return { stateDir, policyPath, databaseUrl: `file:${databasePath}`, databasePath };
+  return { stateDir, policyPath, policyExplicit, databaseUrl: `file:${databasePath}`, databasePath };
 }

@@ -115,7 +115,7 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
   const registry = indexTools(options.tools ?? builtinTools());
   const tools = new Map([...registry].map(([name, entry]) => [name, entry.definition]));
   const descriptors = [...tools.values()].map((tool) => ({ name: tool.name, risk: tool.risk }));
-  const policySource: PolicySource = createPolicySource({ path: paths.policyPath, stateDir: paths.stateDir, tools: descriptors });
+  const policySource: PolicySource = createPolicySource({ path: paths.policyPath, stateDir: paths.stateDir, tools: descriptors, explicit: paths.policyExplicit });
   const runner: CommandRunner = createCommandRunner({ prefix: options.commandPrefix ?? [], sourceEnv: env });
   const events = new EventEmitter();
   let storePromise: Promise<ApprovalStore> | undefined;
