@@ -17,7 +17,7 @@ export function defaultConfigTargets(stateDir: string): ConfigTarget[] {
       roots: ["/etc/systemd/system"],
       fileGlobs: ["*.service", "*.timer"],
       validator: "command",
-      validatorCommand: ["systemd-analyze", "verify", "{path}"],
+      validatorCommand: ["systemd-analyze", "verify", "--man=no", "--generators=no", "{path}"],
     },
   ];
 }

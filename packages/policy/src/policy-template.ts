@@ -28,8 +28,10 @@ export function policyTemplate(options: PolicyTemplateOptions = {}): string {
     "[approvals]",
     `# Minutes a pending or approved request stays valid (1..1440; default ${DEFAULT_APPROVALS.expiryMinutes}).`,
     `expiry_minutes = ${DEFAULT_APPROVALS.expiryMinutes}`,
-    "# Whether an MCP client's elicitation prompt may carry a human's approval (default false).",
-    `allow_elicitation = ${DEFAULT_APPROVALS.allowElicitation}`,
+    "# Risk levels a human may approve in the MCP client's own prompt (elicitation) instead of with",
+    "# `mc approvals approve`. That trusts the client application to show the prompt to a human and",
+    '# not answer it itself. Default none; e.g. ["mutating_safe"]. "privileged" only if you mean it.',
+    `allow_elicitation = ${JSON.stringify(DEFAULT_APPROVALS.elicitationRiskLevels)}`,
     "",
     "# One section per tool; a tool without a section keeps its defaults: enabled, and",
     "# confirmation required unless it is read_only. The keys of a section (all optional):",
@@ -84,7 +86,9 @@ export function policyTemplate(options: PolicyTemplateOptions = {}): string {
     'roots = ["/etc/systemd/system"]',
     'file_globs = ["*.service", "*.timer"]',
     'validator = "command"',
-    'validator_command = ["systemd-analyze", "verify", "{path}"]',
+    "# --man=no: verify would otherwise run `man` on every Documentation= entry; --generators=no: nor",
+    "# run the generators. Command validators run as uid 65534 with no network where mc can confine them.",
+    'validator_command = ["systemd-analyze", "verify", "--man=no", "--generators=no", "{path}"]',
     "",
   );
   return lines.join("\n");

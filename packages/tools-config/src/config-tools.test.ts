@@ -1,4 +1,4 @@
-import { toolJsonSchemas } from "@mc/core";
+import { createCommandRunner, toolJsonSchemas } from "@mc/core";
 import * as v from "valibot";
 import { describe, expect, it } from "vitest";
 import { configTools } from "./config-tools.js";
@@ -12,10 +12,12 @@ describe("configTools", () => {
     ]);
   });
 
-  it("should exempt only dry-run writes from confirmation", () => {
+  it("should exempt only dry-run writes from confirmation", async () => {
     const [read, write, restore] = configTools;
-    expect(write?.confirmationExempt?.({ path: "/x", content: "", dry_run: true })).toBe(true);
-    expect(write?.confirmationExempt?.({ path: "/x", content: "", dry_run: false })).toBe(false);
+    // Syntax-validated targets only: no validator process is involved, so no probe runs.
+    const context = { runner: createCommandRunner(), stateDir: "/nonexistent", configTargets: [{ name: "ini", description: "", roots: ["/x"], fileGlobs: ["*"], validator: "ini_parse" as const }] };
+    expect(await write?.confirmationExempt?.({ path: "/x", content: "", dry_run: true }, context)).toBe(true);
+    expect(await write?.confirmationExempt?.({ path: "/x", content: "", dry_run: false }, context)).toBe(false);
     expect([read?.confirmationExempt, restore?.confirmationExempt]).toStrictEqual([undefined, undefined]);
   });
 

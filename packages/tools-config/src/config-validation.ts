@@ -1,6 +1,7 @@
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CommandTimeoutError, type ConfigTarget, type ConfigValidatorKind, TIMEOUTS, type ToolContext, ToolFailureError } from "@mc/core";
+import { CommandTimeoutError, type ConfigTarget, type ConfigValidatorKind, TIMEOUTS, type ToolContext, ToolFailureError, validatorConfinement } from "@mc/core";
 import { parse as parseIni } from "ini";
 import { parse as parseToml } from "smol-toml";
 
@@ -12,6 +13,22 @@ export interface ValidationResult {
   validator: ConfigValidatorKind;
   /** Why it is invalid; for a valid result, a command validator's warnings, if it printed any. */
   message?: string;
+}
+
+/** Whose content is being validated. */
+export interface ValidationOptions {
+  /**
+   * The content has not been approved by a human (a pre-queue check). A command validator then
+   * runs only where validators run confined or unprivileged; on a host where it would run as
+   * root it is skipped (`skipped` in the result), since it runs again after approval.
+   */
+  unapproved?: boolean;
+}
+
+/** A verdict, and whether a command validator was skipped for want of confinement. */
+export interface ValidationVerdict extends ValidationResult {
+  /** The command validator did not run (unapproved content, no confinement on this host). */
+  skipped?: boolean;
 }
 
 const INI_SECTION = /^\[[^\]]+\]\s*(?:[;#].*)?$/;
@@ -62,24 +79,52 @@ function validateToml(text: string): string | undefined {
 
 /**
  * Runs the target's validator command on a copy of the content. The copy keeps the file's name
- * (systemd-analyze, for one, judges a unit by its name) in a fresh private directory under
- * `<state>/config-validate-XXXXXX/`, which is removed afterwards. `{path}` in any argument is replaced
- * by the copy's path; mentions of the copy in the output are shown as the real path. Exit 0 is
- * valid (its output kept as warnings); any other exit, a signal or the time limit is invalid.
+ * (systemd-analyze, for one, judges a unit by its name) in a fresh directory, removed afterwards.
+ * `{path}` in any argument is replaced by the copy's path; mentions of the copy in the output are
+ * shown as the real path. Exit 0 is valid (its output kept as warnings); any other exit, a signal
+ * or the time limit is invalid.
+ *
+ * Where the probe found `confined` (root), the validator runs as uid 65534 with no network,
+ * behind the confinement wrapper, and the copy lives under the scratch dir (the temp dir by
+ * default) in a root-owned 0755 directory of its own, mode 0644: readable by the validator,
+ * writable by nobody but root, next to nothing else. Otherwise (unprivileged, or unconfined and
+ * approved) the copy stays private under `<state>/config-validate-XXXXXX/`.
  */
-async function validateWithCommand(target: ConfigTarget, name: string, realPath: string, content: Uint8Array, context: ToolContext): Promise<{ ok: boolean; message?: string }> {
+async function validateWithCommand(
+  target: ConfigTarget,
+  name: string,
+  realPath: string,
+  content: Uint8Array,
+  context: ToolContext,
+  options: ValidationOptions,
+): Promise<{ ok: boolean; message?: string; skipped?: boolean }> {
   const command = target.validatorCommand ?? [];
   const [program, ...args] = command;
   if (program === undefined) throw new ToolFailureError(`config target "${target.name}" uses the command validator but has no validator_command`);
-  await mkdir(context.stateDir, { recursive: true, mode: 0o700 });
-  const directory = await mkdtemp(join(context.stateDir, "config-validate-"));
+  const confinement = await validatorConfinement(context.runner);
+  if (options.unapproved === true && !confinement.unapprovedContentAllowed) return { ok: true, skipped: true };
+  const confined = confinement.mode === "confined";
+  let directory: string;
+  if (confined) {
+    const scratch = context.scratchDir ?? tmpdir();
+    directory = await mkdtemp(join(scratch, "mc-validate-"));
+  } else {
+    await mkdir(context.stateDir, { recursive: true, mode: 0o700 });
+    directory = await mkdtemp(join(context.stateDir, "config-validate-"));
+  }
   try {
     const copy = join(directory, name);
     await writeFile(copy, content, { mode: 0o600, flag: "wx" });
-    const argv = args.map((argument) => argument.replaceAll("{path}", copy));
+    if (confined) {
+      // Readable (not writable) by the confined user; the directory holds nothing else.
+      await chmod(copy, 0o644);
+      await chmod(directory, 0o755);
+    }
+    const argv = [...args.map((argument) => argument.replaceAll("{path}", copy))];
+    const [file, ...rest] = [...confinement.wrapper, program.replaceAll("{path}", copy), ...argv] as [string, ...string[]];
     let result;
     try {
-      result = await context.runner.run(program.replaceAll("{path}", copy), argv, { timeoutMs: TIMEOUTS.action, signal: context.signal });
+      result = await context.runner.run(file, rest, { timeoutMs: TIMEOUTS.action, signal: context.signal });
     } catch (error) {
       if (CommandTimeoutError.isInstance(error)) return { ok: false, message: `validator "${command.join(" ")}" timed out after ${TIMEOUTS.action} ms` };
       throw error;
@@ -100,8 +145,9 @@ async function validateWithCommand(target: ConfigTarget, name: string, realPath:
  * @param name - the file's name (kept for command validators)
  * @param realPath - the file's real path (for messages)
  * @param content - the new bytes
- * @param context - the tool context (runner, state dir)
- * @returns ok, or the validator's message
+ * @param context - the tool context (runner, state dir, scratch dir)
+ * @param options - `unapproved` for content no human approved yet
+ * @returns ok, or the validator's message; `skipped` when a command validator could not run confined
  * @throws ToolFailureError when the validator itself cannot run (missing program, bad config)
  */
 export async function validateConfigContent(
@@ -110,11 +156,17 @@ export async function validateConfigContent(
   realPath: string,
   content: Uint8Array,
   context: ToolContext,
-): Promise<ValidationResult> {
+  options: ValidationOptions = {},
+): Promise<ValidationVerdict> {
   let message: string | undefined;
   if (target.validator === "command") {
-    const verdict = await validateWithCommand(target, name, realPath, content, context);
-    return { ok: verdict.ok, validator: "command", ...(verdict.message === undefined ? {} : { message: verdict.message }) };
+    const verdict = await validateWithCommand(target, name, realPath, content, context, options);
+    return {
+      ok: verdict.ok,
+      validator: "command",
+      ...(verdict.message === undefined ? {} : { message: verdict.message }),
+      ...(verdict.skipped === true ? { skipped: true } : {}),
+    };
   } else {
     let text: string;
     try {

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { ConfigTarget, ToolContext } from "@mc/core";
 import { harnessForTests } from "@mc/systemd-harness";
@@ -16,6 +16,7 @@ describe.skipIf(!harness.available)("systemd_unit target against the real system
   let box: string;
   let units: string;
   let context: ToolContext;
+  const scratchDirs: string[] = [];
 
   beforeAll(async () => {
     if (!harness.available) return;
@@ -33,14 +34,20 @@ describe.skipIf(!harness.available)("systemd_unit target against the real system
         roots: [units],
         fileGlobs: ["*.service", "*.timer"],
         validator: "command",
-        validatorCommand: ["systemd-analyze", "verify", "{path}"],
+        validatorCommand: ["systemd-analyze", "verify", "--man=no", "--generators=no", "{path}"],
       },
     ];
-    context = makeContext(join(box, "state"), targets, harness.prefix);
+    // Validators run confined (uid 65534) in the container: their copies go to a scratch dir
+    // under the share, which that user can reach.
+    const scratch = await mkdtemp(join(harness.sharePath, "tools-config-scratch-"));
+    await chmod(scratch, 0o755);
+    context = { ...makeContext(join(box, "state"), targets, harness.prefix), scratchDir: scratch };
+    scratchDirs.push(scratch);
   });
 
   afterAll(async () => {
     if (box !== undefined) await removeSandbox(box);
+    for (const scratch of scratchDirs) await rm(scratch, { recursive: true, force: true });
   });
 
   it("should accept and write a valid unit, reporting that daemon-reload is needed", async () => {
