@@ -30,6 +30,7 @@ describe("resolveRuntimePaths", () => {
     expect(resolveRuntimePaths({ policyPath: "p.toml" }, { HOME: "/h" }).policyExplicit).toBe(true);
     // An empty MC_POLICY_PATH is unset: the default path, which may be absent.
     expect(resolveRuntimePaths({}, { HOME: "/h", MC_POLICY_PATH: "" }).policyExplicit).toBe(false);
+    expect(resolveRuntimePaths({ stateDir: "/s", policyPath: "/s/policy.toml" }, { HOME: "/h" }).policyExplicit).toBe(false);
   });
 
   it("should prefer MC_DB_URL for a shared libSQL server, unless a path is given explicitly", () => {

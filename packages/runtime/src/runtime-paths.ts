@@ -8,8 +8,9 @@ export interface RuntimePaths {
   /** Policy file (at the default path it may not exist: then the safe defaults apply). */
   policyPath: string;
   /**
-   * The policy path was named explicitly (option or `MC_POLICY_PATH`): then it must exist and be
-   * a regular file, or every tool is denied (a typo never silently gives the defaults).
+   * The policy path was named explicitly (option or `MC_POLICY_PATH`) and is not the default
+   * `<state>/policy.toml`: then it must exist and be a regular file, or every tool is denied (a
+   * typo never silently gives the defaults).
    */
   policyExplicit: boolean;
   /** libSQL URL of the database: `file:` for the embedded one, or `libsql:`/`http(s):`. */
@@ -43,8 +44,10 @@ export function resolveRuntimePaths(
   const stateHome = xdgState !== undefined && isAbsolute(xdgState) ? xdgState : join(home, ".local", "state");
   const stateDir = resolve(options.stateDir ?? nonEmpty(env.MC_STATE_DIR) ?? join(stateHome, "master-control"));
   const namedPolicy = options.policyPath ?? nonEmpty(env.MC_POLICY_PATH);
-  const policyPath = resolve(namedPolicy ?? join(stateDir, "policy.toml"));
-  const policyExplicit = namedPolicy !== undefined;
+  const defaultPolicyPath = join(stateDir, "policy.toml");
+  const policyPath = resolve(namedPolicy ?? defaultPolicyPath);
+  // Naming the default path itself is no reason to require it: it may be absent either way.
+  const policyExplicit = namedPolicy !== undefined && policyPath !== defaultPolicyPath;
   const explicitUrl = options.databaseUrl ?? (options.databasePath === undefined ? nonEmpty(env.MC_DB_URL) : undefined);
   if (explicitUrl !== undefined) return { stateDir, policyPath, policyExplicit, databaseUrl: explicitUrl };
   const databasePath = resolve(options.databasePath ?? nonEmpty(env.MC_DB_PATH) ?? join(stateDir, "mc.sqlite3"));
