@@ -123,7 +123,7 @@ export const listUnitsTool = defineTool({
   name: "list_units",
   title: "List units",
   description:
-    "Units known to systemd (systemctl list-units --all), each with load, active and sub state and description, " +
+    "Units loaded in systemd (systemctl list-units --all: running, failed or referenced units; not every unit file), each with load, active and sub state and description, " +
     "optionally only one `type` (service, timer, …), one `state` (active, failed, …) and names matching a glob " +
     "`pattern` (e.g. nginx*.service). `total` counts the matches, `truncated` says when more exist than `limit` " +
     "(default 100, 1–500). scope 'user' lists the calling user's manager.",

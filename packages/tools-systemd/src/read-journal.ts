@@ -1,4 +1,4 @@
-import { defineTool, TIMEOUTS } from "@mc/core";
+import { type CommandResult, defineTool, TIMEOUTS, type ToolContext, ToolFailureError } from "@mc/core";
 import * as v from "valibot";
 import { JOURNAL_FIELDS, type JournalEntry, journalEntrySchema, parseJournalLine } from "./journal-entry.js";
 import {
@@ -10,12 +10,31 @@ import {
   journalTimeSchema,
   resolveJournalTime,
 } from "./journal-filters.js";
-import { runChecked } from "./run-checked.js";
+import { runChecked, type RunCheckedOptions } from "./run-checked.js";
 import { scopeSchema, unitNameSchema } from "./unit-name.js";
 import { wholeNumberSchema } from "./whole-number.js";
 
 /** Most journalctl calls one read makes while paging past the runner's output cap. */
 const MAX_PAGES = 10;
+
+/**
+ * One journalctl call. With `--grep`, journalctl exits 1 with no output at all when nothing
+ * matches; that is an empty page, not a failure (any other exit 1 carries a message on stderr).
+ * @param context - tool context
+ * @param args - journalctl arguments
+ * @param options - timeout, scope, purpose
+ * @param grep - whether the call filters with --grep
+ * @returns the command's result
+ */
+async function readPage(context: ToolContext, args: string[], options: RunCheckedOptions, grep: boolean): Promise<CommandResult> {
+  try {
+    return await runChecked(context, "journalctl", args, options);
+  } catch (error) {
+    const data = ToolFailureError.isInstance(error) ? (error.data as { exit_code?: unknown; stderr?: unknown }) : undefined;
+    if (grep && data?.exit_code === 1 && data.stderr === "") return { argv: args, exitCode: 0, stdout: "", stderr: "", truncated: false, durationMs: 0 };
+    throw error;
+  }
+}
 
 /** Output of `read_journal`. */
 export const readJournalOutputSchema = v.object({
@@ -103,9 +122,8 @@ export const readJournalTool = defineTool({
     // The runner cuts output at its cap; reading newest first and continuing after the last
     // complete entry keeps the newest entries and still gets all that were asked for.
     for (let page = 0; page < MAX_PAGES && newestFirst.length < input.lines; page++) {
-      const result = await runChecked(
+      const result = await readPage(
         context,
-        "journalctl",
         journalArgs(input.scope, input.unit, input.lines - newestFirst.length, cursor, filters, nowMs),
         {
           timeoutMs: TIMEOUTS.list,
@@ -113,6 +131,7 @@ export const readJournalTool = defineTool({
           purpose: `read the journal${input.unit === undefined ? "" : ` of ${input.unit}`} (${input.scope} scope)`,
           acceptTruncated: true,
         },
+        input.grep !== undefined,
       );
       let read = 0;
       for (const line of result.stdout.split("\n")) {

@@ -74,6 +74,10 @@ export const unitFileTool = defineTool({
       scopedArgs(scope, ["show", unit, "--no-pager", "--property=LoadState,FragmentPath,DropInPaths"]),
       { timeoutMs: TIMEOUTS.query, scope, purpose: `read the files of ${unit} (${scope} scope)` },
     );
+    if (shown.truncated) {
+      // A cut DropInPaths= would silently drop files: refuse instead.
+      throw new ToolFailureError(`systemctl show's output for ${unit} was cut at the output cap`, { data: { unit, scope } });
+    }
     const properties = parseProperties(shown.stdout);
     const loadState = properties.get("LoadState") ?? "";
     const fragmentPath = properties.get("FragmentPath") ?? "";
