@@ -12,6 +12,7 @@ export {
 } from "./command-runner.js";
 export type { CommandResult, CommandRunner, CommandRunnerOptions, RunOptions, Scope } from "./command-runner.js";
 export type { ConfigTarget, ConfigValidatorKind } from "./config-target.js";
+export type { LogTarget } from "./log-target.js";
 export { CommandTimeoutError } from "./errors/command-timeout-error.js";
 export { DeniedError } from "./errors/denied-error.js";
 export type { DenialCode } from "./errors/denied-error.js";

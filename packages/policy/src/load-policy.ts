@@ -152,6 +152,7 @@ function loadChecked(bytes: Buffer, sha256: string, path: string, options: LoadP
       allowElicitation: document.approvals?.allow_elicitation ?? DEFAULT_APPROVALS.allowElicitation,
     },
     configTargets: document.config_targets === undefined ? defaultConfigTargets(options.stateDir) : configTargets(document, path, options.stateDir),
+    logTargets: logTargets(document, path, options.stateDir),
     tools: toolRules(document, options.tools),
     diagnostics: { ok: true, source: "file", path, errors: [], warnings: [] },
     sha256,

@@ -1,4 +1,4 @@
-import type { ConfigTarget, RiskLevel, Scope } from "@mc/core";
+import type { ConfigTarget, LogTarget, RiskLevel, Scope } from "@mc/core";
 import type { PolicyDiagnostics } from "./policy-diagnostic.js";
 
 /** What the policy says of one tool, defaults filled in. */
@@ -39,6 +39,8 @@ export interface LoadedPolicy {
   approvals: ApprovalSettings;
   /** Managed config targets, roots absolute; empty when the policy does not load. */
   configTargets: readonly ConfigTarget[];
+  /** Log files `read_log_file` may read (`[[log_targets]]`), roots absolute; none by default or when the policy does not load. */
+  logTargets: readonly LogTarget[];
   /** Rules for every known tool, by name; empty when the policy does not load. */
   tools: ReadonlyMap<string, ToolRule>;
   /** Errors and warnings for doctor. */

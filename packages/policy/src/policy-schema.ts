@@ -106,27 +106,50 @@ const configTargetSchema = v.pipe(
   }),
 );
 
-const configTargetsSchema = v.pipe(
-  v.array(configTargetSchema, expected("an array of tables ([[config_targets]])")),
-  v.rawCheck(({ dataset, addIssue }) => {
-    if (!dataset.typed) return;
-    const seen = new Map<string, number>();
-    dataset.value.forEach((target, index) => {
-      const first = seen.get(target.name);
-      if (first === undefined) {
-        seen.set(target.name, index);
-        return;
-      }
-      addIssue({
-        message: `duplicate target name ${JSON.stringify(target.name)}: config_targets[${first}] already uses it`,
-        path: [
-          { type: "array", origin: "value", input: dataset.value, key: index, value: target },
-          pathItem(target, "name"),
-        ],
+/**
+ * An array of named target tables whose names are unique, e.g. `[[config_targets]]`.
+ * @param item - schema of one table
+ * @param key - the array's key, for messages
+ * @returns the schema of the array
+ */
+function uniquelyNamedTables<TItem extends v.GenericSchema<unknown, { name: string }>>(item: TItem, key: string) {
+  return v.pipe(
+    v.array(item, expected(`an array of tables ([[${key}]])`)),
+    v.rawCheck(({ dataset, addIssue }) => {
+      if (!dataset.typed) return;
+      const seen = new Map<string, number>();
+      dataset.value.forEach((target, index) => {
+        const first = seen.get(target.name);
+        if (first === undefined) {
+          seen.set(target.name, index);
+          return;
+        }
+        addIssue({
+          message: `duplicate target name ${JSON.stringify(target.name)}: ${key}[${first}] already uses it`,
+          path: [
+            { type: "array", origin: "value", input: dataset.value, key: index, value: target },
+            pathItem(target as Record<string, unknown>, "name"),
+          ],
+        });
       });
-    });
-  }),
-);
+    }),
+  );
+}
+
+const configTargetsSchema = uniquelyNamedTables(configTargetSchema, "config_targets");
+
+/** A `[[log_targets]]` table: log files `read_log_file` may read (a config target without a validator). */
+const logTargetSchema = table({
+  name: v.pipe(
+    nonEmptyString("a target name"),
+    v.regex(TARGET_NAME, (issue) => `target name ${JSON.stringify(issue.input)} must be letters, digits, "_", "-" or "." (not first), at most 64 characters`),
+  ),
+  description: v.optional(v.string(expected("a string"))),
+  roots: stringList(rootString, "directory paths"),
+  file_globs: stringList(fileGlobString, "glob strings"),
+});
+
+const logTargetsSchema = uniquelyNamedTables(logTargetSchema, "log_targets");
 
 function toolSectionSchema(tool: PolicyTool) {
   const requireConfirmation =
@@ -148,10 +171,11 @@ function toolSectionSchema(tool: PolicyTool) {
 }
 
 const KEYS_BY_TABLE: Record<string, readonly string[]> = {
-  top: ["version", "approvals", "tools", "config_targets"],
+  top: ["version", "approvals", "tools", "config_targets", "log_targets"],
   approvals: ["expiry_minutes", "allow_elicitation"],
   tool: ["enabled", "require_confirmation", "allowed_scopes", "service_patterns"],
   target: ["name", "description", "roots", "file_globs", "validator", "validator_command"],
+  logTarget: ["name", "description", "roots", "file_globs"],
 };
 
 /**
@@ -164,6 +188,7 @@ export function allowedKeys(tablePath: readonly (string | number)[]): readonly s
   if (tablePath.length === 1 && tablePath[0] === "approvals") return KEYS_BY_TABLE.approvals;
   if (tablePath.length === 2 && tablePath[0] === "tools") return KEYS_BY_TABLE.tool;
   if (tablePath.length === 2 && tablePath[0] === "config_targets" && typeof tablePath[1] === "number") return KEYS_BY_TABLE.target;
+  if (tablePath.length === 2 && tablePath[0] === "log_targets" && typeof tablePath[1] === "number") return KEYS_BY_TABLE.logTarget;
   return undefined;
 }
 
@@ -191,6 +216,7 @@ export function createPolicySchema(tools: readonly PolicyTool[]) {
     ),
     tools: v.optional(table(toolEntries)),
     config_targets: v.optional(configTargetsSchema),
+    log_targets: v.optional(logTargetsSchema),
   });
 }
 

@@ -279,7 +279,8 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
   ): Promise<ToolCallResult> {
     const approval = claimedId ? { approvalId: claimedId } : {};
     try {
-      const output = await definition.run(input, { runner, stateDir: paths.stateDir, configTargets: policySource.current().configTargets, signal });
+      const current = policySource.current();
+      const output = await definition.run(input, { runner, stateDir: paths.stateDir, configTargets: current.configTargets, logTargets: current.logTargets, signal });
       const checked = v.safeParse(definition.output, output);
       if (!checked.success) {
         const summary = formatIssues(checked.issues).map((issue) => `${issue.path}: ${issue.message}`).join("; ");
