@@ -1,5 +1,5 @@
 import { access, constants, mkdir } from "node:fs/promises";
-import { TIMEOUTS, type CommandRunner } from "@mc/core";
+import { TIMEOUTS, validatorConfinement, type CommandRunner } from "@mc/core";
 import type { LoadedPolicy } from "@mc/policy";
 import type { ApprovalStore } from "@mc/approvals";
 import type { RuntimePaths } from "./runtime-paths.js";
@@ -66,7 +66,7 @@ export async function runDoctor(inputs: DoctorInputs): Promise<DoctorReport> {
       ] as const
     ).map(([program, args]) => probeCommand(inputs.runner, program, args)),
   );
-  checks.push(await checkStateDir(inputs.paths.stateDir), ...(await checkDatabase(inputs)), ...(await probes));
+  checks.push(await checkStateDir(inputs.paths.stateDir), ...(await checkDatabase(inputs)), ...(await probes), await checkValidators(inputs));
   checks.push({ name: "tools", severity: "error", ok: inputs.toolCount > 0, message: `${inputs.toolCount} tools registered` });
   return { ok: checks.every((check) => check.ok || check.severity === "warning"), checks, paths: { ...inputs.paths, databaseUrl: redactUrl(inputs.paths.databaseUrl) } };
 }
@@ -127,4 +127,23 @@ async function probeCommand(runner: CommandRunner, program: string, args: readon
 /** Hides credentials in a libSQL URL (`authToken=`, `user:pass@`). */
 function redactUrl(url: string): string {
   return url.replace(/\/\/[^@/]*@/, "//***@").replace(/(authToken=)[^&]+/i, "$1***");
+}
+
+/**
+ * Which mode command validators run in (probed once per process through the runner). Unconfined
+ * is a warning, not an error: mc still works, but a dry run of a command-validated target then
+ * needs approval, since its validator would run as root.
+ */
+async function checkValidators(inputs: DoctorInputs): Promise<DoctorCheck> {
+  const confinement = await validatorConfinement(inputs.runner);
+  const commandTargets = inputs.policy.configTargets.filter((target) => target.validator === "command").map((target) => target.name);
+  return {
+    name: "validators",
+    severity: "warning",
+    ok: confinement.unapprovedContentAllowed,
+    message: confinement.unapprovedContentAllowed
+      ? `validators: ${confinement.description}`
+      : `validators: unconfined — dry runs of command-validated targets need approval (${confinement.description})`,
+    details: { mode: confinement.mode, uid: confinement.uid, wrapper: confinement.wrapper, commandTargets },
+  };
 }

@@ -8,6 +8,7 @@ import {
   type CommandRunner,
   type RiskAnnotations,
   type RiskLevel,
+  type ToolContext,
   type ToolDefinition,
 } from "@mc/core";
 import { createPolicySource, decide, type LoadedPolicy, type PolicySource } from "@mc/policy";
@@ -226,7 +227,8 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
       return { result: { status: "denied", tool: tool.name, code: decision.code, reason: decision.reason, durationMs: elapsed() }, auditArgs: input };
     }
     const execute = (claimedId?: string) => executeTool(tool, input, claimedId, runOptions.signal, elapsed);
-    if (!decision.requiresConfirmation || tool.confirmationExempt?.(input) === true) {
+    const context: ToolContext = { runner, stateDir: paths.stateDir, configTargets: policy.configTargets, ...(runOptions.signal ? { signal: runOptions.signal } : {}) };
+    if (!decision.requiresConfirmation || (await confirmationExempt(tool, input, context))) {
       return { result: await execute(), auditArgs: input, allowedBecause: "allowed by policy" };
     }
 
@@ -234,6 +236,9 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
     const requester = { caller: runOptions.caller.kind, clientName: runOptions.caller.name ?? null };
     let claimId = approvalId;
     if (claimId === undefined) {
+      // A request that can never succeed (invalid content) is an input error now, not an approval.
+      const refused = await checkBeforeQueueing(tool, input, context, elapsed);
+      if (refused !== undefined) return { result: refused, auditArgs: input };
       const requested = await db.requestApproval({ tool: tool.name, arguments: input, requester, ttlMs });
       const { id, status, expiresAt } = requested.approval;
       if (runOptions.approvedBy === undefined) {
@@ -400,4 +405,31 @@ function auditEvent(tool: string, caller: Caller, verdict: Verdict): AuditEventI
 /** The reason of a denial or the message of an error. */
 function failureText(result: ToolCallResult): string {
   return result.status === "denied" ? result.reason : result.status === "error" ? result.message : result.status;
+}
+
+/** A tool's own exemption from approval (a dry run); an exemption that throws exempts nothing. */
+async function confirmationExempt(tool: ToolDefinition, input: Record<string, unknown>, context: ToolContext): Promise<boolean> {
+  if (tool.confirmationExempt === undefined) return false;
+  try {
+    return (await tool.confirmationExempt(input, context)) === true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Runs a tool's pre-queue `check`; the error result that refuses the request, or undefined.
+ * Its errors map like a run's: input_invalid, a denial, else tool_failed.
+ */
+async function checkBeforeQueueing(tool: ToolDefinition, input: Record<string, unknown>, context: ToolContext, elapsed: () => number): Promise<ToolCallResult | undefined> {
+  if (tool.check === undefined) return undefined;
+  try {
+    await tool.check(input, context);
+    return undefined;
+  } catch (error) {
+    if (!McError.isInstance(error)) return errorResult(tool.name, "tool_failed", `${tool.name} could not check the request: ${errorMessage(error)}`, elapsed());
+    if (error.code === "denied") return { status: "denied", tool: tool.name, code: String(error.data.denial ?? "denied"), reason: error.message, durationMs: elapsed() };
+    const code: CallErrorCode = error.code === "input_invalid" ? "input_invalid" : error.code === "timeout" ? "timeout" : "tool_failed";
+    return errorResult(tool.name, code, error.message, elapsed(), { ...error.data });
+  }
 }
