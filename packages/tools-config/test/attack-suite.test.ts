@@ -4,6 +4,7 @@ import type { ConfigTarget, ToolContext } from "@mc/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { formatBackupId } from "../src/backup-id.js";
 import { listBackups } from "../src/backup-store.js";
+import { type OpenVerifiedFileOptions, readVerifiedFile } from "../src/open-verified-file.js";
 import { readConfigFile } from "../src/read-config-file.js";
 import { restoreConfigBackup } from "../src/restore-config-backup.js";
 import { writeConfigFile } from "../src/write-config-file.js";
@@ -143,6 +144,35 @@ const pathCases: PathCase[] = [
   { name: "file: URL", path: () => `file://${A}/app.ini`, expected: NOT_ABSOLUTE },
   { name: "NUL byte before a suffix", path: () => `${A}/app.ini\0.json`, expected: /NUL byte/ },
   { name: "NUL byte alone", path: () => `${A}/\0`, expected: /NUL byte/ },
+  // control, bidi and direction characters: refused for every purpose before any file system call
+  ...(
+    [
+      ["newline in the name", "app\n.ini", "U+000A"],
+      ["newline as a directory", "\n/app.ini", "U+000A"],
+      ["carriage return", "app\r.ini", "U+000D"],
+      ["tab", "app\t.ini", "U+0009"],
+      ["ESC (a terminal escape)", "\u001b[31mapp.ini", "U+001B"],
+      ["backspace", "evil\b\b\b\bapp.ini", "U+0008"],
+      ["DEL", "app\u007f.ini", "U+007F"],
+      ["C1 NEL", "app\u0085.ini", "U+0085"],
+      ["C1 CSI", "app\u009b31m.ini", "U+009B"],
+      ["right-to-left override", "\u202Einis.ppa.ini", "U+202E"],
+      ["left-to-right embedding", "app\u202A.ini", "U+202A"],
+      ["pop directional formatting", "app\u202C.ini", "U+202C"],
+      ["left-to-right isolate", "app\u2066.ini", "U+2066"],
+      ["right-to-left isolate", "app\u2067.ini", "U+2067"],
+      ["first strong isolate", "app\u2068.ini", "U+2068"],
+      ["pop directional isolate", "app\u2069.ini", "U+2069"],
+      ["left-to-right mark", "app\u200E.ini", "U+200E"],
+      ["right-to-left mark", "app\u200F.ini", "U+200F"],
+      ["Arabic letter mark", "app\u061C.ini", "U+061C"],
+    ] as const
+  ).map(([name, tail, code]) => ({
+    name: `${name} in the path`,
+    path: () => `${A}/${tail}`,
+    expected: new RegExp(`control or bidirectional-format character ${code.replace("+", "\\+")}`),
+  })),
+  { name: "an unpaired surrogate", path: () => `${A}/app\ud800.ini`, expected: /unpaired UTF-16 surrogate/ },
   // symlinks
   { name: "file symlink out (relative)", path: () => `${A}/link-out.ini`, expected: OUTSIDE },
   { name: "file symlink out (absolute)", path: () => `${A}/abs-link-out.ini`, expected: OUTSIDE },
@@ -372,6 +402,76 @@ describe("symlinks swapped between check and write", () => {
     expect(written + refused).toBe(150);
     expect(await snapshotTree(outside)).toStrictEqual(outsideBefore);
   }, 60_000);
+});
+
+describe("a file swapped between the check and the open (openVerifiedFile)", () => {
+  let box: string;
+  let root: string;
+  let outside: string;
+  const options = { maxBytes: 1024 };
+
+  beforeAll(async () => {
+    box = await makeSandbox();
+    root = join(box, "root");
+    outside = join(box, "outside");
+    await buildTree(box, {
+      "outside/x.ini": "stolen = 1\n",
+      "outside/sub/x.ini": "stolen = 1\n",
+      "root/x.ini": "inside = 1\n",
+      "root/fifo.ini": { fifo: true },
+      "root/big.ini": "b".repeat(2048),
+      "root/out-link": { symlink: "../outside" },
+      "root/file-link.ini": { symlink: "../outside/x.ini" },
+      "root/hard.ini": { hardlink: "outside/x.ini" },
+    });
+  });
+
+  afterAll(async () => {
+    await removeSandbox(box);
+  });
+
+  async function refusalOf(path: string, extra: Partial<OpenVerifiedFileOptions> = {}): Promise<{ rule: unknown; message: string }> {
+    const error = await rejectionOf(readVerifiedFile(path, { ...options, ...extra }));
+    return { rule: (error as { data?: { rule?: unknown } }).data?.rule, message: error.message };
+  }
+
+  it("should read the checked file and prove where it is", async () => {
+    const file = await readVerifiedFile(join(root, "x.ini"), options);
+    expect(file?.bytes.toString()).toBe("inside = 1\n");
+    expect(await readVerifiedFile(join(root, "missing.ini"), { ...options, allowMissing: true })).toBeNull();
+  });
+
+  it("should refuse when the file's directory is now a symlink out", async () => {
+    expect(await refusalOf(join(root, "out-link", "x.ini"))).toMatchObject({ rule: "changed_during_read", message: expect.stringMatching(/cannot be opened: (ELOOP|ENOTDIR)/) });
+  });
+
+  it("should refuse when a directory higher up is now a symlink out", async () => {
+    expect(await refusalOf(join(root, "out-link", "sub", "x.ini"))).toMatchObject({ rule: "changed_during_read", message: expect.stringMatching(/a directory on its path was swapped/) });
+  });
+
+  it("should refuse, not follow, when the file is now a symlink", async () => {
+    expect(await refusalOf(join(root, "file-link.ini"))).toMatchObject({ rule: "changed_during_read", message: expect.stringMatching(/became a symbolic link while it was being read/) });
+    expect(await refusalOf(join(root, "file-link.ini"), { operation: "write" })).toMatchObject({ rule: "changed_during_write", message: expect.stringMatching(/nothing was written/) });
+  });
+
+  it("should refuse a hard link to a file outside, a FIFO (without blocking) and a file over the cap", async () => {
+    expect((await refusalOf(join(root, "hard.ini"))).rule).toBe("hard_linked");
+    expect((await refusalOf(join(root, "fifo.ini"))).rule).toBe("not_regular_file");
+    expect((await refusalOf(join(root, "big.ini"))).rule).toBe("too_large");
+  });
+
+  it("should refuse another file than the one checked, by identity", async () => {
+    const outsideStats = await stat(join(outside, "x.ini"));
+    expect(await refusalOf(join(root, "x.ini"), { expected: { dev: outsideStats.dev, ino: outsideStats.ino } })).toMatchObject({
+      rule: "changed_during_read",
+      message: expect.stringMatching(/another file is now at its path/),
+    });
+  });
+
+  it("should refuse a path that is not a real path, so a caller that skipped realpath cannot be led outside", async () => {
+    expect((await refusalOf(`${root}/./x.ini`)).rule).toBe("changed_during_read");
+    expect((await refusalOf(`${root}//x.ini`)).rule).toBe("changed_during_read");
+  });
 });
 
 // Last in the file, so it runs after every refusal above.
