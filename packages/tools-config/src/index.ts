@@ -14,8 +14,19 @@ export { MAX_CONFIG_FILE_BYTES } from "./limits.js";
 export { openVerifiedFile, readVerifiedFile } from "./open-verified-file.js";
 export type { OpenVerifiedFileOptions, VerifiedContent, VerifiedFile, VerifiedFileRule, VerifiedIdentity } from "./open-verified-file.js";
 export { readConfigFile, readConfigFileInputSchema, readConfigFileOutputSchema, readConfigFileTool } from "./read-config-file.js";
+export {
+  LOG_GREP_MAX_LENGTH,
+  LOG_LINE_MAX_CHARS,
+  LOG_OUTPUT_MAX_CHARS,
+  LOG_TAIL_BYTES,
+  readLogFile,
+  readLogFileInputSchema,
+  readLogFileOutputSchema,
+  readLogFileTool,
+  tailLines,
+} from "./read-log-file.js";
 export { resolveManagedPath } from "./resolve-managed-path.js";
-export type { ExistingFile, FileIdentity, ManagedPath, ManagedPathPurpose, ResolveManagedPathOptions } from "./resolve-managed-path.js";
+export type { ExistingFile, FileIdentity, ManagedPath, ManagedPathPurpose, ManagedTarget, ResolveManagedPathOptions } from "./resolve-managed-path.js";
 export { restoreConfigBackup, restoreConfigBackupInputSchema, restoreConfigBackupOutputSchema, restoreConfigBackupTool } from "./restore-config-backup.js";
 export { writeConfigFile, writeConfigFileInputSchema, writeConfigFileTool } from "./write-config-file.js";
 export type { WriteOutcome } from "./write-managed-file.js";

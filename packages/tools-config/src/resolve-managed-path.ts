@@ -30,14 +30,17 @@ export interface ExistingFile extends FileIdentity {
   mtime: Date;
 }
 
+/** What path resolution needs of a target: a config target, or a log target (`[[log_targets]]`). */
+export type ManagedTarget = Pick<ConfigTarget, "name" | "roots" | "fileGlobs">;
+
 /** A path that passed every rule of SPEC §5. */
-export interface ManagedPath {
+export interface ManagedPath<TTarget extends ManagedTarget = ConfigTarget> {
   /** The path as the caller wrote it. */
   requestedPath: string;
   /** The real path (symlinks followed), inside `root`. */
   path: string;
   /** The one target that manages it. */
-  target: ConfigTarget;
+  target: TTarget;
   /** The (real) root of `target` it lies in. */
   root: string;
   /** `path` relative to `root`; it matched one of the target's globs. */
@@ -58,6 +61,10 @@ export interface ResolveManagedPathOptions {
   targetName?: string | undefined;
   /** read: the file must exist; write: it may be new; list: it may be gone. */
   purpose: ManagedPathPurpose;
+  /** Largest file accepted, in bytes; default {@link MAX_CONFIG_FILE_BYTES}. A log reader that tails passes its own. */
+  maxFileBytes?: number | undefined;
+  /** What the files are called in refusals (`log` → "every log target root"); default `config`. */
+  targetKind?: string | undefined;
 }
 
 function isErrno(error: unknown, ...codes: string[]): boolean {
@@ -175,7 +182,11 @@ async function realPathOf(path: string, knownRoots: readonly string[]): Promise<
  * @returns the resolved path, its target and the file's current identity
  * @throws InputError for malformed paths; DeniedError (`config_path_refused`) naming the failed rule
  */
-export async function resolveManagedPath(path: string, targets: readonly ConfigTarget[], options: ResolveManagedPathOptions): Promise<ManagedPath> {
+export async function resolveManagedPath<TTarget extends ManagedTarget = ConfigTarget>(
+  path: string,
+  targets: readonly TTarget[],
+  options: ResolveManagedPathOptions,
+): Promise<ManagedPath<TTarget>> {
   checkSyntax(path, options.purpose);
   let candidates = targets;
   if (options.targetName !== undefined) {
@@ -208,7 +219,7 @@ export async function resolveManagedPath(path: string, targets: readonly ConfigT
   const inRoot = realRoots
     .map(({ target, roots }) => ({ target, roots: roots.filter((root) => isInside(root, real)) }))
     .filter((entry) => entry.roots.length > 0);
-  const where = options.targetName === undefined ? "every config target root" : `every root of target "${options.targetName}"`;
+  const where = options.targetName === undefined ? `every ${options.targetKind ?? "config"} target root` : `every root of target "${options.targetName}"`;
   if (inRoot.length === 0) throw pathRefusal("outside_roots", `path "${path}" is outside ${where}`, { path, real_path: real });
 
   const claims = inRoot.flatMap(({ target, roots }) => {
@@ -227,7 +238,7 @@ export async function resolveManagedPath(path: string, targets: readonly ConfigT
       targets: claims.map(({ target }) => target.name),
     });
   }
-  const [claim] = claims as [{ target: ConfigTarget; root: string }];
+  const [claim] = claims as [{ target: TTarget; root: string }];
 
   // The lstat of `real` would follow a directory on its path swapped for a symlink since realpath
   // ran (and did, about one time in eight under a swapping loop): reach the entry through the
@@ -243,8 +254,9 @@ export async function resolveManagedPath(path: string, targets: readonly ConfigT
       // A second name may lie outside the root: reading would leak it, and it is not ours to manage.
       throw pathRefusal("hard_linked", `path "${path}" has ${entry.nlink} hard links; mc manages only files with a single link`, { path, real_path: real });
     }
-    if (entry.size > MAX_CONFIG_FILE_BYTES) {
-      throw pathRefusal("too_large", `path "${path}" is ${entry.size} bytes; config files are limited to ${MAX_CONFIG_FILE_BYTES} bytes (128 KiB)`, {
+    const maxFileBytes = options.maxFileBytes ?? MAX_CONFIG_FILE_BYTES;
+    if (entry.size > maxFileBytes) {
+      throw pathRefusal("too_large", `path "${path}" is ${entry.size} bytes; ${options.targetKind ?? "config"} files are limited to ${maxFileBytes} bytes${maxFileBytes === MAX_CONFIG_FILE_BYTES ? " (128 KiB)" : ""}`, {
         path,
         real_path: real,
       });
