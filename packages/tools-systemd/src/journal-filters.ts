@@ -90,7 +90,8 @@ export const journalBootSchema = v.pipe(
   v.union(
     [
       wholeNumberSchema(-100, 0, "Boot offset: 0 the current boot, -1 the one before, … (down to -100)."),
-      v.pipe(v.string(), v.regex(/^[0-9a-fA-F]{32}$/), v.description("A boot id: 32 hex digits (journalctl --list-boots).")),
+      // All zeros is systemd's null id, which journalctl takes as "the current boot": refused, so an id means one boot.
+      v.pipe(v.string(), v.regex(/^(?!0{32}$)[0-9a-fA-F]{32}$/), v.description("A boot id: 32 hex digits, not all zero (journalctl --list-boots).")),
     ],
     "must be 0, a negative offset down to -100, or a boot id of 32 hex digits",
   ),
