@@ -12,7 +12,7 @@ describe("loadPolicy", () => {
     expect(policy.ok).toBe(true);
     expect(policy.source).toBe("defaults");
     expect(policy.diagnostics).toStrictEqual({ ok: true, source: "defaults", path, errors: [], warnings: [] });
-    expect(policy.approvals).toStrictEqual({ expiryMinutes: 15, allowElicitation: false });
+    expect(policy.approvals).toStrictEqual({ expiryMinutes: 15, elicitationRiskLevels: [] });
     expect(Object.fromEntries([...policy.tools].map(([name, rule]) => [name, [rule.enabled, rule.requireConfirmation]]))).toStrictEqual({
       system_info: [true, false],
       disk_usage: [true, false],
@@ -78,7 +78,7 @@ describe("loadPolicy", () => {
     expect(policy.ok).toBe(true);
     expect(policy.source).toBe("file");
     expect(policy.sha256).toMatch(/^[0-9a-f]{64}$/);
-    expect(policy.approvals).toStrictEqual({ expiryMinutes: 60, allowElicitation: true });
+    expect(policy.approvals).toStrictEqual({ expiryMinutes: 60, elicitationRiskLevels: ["mutating_safe"] });
     expect(policy.tools.get("restart_service")).toStrictEqual({
       name: "restart_service",
       risk: "privileged",

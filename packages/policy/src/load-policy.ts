@@ -6,7 +6,7 @@ import * as v from "valibot";
 import { defaultConfigTargets } from "./default-config-targets.js";
 import { formatKeyPath, type KeyPath } from "./key-path.js";
 import type { LoadedPolicy, ToolRule } from "./loaded-policy.js";
-import { DEFAULT_APPROVALS, defaultToolRule } from "./policy-defaults.js";
+import { DEFAULT_APPROVALS, defaultToolRule, elicitationRiskLevels } from "./policy-defaults.js";
 import type { PolicyDiagnostic } from "./policy-diagnostic.js";
 import { allowedKeys, createPolicySchema, type PolicyDocument } from "./policy-schema.js";
 import type { PolicyTool } from "./policy-tool.js";
@@ -149,7 +149,7 @@ function loadChecked(bytes: Buffer, sha256: string, path: string, options: LoadP
     path,
     approvals: {
       expiryMinutes: document.approvals?.expiry_minutes ?? DEFAULT_APPROVALS.expiryMinutes,
-      allowElicitation: document.approvals?.allow_elicitation ?? DEFAULT_APPROVALS.allowElicitation,
+      elicitationRiskLevels: elicitationRiskLevels(document.approvals?.allow_elicitation),
     },
     configTargets: document.config_targets === undefined ? defaultConfigTargets(options.stateDir) : configTargets(document, path, options.stateDir),
     logTargets: logTargets(document, path, options.stateDir),

@@ -21,8 +21,12 @@ export interface ToolRule {
 export interface ApprovalSettings {
   /** Minutes a pending or approved request stays valid (1..1440, default 15). */
   expiryMinutes: number;
-  /** Whether an MCP client's elicitation prompt may carry a human's approval (default false). */
-  allowElicitation: boolean;
+  /**
+   * Risk levels whose approval an MCP client's elicitation prompt may carry (`[approvals]
+   * allow_elicitation`; default none). The prompt is the client application's: listing a level
+   * trusts that application to show it to a human. `true` in the file means `["mutating_safe"]`.
+   */
+  elicitationRiskLevels: readonly RiskLevel[];
 }
 
 /** A policy ready for decisions: loaded from a file, built from defaults, or failed closed. */

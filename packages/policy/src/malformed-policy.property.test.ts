@@ -29,7 +29,7 @@ const WRONG_VALUES: Record<string, string[]> = {
   allowed_scopes: ['["root"]', '"system"', "[1]", '["system", "User"]', "{ system = true }", "true"],
   service_patterns: ['["app-[.service"]', '"nginx.service"', "[1]", '[""]', '["ok.service", ["nested"]]', '["x\\\\"]'],
   expiry_minutes: ["0", "1441", "-5", "1.5", '"15"', "true", "99999999999999999999"],
-  allow_elicitation: ['"no"', "0", "[]"],
+  allow_elicitation: ['"no"', "0", '["root"]', '["privileged", 1]'],
   name: ['""', '"a b"', "5", '"../x"', '".hidden"'],
   description: ["5", "true", '["x"]'],
   roots: ["[]", '"x"', "[1]", '["$HOME/x"]', '[""]'],

@@ -95,7 +95,8 @@ const CASES: MalformedCase[] = [
   { name: "expiry_minutes zero", text: "version = 1\n[approvals]\nexpiry_minutes = 0\n", line: 3, column: 1, keyPath: "approvals.expiry_minutes", detail: "expected an integer from 1 to 1440, got integer 0" },
   { name: "expiry_minutes too large", text: "version = 1\n[approvals]\nexpiry_minutes = 1441\n", line: 3, column: 1, keyPath: "approvals.expiry_minutes", detail: "expected an integer from 1 to 1440, got integer 1441" },
   { name: "expiry_minutes a float", text: "version = 1\n[approvals]\nexpiry_minutes = 2.5\n", line: 3, column: 1, keyPath: "approvals.expiry_minutes", detail: "expected an integer from 1 to 1440, got float 2.5" },
-  { name: "allow_elicitation a string", text: 'version = 1\n[approvals]\nallow_elicitation = "no"\n', line: 3, column: 1, keyPath: "approvals.allow_elicitation", detail: 'expected a boolean (true or false), got "no"' },
+  { name: "allow_elicitation a string", text: 'version = 1\n[approvals]\nallow_elicitation = "no"\n', line: 3, column: 1, keyPath: "approvals.allow_elicitation", detail: 'expected a list of risk levels ("read_only", "mutating_safe", "privileged") or a boolean, got "no"' },
+  { name: "allow_elicitation an unknown risk level", text: 'version = 1\n[approvals]\nallow_elicitation = ["mutating_safe", "root"]\n', line: 3, column: 1, keyPath: "approvals.allow_elicitation", detail: 'expected a list of risk levels ("read_only", "mutating_safe", "privileged"), got "root" in it' },
   { name: "approvals not a table", text: "version = 1\napprovals = 5\n", line: 2, column: 1, keyPath: "approvals", detail: "expected a table, got integer 5" },
   { name: "tool section as an array of tables", text: "version = 1\n[[tools.restart_service]]\nenabled = true\n", line: 2, column: 1, keyPath: "tools.restart_service", detail: "expected a table, got an array" },
   {

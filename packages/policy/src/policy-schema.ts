@@ -1,6 +1,6 @@
 import * as v from "valibot";
 import { describeValue } from "./describe-value.js";
-import { compileGlob } from "@mc/core";
+import { compileGlob, RISK_LEVELS } from "@mc/core";
 import type { PolicyTool } from "./policy-tool.js";
 
 /** Validators a config target may name. */
@@ -19,6 +19,18 @@ function expected(description: string) {
 }
 
 const booleanSchema = v.boolean(expected("a boolean (true or false)"));
+
+const RISK_LEVEL_NAMES = RISK_LEVELS.map((level) => `"${level}"`).join(", ");
+
+// `allow_elicitation`: a list of risk levels, or the older boolean (true = ["mutating_safe"]).
+const elicitationSchema = v.union(
+  [v.boolean(), v.array(v.picklist(RISK_LEVELS))],
+  (issue) => {
+    if (!Array.isArray(issue.input)) return `expected a list of risk levels (${RISK_LEVEL_NAMES}) or a boolean, got ${describeValue(issue.input)}`;
+    const stranger: unknown = issue.input.find((item) => !(RISK_LEVELS as readonly unknown[]).includes(item));
+    return `expected a list of risk levels (${RISK_LEVEL_NAMES}), got ${describeValue(stranger)} in it`;
+  },
+);
 
 const nonEmptyString = (what: string) => v.pipe(v.string(expected(what)), v.nonEmpty(`expected ${what}, got an empty string`));
 
@@ -211,7 +223,7 @@ export function createPolicySchema(tools: readonly PolicyTool[]) {
             v.maxValue(EXPIRY_MINUTES_RANGE.max, expected(`an integer from ${EXPIRY_MINUTES_RANGE.min} to ${EXPIRY_MINUTES_RANGE.max}`)),
           ),
         ),
-        allow_elicitation: v.optional(booleanSchema),
+        allow_elicitation: v.optional(elicitationSchema),
       }),
     ),
     tools: v.optional(table(toolEntries)),

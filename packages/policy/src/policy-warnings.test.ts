@@ -23,6 +23,25 @@ describe("policy warnings", () => {
     ]);
   });
 
+  it("should read allow_elicitation as risk levels: true is mutating_safe only, with a warning; privileged only when listed, with a warning", () => {
+    const load = (value: string) => {
+      const directory = tempDir({ "policy.toml": `version = 1\n[approvals]\nallow_elicitation = ${value}\n` });
+      const policy = loadPolicy({ path: join(directory, "policy.toml"), stateDir: directory, tools: SPEC_TOOLS });
+      return { levels: policy.approvals.elicitationRiskLevels, warnings: policy.diagnostics.warnings.map((warning) => warning.message.replace(/^.*?: approvals/, "approvals")) };
+    };
+    expect(load("true")).toStrictEqual({
+      levels: ["mutating_safe"],
+      warnings: ['approvals.allow_elicitation: allow_elicitation = true means ["mutating_safe"]: a client\'s prompt may approve mutating_safe tools, never privileged ones; write the list to say which risk levels you mean'],
+    });
+    expect(load("false")).toStrictEqual({ levels: [], warnings: [] });
+    expect(load("[]")).toStrictEqual({ levels: [], warnings: [] });
+    expect(load('["mutating_safe", "mutating_safe"]')).toStrictEqual({ levels: ["mutating_safe"], warnings: [] });
+    expect(load('["mutating_safe", "privileged"]')).toStrictEqual({
+      levels: ["mutating_safe", "privileged"],
+      warnings: ["approvals.allow_elicitation: a client's prompt may approve privileged tools: the MCP client application, not mc, decides whether a human sees that prompt"],
+    });
+  });
+
   it("should warn about scopes and patterns on a disabled tool", () => {
     const { warnings } = warningsOf('version = 1\n[tools.restart_service]\nenabled = false\nservice_patterns = ["a.service"]\n');
     expect(warnings).toStrictEqual(["3:1: tools.restart_service.enabled: restart_service is disabled, so its allowed_scopes / service_patterns have no effect"]);

@@ -38,6 +38,18 @@ export function policyWarnings(document: PolicyDocument, policy: LoadedPolicy): 
       }
     });
   }
+  const elicitation = document.approvals?.allow_elicitation;
+  if (elicitation === true) {
+    warnings.push({
+      keyPath: ["approvals", "allow_elicitation"],
+      message: 'allow_elicitation = true means ["mutating_safe"]: a client\'s prompt may approve mutating_safe tools, never privileged ones; write the list to say which risk levels you mean',
+    });
+  } else if (Array.isArray(elicitation) && elicitation.includes("privileged")) {
+    warnings.push({
+      keyPath: ["approvals", "allow_elicitation"],
+      message: "a client's prompt may approve privileged tools: the MCP client application, not mc, decides whether a human sees that prompt",
+    });
+  }
   if (document.config_targets !== undefined) {
     if (document.config_targets.length === 0) {
       warnings.push({ keyPath: ["config_targets"], message: "config_targets is empty: no config file can be read or written" });

@@ -14,11 +14,18 @@ describe("systemdTools", () => {
       ["failed_services", "read_only"],
       ["service_status", "read_only"],
       ["read_journal", "read_only"],
+      ["list_units", "read_only"],
+      ["list_timers", "read_only"],
+      ["unit_file", "read_only"],
       ["network_interfaces", "read_only"],
       ["listening_sockets", "read_only"],
       ["installed_packages", "read_only"],
       ["reload_service", "mutating_safe"],
       ["restart_service", "privileged"],
+      ["start_service", "privileged"],
+      ["stop_service", "privileged"],
+      ["enable_service", "privileged"],
+      ["disable_service", "privileged"],
       ["daemon_reload", "privileged"],
     ]);
     expect(riskAnnotations("privileged").destructiveHint).toBe(true);
@@ -40,7 +47,15 @@ describe("systemdTools", () => {
       }
       return approval !== undefined;
     });
-    expect(withApproval.map((tool) => tool.name)).toStrictEqual(["reload_service", "restart_service", "daemon_reload"]);
+    expect(withApproval.map((tool) => tool.name)).toStrictEqual([
+      "reload_service",
+      "restart_service",
+      "start_service",
+      "stop_service",
+      "enable_service",
+      "disable_service",
+      "daemon_reload",
+    ]);
   });
 
   it("should apply the defaults of SPEC §4", () => {
@@ -53,6 +68,10 @@ describe("systemdTools", () => {
     expect(inputOf("top_processes")).toStrictEqual({ limit: 5 });
     expect(inputOf("failed_services")).toStrictEqual({ scope: "system", limit: 10 });
     expect(inputOf("read_journal")).toStrictEqual({ lines: 50, scope: "system" });
+    expect(inputOf("list_units")).toStrictEqual({ scope: "system", limit: 100 });
+    expect(inputOf("list_timers")).toStrictEqual({ scope: "system", limit: 50 });
+    expect(defaults.enable_service?.output).toStrictEqual({ unit: "a.service", scope: "system", now: false });
+    expect(defaults.start_service?.output).toStrictEqual({ unit: "a.service", scope: "system" });
     expect(inputOf("daemon_reload")).toStrictEqual({ scope: "system" });
     expect(inputOf("network_interfaces")).toStrictEqual({});
     expect(inputOf("listening_sockets")).toStrictEqual({ protocol: "all", limit: 100 });
