@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { createHash } from "node:crypto";
 import { auditableValue } from "./auditable-value.js";
 
 describe("auditableValue", () => {
@@ -26,5 +27,28 @@ describe("auditableValue", () => {
     let deep: unknown = "bottom";
     for (let index = 0; index < 100; index += 1) deep = [deep];
     expect(JSON.stringify(auditableValue(deep))).toContain("[too deep]");
+  });
+});
+
+describe("auditableValue bounds", () => {
+  it("should keep a long string as its length and sha256", () => {
+    const long = "é".repeat(600);
+    expect(auditableValue({ short: "a".repeat(1024), long })).toStrictEqual({
+      short: "a".repeat(1024),
+      long: { length: 600, bytes: 1200, sha256: createHash("sha256").update(long).digest("hex") },
+    });
+  });
+
+  it("should keep 64 entries of a wide object or array and count the rest", () => {
+    const wide = Object.fromEntries(Array.from({ length: 100 }, (_, index) => [`k${index}`, index]));
+    const copied = auditableValue({ wide, list: Array.from({ length: 100 }, (_, index) => index) }) as { wide: Record<string, unknown>; list: unknown[] };
+    expect(Object.keys(copied.wide)).toHaveLength(65);
+    expect(copied.wide["…"]).toBe("36 more keys");
+    expect(copied.list).toHaveLength(65);
+    expect(copied.list.at(-1)).toBe("[36 more items]");
+  });
+
+  it("should turn a 5 MB argument into well under 1 KiB of JSON", () => {
+    expect(JSON.stringify(auditableValue({ unit: "x".repeat(5 * 1024 * 1024) })).length).toBeLessThan(1024);
   });
 });

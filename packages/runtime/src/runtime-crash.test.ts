@@ -1,5 +1,6 @@
 // Issue 4: a process killed with SIGKILL in the middle of an approved execution leaves its
 // approval `executing`; the next runtime start marks it failed/interrupted and nothing re-runs it.
+// Issue 13: the run's `started` event was durable before it ran, and the recovery is audited.
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -49,6 +50,12 @@ describe("an execution killed mid-run", () => {
       const replay = await next.runTool("slow_change", { target: "x", approval_id: pending.approval_id }, caller);
       expect(replay).toMatchObject({ status: "denied", code: "approval_invalid" });
       expect(readFileSync(marker, "utf8").trim().split("\n")).toHaveLength(1);
+      // The run was recorded as started (with its claim) before it ran, and its recovery is an
+      // audited event naming the same approval.
+      const events = (await store.listAudit()).filter((event) => event.approvalId === pending.approval_id).reverse();
+      expect(events.map((event) => `${event.decision}/${event.outcome}`)).toStrictEqual(["approval_required/pending", "approved/ok", "allowed/started", "recovered/failed", "denied/denied"]);
+      expect(events[2]).toMatchObject({ caller: "embedded", clientName: "crash-child" });
+      expect(events[3]).toMatchObject({ error: "interrupted" });
       expect((await store.verifyAudit()).ok).toBe(true);
     } finally {
       await next.close();

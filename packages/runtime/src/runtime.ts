@@ -1,6 +1,7 @@
 import {
   createCommandRunner,
   formatIssues,
+  isApprovalId,
   McError,
   parseToolInput,
   riskAnnotations,
@@ -12,7 +13,7 @@ import {
   type ToolDefinition,
 } from "@mc/core";
 import { createPolicySource, decide, type LoadedPolicy, type PolicySource } from "@mc/policy";
-import type { ApprovalStore, AuditEventInput } from "@mc/approvals";
+import type { ApprovalStore, AuditEventInput, ClaimResult, StartedEvent } from "@mc/approvals";
 import { EventEmitter } from "node:events";
 import * as v from "valibot";
 import { auditableValue } from "./auditable-value.js";
@@ -188,11 +189,15 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
       verdict = { result: errorResult(name, "internal_error", `Internal error while running ${name}: ${errorMessage(error)}`, elapsed()), auditArgs: args };
     }
     let { result } = verdict;
-    try {
-      await db.appendAudit(auditEvent(name, runOptions.caller, verdict));
-    } catch (error) {
-      // Losing an audit record silently is not an option: the caller learns of it.
-      result = errorResult(name, "internal_error", `The call finished (${result.status}) but its audit event could not be written: ${errorMessage(error)}`, elapsed());
+    // An approved action's final event was stored with its approval's final state (finalize).
+    if (verdict.audited !== true) {
+      try {
+        await db.appendAudit(auditEvent(name, runOptions.caller, verdict));
+      } catch (error) {
+        // Losing an audit record silently is not an option: the caller learns of it.
+        const finished = result.status === "error" ? `error: ${result.message}` : result.status;
+        result = errorResult(name, "internal_error", `The call finished (${finished}) but its audit event could not be written: ${errorMessage(error)}`, elapsed());
+      }
     }
     emit("call", { tool: name, caller: runOptions.caller, result });
     return result;
@@ -200,11 +205,18 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
 
   /** Steps 1–7 of a call (see docs/architecture.md); never audits, never throws on purpose. */
   async function evaluate(db: ApprovalStore, name: string, args: unknown, runOptions: RunToolOptions, elapsed: () => number): Promise<Verdict> {
-    const { approvalId, rest: callArgs } = splitApprovalId(args ?? {});
+    const { approvalId: givenApprovalId, rest: callArgs } = splitApprovalId(args ?? {});
     const tool = tools.get(name);
     if (tool === undefined) {
       return { result: errorResult(name, "unknown_tool", `Unknown tool ${JSON.stringify(name)}. Known tools: ${[...tools.keys()].join(", ")}`, elapsed()), auditArgs: callArgs };
     }
+    // A malformed approval_id is refused, never ignored: ignoring it would queue a new request
+    // for a call its client believes approved.
+    if (givenApprovalId !== undefined && !isApprovalId(givenApprovalId)) {
+      const problem = "must be an approval id: apr_ and 16 lowercase base32 characters, as `mc approvals list` shows";
+      return { result: errorResult(tool.name, "input_invalid", `Invalid arguments for ${tool.name}: approval_id ${problem}`, elapsed(), { issues: [{ path: "approval_id", message: problem }] }), auditArgs: args };
+    }
+    const approvalId = givenApprovalId;
     const shape = argumentsShapeProblem(callArgs);
     if (shape !== undefined) {
       const message = `Invalid arguments for ${tool.name}: ${shape}`;
@@ -229,6 +241,15 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
     const execute = (claimedId?: string) => executeTool(tool, input, claimedId, runOptions.signal, elapsed);
     const context: ToolContext = { runner, stateDir: paths.stateDir, configTargets: policy.configTargets, ...(runOptions.signal ? { signal: runOptions.signal } : {}) };
     if (!decision.requiresConfirmation || (await confirmationExempt(tool, input, context))) {
+      // An action (anything not read-only) is recorded as started, durably, before it starts;
+      // a read-only call keeps one event.
+      if (tool.risk !== "read_only") {
+        try {
+          await db.appendAudit({ ...startedEvent(tool.name, runOptions.caller, input), reason: "allowed by policy" });
+        } catch (error) {
+          return { result: errorResult(tool.name, "internal_error", `${tool.name} did not run: its started audit event could not be written: ${errorMessage(error)}`, elapsed()), auditArgs: input };
+        }
+      }
       return { result: await execute(), auditArgs: input, allowedBecause: "allowed by policy" };
     }
 
@@ -255,23 +276,47 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
       }
       // An operator at the terminal approves this very call and is recorded as approver. An
       // identical request someone already approved is claimed as it is.
-      if (status === "pending") await db.approve(id, { approver: runOptions.approvedBy, note: "approved at the terminal (--yes)" });
+      if (status === "pending") {
+        await db.approve(id, {
+          approver: runOptions.approvedBy,
+          note: "approved at the terminal (--yes)",
+          via: "mc tool --yes at a terminal",
+          caller: runOptions.caller.kind,
+          clientName: runOptions.caller.name ?? null,
+        });
+      }
       claimId = id;
     }
 
-    const claim = await db.claim({ id: claimId, tool: tool.name, arguments: input });
+    // The claim and the call's durable `started` event are one transaction: if the event cannot
+    // be written (a full disk), nothing is claimed and nothing runs.
+    let claim: ClaimResult;
+    try {
+      claim = await db.claim({ id: claimId, tool: tool.name, arguments: input, started: startedEvent(tool.name, runOptions.caller, input) });
+    } catch (error) {
+      const message = `${tool.name} did not run: its started audit event could not be written, so approval ${claimId} was not claimed (it stays approved): ${errorMessage(error)}`;
+      return { result: errorResult(tool.name, "internal_error", message, elapsed()), auditArgs: input, approvalId: claimId };
+    }
     if (!claim.claimed) {
       return { result: { status: "denied", tool: tool.name, code: "approval_invalid", reason: claim.message, durationMs: elapsed() }, auditArgs: input, approvalId: claimId };
     }
-    let outcome: ToolCallResult | undefined;
+    let outcome: ToolCallResult;
     try {
       outcome = await execute(claimId);
-    } finally {
-      // Whatever happened above (a typed error, a TypeError, EACCES), the claimed approval ends
-      // completed or failed, never stuck in executing.
-      await db.finalize(claimId, outcome?.status === "ok" ? { ok: true } : { ok: false, error: outcome === undefined ? "the tool threw before returning" : failureText(outcome) });
+    } catch (error) {
+      // executeTool does not throw; should it ever, the claimed approval still ends below.
+      outcome = errorResult(tool.name, "tool_failed", `${tool.name} failed: ${errorMessage(error)}`, elapsed(), undefined, claimId);
     }
-    return { result: outcome, auditArgs: input, approvalId: claimId, allowedBecause: `approved by ${claim.approval.decidedBy ?? "an operator"}` };
+    const ran: Verdict = { result: outcome, auditArgs: input, approvalId: claimId, allowedBecause: `approved by ${claim.approval.decidedBy ?? "an operator"}` };
+    try {
+      // The approval ends completed or failed together with the call's final event.
+      await db.finalize(claimId, outcome.status === "ok" ? { ok: true } : { ok: false, error: failureText(outcome) }, auditEvent(tool.name, runOptions.caller, ran));
+      return { ...ran, audited: true };
+    } catch (error) {
+      // The action's real outcome stays the result; its final event (appended by runTool) says
+      // the approval could not be finalized (recovery will fail it as interrupted later).
+      return { ...ran, finalizeError: errorMessage(error) };
+    }
   }
 
   /** Runs a tool whose call is allowed, and checks its output against its schema. Never throws. */
@@ -343,6 +388,10 @@ interface Verdict {
   approvalId?: string;
   /** Why it ran (set only when the tool ran); denials and errors carry their own reason. */
   allowedBecause?: string;
+  /** True when the final event was already stored (with the approval's final state). */
+  audited?: boolean;
+  /** Why the claimed approval could not be finalized, recorded in the final event. */
+  finalizeError?: string;
 }
 
 function errorResult(tool: string, code: CallErrorCode, message: string, durationMs: number, data?: Record<string, unknown>, approvalId?: string): Extract<ToolCallResult, { status: "error" }> {
@@ -369,14 +418,19 @@ function argumentsShapeProblem(args: unknown): string | undefined {
   return undefined;
 }
 
-/** Takes `approval_id` out of the arguments: it names an approval, it is not a tool argument. */
-function splitApprovalId(args: unknown): { approvalId: string | undefined; rest: unknown } {
-  if (!isPlainObject(args) || !("approval_id" in args)) return { approvalId: undefined, rest: args };
+/**
+ * Takes `approval_id` out of the arguments: it names an approval, it is not a tool argument.
+ * Its shape is checked by the caller against core's one definition (`isApprovalId`).
+ */
+function splitApprovalId(args: unknown): { approvalId: unknown; rest: unknown } {
+  if (!isPlainObject(args) || !Object.hasOwn(args, "approval_id")) return { approvalId: undefined, rest: args };
   const { approval_id: approvalId, ...rest } = args;
-  if (approvalId === undefined) return { approvalId: undefined, rest };
-  // Anything but a well-formed id stays in the arguments, so input validation names it.
-  if (typeof approvalId !== "string" || !/^[A-Za-z0-9_-]{1,64}$/.test(approvalId)) return { approvalId: undefined, rest: args };
   return { approvalId, rest };
+}
+
+/** The `started` event of an action about to run (tool, approval id and outcome are added by the writer). */
+function startedEvent(tool: string, caller: Caller, input: Record<string, unknown>): StartedEvent & Pick<AuditEventInput, "tool" | "decision" | "outcome" | "arguments"> {
+  return { caller: caller.kind, clientName: caller.name ?? null, tool, arguments: input, decision: "allowed", outcome: "started" };
 }
 
 function errorMessage(error: unknown): string {
@@ -398,7 +452,7 @@ function auditEvent(tool: string, caller: Caller, verdict: Verdict): AuditEventI
     approvalId: verdict.approvalId ?? null,
     durationMs: result.durationMs,
     outcome: result.status === "ok" ? "ok" : result.status === "denied" ? "denied" : result.status === "approval_required" ? "pending" : ran ? "failed" : "error",
-    error: result.status === "error" ? result.message : null,
+    error: [result.status === "error" ? result.message : undefined, verdict.finalizeError === undefined ? undefined : `approval ${verdict.approvalId ?? ""} could not be finalized: ${verdict.finalizeError}`].filter((text) => text !== undefined).join("; ") || null,
   };
 }
 
