@@ -32,6 +32,23 @@ describe("diskUsageTool", () => {
     expect(usage.total_bytes).toBeGreaterThan(0);
   });
 
+  it.each([
+    ["a newline", "/tmp\n/x"],
+    ["an escape", "/tmp/\u001b[2J"],
+    ["DEL", "/tmp\u007f"],
+    ["a C1 control", "/tmp/\u009b31m"],
+    ["a right-to-left override", "/\u202Epmt"],
+    ["a directional isolate", "/tmp\u2066"],
+    ["a right-to-left mark", "/tmp\u200F"],
+    ["an Arabic letter mark", "/tmp\u061C"],
+  ])("should refuse a path with %s as an input error, before statfs", async (_name, path) => {
+    const { context, calls } = contextFor();
+    const error = await callTool(diskUsageTool, { path }, context).catch((caught: unknown) => caught);
+    expect(InputError.isInstance(error)).toBe(true);
+    expect((error as InputError).issues).toStrictEqual([{ path: "path", message: "must not contain control characters or bidi/direction marks" }]);
+    expect(calls).toStrictEqual([]);
+  });
+
   it("should refuse a path that does not exist with an input error naming path", async () => {
     const { context, calls } = contextFor();
     const error = await callTool(diskUsageTool, { path: "/mc-no-such-directory/x" }, context).catch((caught: unknown) => caught);

@@ -7,13 +7,19 @@ const PATH_MAX = 4096;
 
 const count = (description: string) => v.pipe(v.number(), v.integer(), v.minValue(0), v.description(description));
 
-/** An absolute path without `..` segments or control characters. */
+/**
+ * C0 and C1 controls, DEL, and the Unicode bidi and direction marks: the path is echoed back to
+ * the caller and a human, who must see the path that was asked about.
+ */
+const UNSAFE_PATH_CHARACTER = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
+
+/** An absolute path without `..` segments, control characters or bidi/direction marks. */
 export const absolutePathSchema = v.pipe(
   v.string("must be a string"),
   v.nonEmpty("must not be empty"),
   v.maxLength(PATH_MAX, `must be at most ${PATH_MAX} characters`),
   v.startsWith("/", "must be an absolute path"),
-  v.check((value) => !/[\u0000-\u001f\u007f]/.test(value), "must not contain control characters"),
+  v.check((value) => !UNSAFE_PATH_CHARACTER.test(value), "must not contain control characters or bidi/direction marks"),
   v.check((value) => !value.split("/").includes(".."), "must not contain '..' segments"),
 );
 
@@ -48,6 +54,10 @@ export const diskUsageTool = defineTool({
   }),
   output: diskUsageOutputSchema,
   async run(input) {
+    // statfs follows the path as it is at this instant; a symlink swapped into it meanwhile only
+    // changes which filesystem's totals are reported. That is no escape: disk_usage has no roots
+    // and reports sizes and counts of a whole filesystem, never names or contents, for any
+    // path a caller could name directly anyway. So there is no check-then-use to protect here.
     let stats: Awaited<ReturnType<typeof statfs>>;
     try {
       stats = await statfs(input.path, { bigint: true });
