@@ -31,7 +31,7 @@ describe("checkPolicyFile", () => {
     expect(result.ok).toBe(false);
     expect(result.errors.map((error) => error.message)).toStrictEqual([
       `${path}:1:1: version: expected 1 (the only policy version), got integer 2`,
-      `${path}:2:1: extra: unknown key "extra" (allowed here: version, approvals, tools, config_targets)`,
+      `${path}:2:1: extra: unknown key "extra" (allowed here: version, approvals, tools, config_targets, log_targets)`,
     ]);
   });
 });

@@ -127,7 +127,7 @@ describe("loadPolicy", () => {
 
   it("should name a key written with quotes the way TOML writes it", () => {
     const policy = loadPolicyBytes('version = 1\n"my key" = 1\n', { path: "/etc/mc/policy.toml", stateDir: "/tmp", tools: SPEC_TOOLS });
-    expect(policy.diagnostics.errors[0]?.message).toBe(`/etc/mc/policy.toml:2:1: "my key": unknown key "my key" (allowed here: version, approvals, tools, config_targets)`);
+    expect(policy.diagnostics.errors[0]?.message).toBe(`/etc/mc/policy.toml:2:1: "my key": unknown key "my key" (allowed here: version, approvals, tools, config_targets, log_targets)`);
   });
 });
 

@@ -29,8 +29,8 @@ const CASES: MalformedCase[] = [
   { name: "version as a float", text: "version = 1.0\n", line: 1, column: 1, keyPath: "version", detail: "expected 1 (the only policy version), got float 1.0" },
   { name: "version as a date", text: "version = 1979-05-27\n", line: 1, column: 1, keyPath: "version", detail: expect.stringMatching(/^expected 1 \(the only policy version\), got date-time /) as unknown as string },
   { name: "version missing", text: "[approvals]\nexpiry_minutes = 15\n", line: 1, column: 1, keyPath: "version", detail: 'missing required key "version"' },
-  { name: "unknown top-level key", text: "version = 1\nverbose = true\n", line: 2, column: 1, keyPath: "verbose", detail: 'unknown key "verbose" (allowed here: version, approvals, tools, config_targets)' },
-  { name: "unknown top-level table", text: "version = 1\n\n[logging]\nlevel = 1\n", line: 3, column: 1, keyPath: "logging", detail: 'unknown key "logging" (allowed here: version, approvals, tools, config_targets)' },
+  { name: "unknown top-level key", text: "version = 1\nverbose = true\n", line: 2, column: 1, keyPath: "verbose", detail: 'unknown key "verbose" (allowed here: version, approvals, tools, config_targets, log_targets)' },
+  { name: "unknown top-level table", text: "version = 1\n\n[logging]\nlevel = 1\n", line: 3, column: 1, keyPath: "logging", detail: 'unknown key "logging" (allowed here: version, approvals, tools, config_targets, log_targets)' },
   {
     name: "unknown tool",
     text: "version = 1\n[tools.reboot_host]\nenabled = true\n",
