@@ -26,6 +26,15 @@ const change = defineTool({
   output: v.object({ changed: v.boolean() }),
   run: async () => ({ changed: true }),
 });
+const tweak = defineTool({
+  name: "tweak_thing",
+  title: "Tweak",
+  description: "Pretends to make a safe change",
+  risk: "mutating_safe",
+  input: v.strictObject({ value: v.number() }),
+  output: v.object({ tweaked: v.boolean() }),
+  run: async () => ({ tweaked: true }),
+});
 const broken = defineTool({
   name: "broken_tool",
   title: "Broken",
@@ -47,16 +56,17 @@ describe("createMcpServer (in memory)", () => {
   async function connect(
     policy?: string,
     elicit?: (message: string) => { action: "accept" | "decline" | "cancel"; content?: Record<string, string> },
+    clientName = "in-memory-test",
   ): Promise<{ client: Client; runtime: Runtime }> {
     const dir = mkdtempSync(join(tmpdir(), "mc-mcp-mem-"));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
     if (policy !== undefined) writeFileSync(join(dir, "policy.toml"), policy);
-    const runtime = createRuntime({ stateDir: dir, policyPath: join(dir, "policy.toml"), tools: [echo, change, broken], env: {} });
+    const runtime = createRuntime({ stateDir: dir, policyPath: join(dir, "policy.toml"), tools: [echo, change, tweak, broken], env: {} });
     cleanups.push(() => runtime.close());
     const server = createMcpServer(runtime, { version: "0.0.0-test" });
     const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
     await server.connect(serverTransport);
-    const client = new Client({ name: "in-memory-test", version: "1.0.0" }, elicit ? { capabilities: { elicitation: { form: {} } } } : undefined);
+    const client = new Client({ name: clientName, version: "1.0.0" }, elicit ? { capabilities: { elicitation: { form: {} } } } : undefined);
     if (elicit) {
       client.setRequestHandler("elicitation/create", async (request) => elicit((request.params as { message: string }).message));
     }
@@ -68,7 +78,7 @@ describe("createMcpServer (in memory)", () => {
   it("should list tools with input and output JSON Schemas and annotations", async () => {
     const { client } = await connect();
     const { tools } = await client.listTools();
-    expect(tools.map((tool) => tool.name)).toStrictEqual(["echo_text", "change_thing", "broken_tool"]);
+    expect(tools.map((tool) => tool.name)).toStrictEqual(["echo_text", "change_thing", "tweak_thing", "broken_tool"]);
     const listed = tools[0]!;
     expect(listed.inputSchema).toMatchObject({ type: "object", properties: { text: { type: "string", maxLength: 10 } }, required: ["text"] });
     expect(listed.outputSchema?.type).toBe("object");
@@ -125,23 +135,49 @@ describe("createMcpServer (in memory)", () => {
     expect((result.content[0] as { text: string }).text).toBe("Error (tool_failed): the thing is broken");
   });
 
-  it("should run the call once the human approves it in the client's elicitation prompt, when the policy allows", async () => {
+  const approve = () => ({ action: "accept" as const, content: { decision: "approve" } });
+
+  it("should run a mutating_safe call once approved in the client's prompt, recorded as elicitation via the client", async () => {
     const prompts: string[] = [];
-    const { client, runtime } = await connect("version = 1\n[approvals]\nallow_elicitation = true\n", (message) => {
+    const { client, runtime } = await connect('version = 1\n[approvals]\nallow_elicitation = ["mutating_safe"]\n', (message) => {
       prompts.push(message);
-      return { action: "accept", content: { decision: "approve" } };
+      return approve();
     });
-    const result = await client.callTool({ name: "change_thing", arguments: { value: 1 } });
+    const result = await client.callTool({ name: "tweak_thing", arguments: { value: 1 } });
     expect(result.isError).toBeFalsy();
-    expect(result.structuredContent).toStrictEqual({ changed: true });
-    expect(prompts[0]).toContain("change_thing");
+    expect(result.structuredContent).toStrictEqual({ tweaked: true });
+    expect(prompts[0]).toContain("tweak_thing (mutating_safe)");
     const [approval] = await (await runtime.store()).list({});
-    expect(approval).toMatchObject({ status: "completed", decidedBy: "in-memory-test (MCP elicitation)" });
+    expect(approval).toMatchObject({ status: "completed", decidedBy: "elicitation via in-memory-test" });
+  });
+
+  it("should never let the client's prompt approve a privileged call unless the policy lists privileged", async () => {
+    const prompts: string[] = [];
+    for (const setting of ["true", '["mutating_safe"]', '["read_only", "mutating_safe"]']) {
+      const { client } = await connect(`version = 1\n[approvals]\nallow_elicitation = ${setting}\n`, (message) => {
+        prompts.push(message);
+        return approve();
+      });
+      const result = await client.callTool({ name: "change_thing", arguments: { value: 1 } });
+      expect(result.structuredContent).toMatchObject({ status: "approval_required" });
+    }
+    expect(prompts).toStrictEqual([]);
+    const { client, runtime } = await connect('version = 1\n[approvals]\nallow_elicitation = ["privileged"]\n', approve);
+    expect((await client.callTool({ name: "change_thing", arguments: { value: 1 } })).structuredContent).toStrictEqual({ changed: true });
+    expect(await (await runtime.store()).list({})).toMatchObject([{ status: "completed", decidedBy: "elicitation via in-memory-test" }]);
+  });
+
+  it("should record a hostile client name escaped and bounded", async () => {
+    const name = `evil\u202e\u001b[31mname\n${"x".repeat(200)}`;
+    const { client, runtime } = await connect("version = 1\n[approvals]\nallow_elicitation = true\n", approve, name);
+    await client.callTool({ name: "tweak_thing", arguments: { value: 1 } });
+    const [approval] = await (await runtime.store()).list({});
+    expect(approval?.decidedBy).toBe(`elicitation via evil\\u{202e}\\u{1b}[31mname\\u{a}${"x".repeat(64 - 31)}…`);
   });
 
   it("should leave the request pending when the human declines in the client", async () => {
     const { client } = await connect("version = 1\n[approvals]\nallow_elicitation = true\n", () => ({ action: "decline" }));
-    const result = await client.callTool({ name: "change_thing", arguments: { value: 1 } });
+    const result = await client.callTool({ name: "tweak_thing", arguments: { value: 1 } });
     expect(result.structuredContent).toMatchObject({ status: "approval_required" });
   });
 
@@ -158,7 +194,7 @@ describe("createMcpServer (in memory)", () => {
 
   it("should fail closed to the out-of-band path when the client cannot elicit", async () => {
     const { client } = await connect("version = 1\n[approvals]\nallow_elicitation = true\n");
-    const result = await client.callTool({ name: "change_thing", arguments: { value: 1 } });
+    const result = await client.callTool({ name: "tweak_thing", arguments: { value: 1 } });
     expect(result.structuredContent).toMatchObject({ status: "approval_required" });
   });
 });

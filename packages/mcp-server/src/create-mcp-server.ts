@@ -52,7 +52,7 @@ export function createMcpServer(runtime: Runtime, options: McpServerOptions): Mc
         // A client that cancels the request (or goes away) kills the command it started.
         const signal = context.mcpReq.signal;
         let result = await runtime.runTool(definition.name, args, { caller, signal });
-        if (result.status === "approval_required" && (await elicitApproval(server, runtime, result, client?.name ?? "MCP client"))) {
+        if (result.status === "approval_required" && (await elicitApproval(server, runtime, result, { risk: definition.risk, clientName: client?.name }))) {
           const approved = typeof args === "object" && args !== null ? { ...args, approval_id: result.approval_id } : { approval_id: result.approval_id };
           result = await runtime.runTool(definition.name, approved, { caller, signal });
         }

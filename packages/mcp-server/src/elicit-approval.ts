@@ -1,24 +1,37 @@
 import type { McpServer } from "@modelcontextprotocol/server";
+import type { RiskLevel } from "@mc/core";
 import type { ApprovalRequired, Runtime } from "@mc/runtime";
+import { clientLabel } from "./client-label.js";
+
+/** Who asks, and for what risk. */
+export interface ElicitationContext {
+  /** The tool's risk level: the policy lists the levels a client's prompt may approve. */
+  risk: RiskLevel;
+  /** `clientInfo.name` as the client declared it (untrusted). */
+  clientName: string | undefined;
+}
 
 /**
  * Asks the human at the MCP client to approve a pending request, through the client's
- * elicitation prompt. Used only when the policy allows it (`[approvals] allow_elicitation`) and
- * the client declared the elicitation capability. Any other answer, an error, or a client that
- * cannot elicit leaves the request pending: the out-of-band path (`mc approvals approve`) stays.
+ * elicitation prompt. Used only when the policy lists the tool's risk level in
+ * `[approvals] allow_elicitation` and the client declared the elicitation capability. The prompt
+ * is the client application's: mc cannot tell a human's answer from the application's own, so an
+ * approval here trusts that application, and is recorded as `elicitation via <client name>`.
+ * Any other answer, an error, or a client that cannot elicit leaves the request pending: the
+ * out-of-band path (`mc approvals approve`) stays.
  * @param server - the connected server
  * @param runtime - the runtime whose store records the decision
  * @param pending - the approval-required result
- * @param clientName - the client's name, recorded as the approver
- * @returns true when the human approved it in the client
+ * @param context - the tool's risk and the client's name
+ * @returns true when the client answered "approve"
  */
-export async function elicitApproval(server: McpServer, runtime: Runtime, pending: ApprovalRequired, clientName: string): Promise<boolean> {
-  if (!runtime.policy().approvals.allowElicitation) return false;
+export async function elicitApproval(server: McpServer, runtime: Runtime, pending: ApprovalRequired, context: ElicitationContext): Promise<boolean> {
+  if (!runtime.policy().approvals.elicitationRiskLevels.includes(context.risk)) return false;
   if (server.server.getClientCapabilities()?.elicitation === undefined) return false;
   try {
     const answer = await server.server.elicitInput({
       mode: "form",
-      message: `${pending.message}\n\nApprove ${pending.tool} now? (approval ${pending.approval_id}, expires ${pending.expires_at})`,
+      message: `${pending.message}\n\nApprove ${pending.tool} (${context.risk}) now? (approval ${pending.approval_id}, expires ${pending.expires_at})`,
       requestedSchema: {
         type: "object",
         properties: {
@@ -29,7 +42,10 @@ export async function elicitApproval(server: McpServer, runtime: Runtime, pendin
     });
     if (answer.action !== "accept" || answer.content?.decision !== "approve") return false;
     const store = await runtime.store();
-    await store.approve(pending.approval_id, { approver: `${clientName} (MCP elicitation)`, note: "approved in the client's elicitation prompt" });
+    await store.approve(pending.approval_id, {
+      approver: `elicitation via ${clientLabel(context.clientName)}`,
+      note: "approved in the MCP client's elicitation prompt (the policy trusts that client application for this risk level)",
+    });
     return true;
   } catch {
     // A client that fails or refuses to elicit: fail closed to the out-of-band approval.
