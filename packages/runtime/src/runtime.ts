@@ -20,6 +20,7 @@ import { auditableValue } from "./auditable-value.js";
 import type { ApprovalRequired, CallErrorCode, ToolCallResult } from "./call-result.js";
 import type { Caller } from "./caller.js";
 import { runDoctor, type DoctorReport } from "./doctor.js";
+import { inMemoryDatabaseReason } from "./in-memory-database.js";
 import { resolveRuntimePaths, type RuntimePathOptions, type RuntimePaths } from "./runtime-paths.js";
 import { builtinTools, indexTools, type RegisteredTool, type ToolSource } from "./tool-registry.js";
 
@@ -127,6 +128,9 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
     storePromise ??= (async () => {
       // The database driver (libSQL + drizzle, ~170 ms to import) loads only when first needed:
       // `mc tools` and an MCP initialize never touch it.
+      // Fail closed: a database that does not persist would take the audit with it.
+      const inMemory = inMemoryDatabaseReason(paths.databaseUrl);
+      if (inMemory !== undefined) throw new Error(inMemory);
       const { openStore } = await import("@mc/approvals");
       const opened = await openStore(paths.databasePath !== undefined ? { path: paths.databasePath } : { url: paths.databaseUrl });
       // A process that died mid-execution left its approval in `executing`: mark it failed,
