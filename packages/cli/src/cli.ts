@@ -116,6 +116,15 @@ function buildProgram(io: CliIo): Command {
     .description("validate a policy file (default: the policy path)")
     .argument("[file]", "policy file")
     .action(async (file: string | undefined) => (await import("./commands/policy.js")).policyCheckCommand(io, globals(), file));
+  policy
+    .command("install")
+    .description("check a policy file and atomically replace the policy with it (refused if it has errors)")
+    .argument("<file>", "the new policy")
+    .action(async (file: string) => (await import("./commands/policy.js")).policyInstallCommand(io, globals(), file));
+  policy
+    .command("edit")
+    .description("edit the policy visudo-style: a checked copy in $VISUAL/$EDITOR (default vi), installed atomically")
+    .action(async () => (await import("./commands/policy.js")).policyEditCommand(io, globals()));
 
   const approvals = program.command("approvals").description("list, inspect, approve or reject approval requests");
   approvals

@@ -1,5 +1,5 @@
 import { randomBytes, createHash } from "node:crypto";
-import { closeSync, fchmodSync, fchownSync, fsyncSync, lstatSync, openSync, realpathSync, renameSync, unlinkSync, writeSync, type Stats } from "node:fs";
+import { closeSync, fchmodSync, mkdirSync, fchownSync, fsyncSync, lstatSync, openSync, realpathSync, renameSync, unlinkSync, writeSync, type Stats } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { loadPolicyBytes, type LoadPolicyOptions } from "./load-policy.js";
 import type { PolicyDiagnostics } from "./policy-diagnostic.js";
@@ -34,7 +34,7 @@ export type InstallPolicyResult =
  * the runtime uses and refused if it has any error; then it is written to a temp file in the
  * policy's directory, fsynced, renamed over the policy, and the directory is fsynced — so a
  * reader sees the old file or the new one, never a part. An existing file keeps its mode and
- * owner; a new one gets {@link NEW_POLICY_MODE}. No temp file is left behind on failure.
+ * owner; a new one gets {@link NEW_POLICY_MODE} (its directory is created 0700 if missing). No temp file is left behind on failure.
  * @param options - target path, content, state dir and tools (for the check), expected current hash
  * @returns installed with the diagnostics (warnings), or why nothing was written
  */
@@ -70,6 +70,11 @@ export function installPolicy(options: InstallPolicyOptions): InstallPolicyResul
   }
 
   const directory = dirname(target);
+  try {
+    mkdirSync(directory, { recursive: true, mode: 0o700 });
+  } catch (error) {
+    return notWritten(target, "target", `${directory}: cannot create the policy's directory: ${(error as Error).message}`);
+  }
   const temporary = join(directory, `.${basename(target)}.mc-install-${process.pid}-${randomBytes(6).toString("hex")}`);
   let descriptor: number | undefined;
   try {
