@@ -1,0 +1,17 @@
+// An audit that does not persist is no audit: `mc` must refuse an in-memory database, through
+// the real CLI, in doctor (exit 1) and for tool calls (fail closed, with the reason).
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { childEnv, runMc, tempDir } from "./support.js";
+
+describe("an in-memory database", () => {
+  it.each([":memory:", "file::memory:", "file::memory:?cache=shared", "file:/tmp/mc-never.db?mode=memory"])("should fail doctor with MC_DB_URL=%s", async (url) => {
+    const env = childEnv({ MC_STATE_DIR: join(tempDir("mc-memdb-"), "state"), MC_DB_URL: url });
+    const doctor = await runMc(["doctor"], env);
+    expect(doctor.exitCode).toBe(1);
+    expect(doctor.stdout).toMatch(/FAIL\s+database .*in-memory database.*no audit/);
+    const call = await runMc(["tool", "memory_usage"], env);
+    expect(call.exitCode).toBe(1);
+    expect(call.stderr + call.stdout).toContain("an audit that does not persist is no audit");
+  });
+});
