@@ -1,0 +1,168 @@
+// Red team: "no read outside a root" under a symlink-swap race (issue 13, finding 2). A local
+// user who can write inside a config root keeps exchanging a directory inside it with a symlink
+// to a directory outside (renameat2(RENAME_EXCHANGE), atomically, in a tight loop) while an agent
+// reads the file through the real runtime. Before the fix about one read in eight returned the
+// outside file. Every call here is one case: it breaks the guarantee when the outside file's
+// content shows up anywhere in its result (content, diff, message). Refusals are fine.
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { randomBytes } from "node:crypto";
+import { createRuntime, type Runtime } from "@mc/runtime";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { attackClass } from "./attack-report.js";
+
+const SWAPPER = `
+import ctypes, os, sys
+libc = ctypes.CDLL(None, use_errno=True)
+AT_FDCWD = -100
+RENAME_EXCHANGE = 2
+a, b = os.fsencode(sys.argv[1]), os.fsencode(sys.argv[2])
+print("swapping", flush=True)
+while True:
+    if libc.renameat2(AT_FDCWD, a, AT_FDCWD, b, RENAME_EXCHANGE) != 0:
+        sys.exit("renameat2: errno %d" % ctypes.get_errno())
+`;
+
+const READS = 10_000;
+const DRY_RUNS = 1_500;
+const RESTORES = 100;
+
+describe("symlink-swap race against read_config_file and write_config_file dry runs", () => {
+  const reads = attackClass("symlink-swap race (read_config_file)");
+  const diffs = attackClass("symlink-swap race (write_config_file dry-run diff)");
+  const restores = attackClass("symlink-swap race (restore_config_backup)");
+  const caller = { caller: { kind: "embedded" as const, name: "red-team-swap" } };
+  let dir: string;
+  let root: string;
+  let runtime: Runtime;
+  let swapper: ChildProcess;
+  let secret: string;
+
+  beforeAll(async () => {
+    dir = realpathSync(mkdtempSync(join(tmpdir(), "mc-red-swap-")));
+    root = join(dir, "root");
+    secret = `SECRET-${randomBytes(12).toString("hex")}`;
+    // Inside: root/flip/x.ini. Outside: outside/x.ini holding the secret. root/flip-link is a
+    // symlink to outside; the swapper exchanges the names "flip" and "flip-link" forever.
+    mkdirSync(join(root, "flip"), { recursive: true });
+    mkdirSync(join(dir, "outside"));
+    writeFileSync(join(root, "flip", "x.ini"), "inside = 1\n");
+    writeFileSync(join(dir, "outside", "x.ini"), `stolen = ${secret}\n`);
+    symlinkSync(join(dir, "outside"), join(root, "flip-link"));
+    writeFileSync(
+      join(dir, "policy.toml"),
+      [
+        "version = 1",
+        "[tools.read_config_file]",
+        "enabled = true",
+        "[tools.write_config_file]",
+        "enabled = true",
+        "[tools.restore_config_backup]",
+        "enabled = true",
+        "[[config_targets]]",
+        'name = "app"',
+        `roots = ["${root}"]`,
+        'file_globs = ["flip/*.ini", "flip-link/*.ini"]',
+        'validator = "ini_parse"',
+        "",
+      ].join("\n"),
+    );
+    runtime = createRuntime({ stateDir: join(dir, "state"), policyPath: join(dir, "policy.toml"), env: {} });
+    swapper = spawn("python3", ["-c", SWAPPER, join(root, "flip"), join(root, "flip-link")], { stdio: ["ignore", "pipe", "inherit"] });
+    await new Promise<void>((resolve, reject) => {
+      swapper.once("error", reject);
+      swapper.once("exit", (code) => reject(new Error(`swapper exited early (${code})`)));
+      swapper.stdout?.once("data", () => resolve());
+    });
+  });
+
+  afterAll(async () => {
+    swapper?.removeAllListeners("exit");
+    if (swapper?.exitCode === null) {
+      const exited = new Promise((resolve) => swapper.once("exit", resolve));
+      swapper.kill("SIGKILL");
+      await exited;
+    }
+    await runtime?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("should have a live race: the policy loads and a plain read of the path does reach the outside file", () => {
+    expect(runtime.policy().ok).toBe(true);
+    // What the tool must not do: a naive read of the checked path lands outside some of the time.
+    let outside = 0;
+    for (let index = 0; index < 2_000 && outside === 0; index += 1) {
+      try {
+        if (readFileSync(join(root, "flip", "x.ini"), "utf8").includes(secret)) outside += 1;
+      } catch {
+        // The directory was mid-swap.
+      }
+    }
+    expect(outside).toBeGreaterThan(0);
+  });
+
+  it(`should never return the outside file in ${READS} read_config_file calls`, async () => {
+    let ok = 0;
+    const outcomes: Record<string, number> = {};
+    for (let index = 0; index < READS; index += 1) {
+      const result = await runtime.runTool("read_config_file", { path: join(root, "flip", "x.ini") }, caller);
+      const leaked = JSON.stringify(result).includes(secret);
+      reads.record(leaked, leaked ? `read ${index}: ${JSON.stringify(result).slice(0, 200)}` : undefined);
+      if (result.status === "ok") {
+        ok += 1;
+        expect(result.output.content).toBe("inside = 1\n");
+      } else {
+        outcomes[result.status] = (outcomes[result.status] ?? 0) + 1;
+      }
+    }
+    // Refusals are fine, but only as refusals: a denied path rule or a failed read, never a crash.
+    expect(Object.keys(outcomes).filter((status) => status !== "denied" && status !== "error")).toStrictEqual([]);
+    expect(reads.failures).toStrictEqual([]);
+    // Not everything may be refused: the inside file is still readable between swaps.
+    expect(ok).toBeGreaterThan(0);
+  }, 120_000);
+
+  it(`should never diff against the outside file in ${DRY_RUNS} write_config_file dry runs`, async () => {
+    let ok = 0;
+    for (let index = 0; index < DRY_RUNS; index += 1) {
+      const result = await runtime.runTool("write_config_file", { path: join(root, "flip", "x.ini"), content: `inside = ${index + 2}\n`, dry_run: true }, caller);
+      const leaked = JSON.stringify(result).includes(secret);
+      diffs.record(leaked, leaked ? `dry run ${index}: ${JSON.stringify(result).slice(0, 200)}` : undefined);
+      if (result.status === "ok") {
+        ok += 1;
+        expect(result.output.diff).toContain("-inside = 1\n");
+      }
+    }
+    expect(diffs.failures).toStrictEqual([]);
+    expect(ok).toBeGreaterThan(0);
+    // Nothing was written anywhere: the inside file and the outside file are as they were.
+    expect(readFileSync(join(dir, "outside", "x.ini"), "utf8")).toBe(`stolen = ${secret}\n`);
+  }, 120_000);
+
+  it(`should never diff against or back up the outside file in ${RESTORES} restore_config_backup calls`, async () => {
+    const operator = { ...caller, approvedBy: "red-team-operator" };
+    // A backup of the inside file: one approved write that got through between swaps.
+    let backupId: string | undefined;
+    for (let attempt = 0; attempt < 1_000 && backupId === undefined; attempt += 1) {
+      const result = await runtime.runTool("write_config_file", { path: join(root, "flip", "x.ini"), content: "inside = 2\n" }, operator);
+      if (result.status === "ok") backupId = result.output.backup_id as string | undefined;
+    }
+    expect(backupId).toBeDefined();
+    let ok = 0;
+    for (let index = 0; index < RESTORES; index += 1) {
+      const result = await runtime.runTool("restore_config_backup", { path: join(root, "flip", "x.ini"), backup_id: backupId }, operator);
+      const leaked = JSON.stringify(result).includes(secret);
+      restores.record(leaked, leaked ? `restore ${index}: ${JSON.stringify(result).slice(0, 200)}` : undefined);
+      if (result.status === "ok") ok += 1;
+    }
+    // No backup taken during the race holds the outside file, and the outside file is untouched.
+    const backups = join(dir, "state", "config-backups", "app");
+    const stolen = readdirSync(backups).filter((name) => readFileSync(join(backups, name), "utf8").includes(secret));
+    restores.record(stolen.length > 0, `backups holding the outside file: ${stolen.join(", ")}`);
+    expect(restores.failures).toStrictEqual([]);
+    expect(ok).toBeGreaterThan(0);
+    expect(readFileSync(join(dir, "outside", "x.ini"), "utf8")).toBe(`stolen = ${secret}\n`);
+  }, 120_000);
+});
