@@ -281,7 +281,7 @@ describe("loadPolicy with a malformed file", () => {
     const directory = tempDir({ "policy.toml/inner": "x" });
     const path = join(directory, "policy.toml");
     const policy = loadPolicy({ path, stateDir: directory, tools: SPEC_TOOLS });
-    expect(policy.diagnostics.errors).toStrictEqual([{ message: `${path}: cannot read the policy file: it is a directory, not a file`, file: path }]);
+    expect(policy.diagnostics.errors).toStrictEqual([{ message: `${path}: cannot read the policy file: it is a directory, not a regular file`, file: path }]);
     expectEveryToolDenied(policy);
     expectEveryToolDenied(createPolicySource({ path, stateDir: directory, tools: SPEC_TOOLS }).current());
   });
