@@ -119,7 +119,10 @@ describe.skipIf(!harness.available)("every systemd tool through runtime.runTool 
     const store = await runtime.store();
     const events = await store.listAudit({ limit: 1_000 });
     expect(events.length).toBeGreaterThan(20);
-    expect(events.every((event) => event.caller === "embedded" && event.clientName === "runtime-systemd-test")).toBe(true);
+    // The operator's approvals are events of their own, through the CLI surface by default.
+    const calls = events.filter((event) => event.decision !== "approved");
+    expect(calls.every((event) => event.caller === "embedded" && event.clientName === "runtime-systemd-test")).toBe(true);
+    expect(events.filter((event) => event.decision === "approved").every((event) => event.caller === "cli" && event.reason === "approved by test-operator")).toBe(true);
     expect((await store.verifyAudit()).ok).toBe(true);
   });
 });
