@@ -11,14 +11,13 @@ export interface WriteHooks {
 }
 
 /**
- * Runs the hook of a step. When the environment variable `MC_TEST_PAUSE_AT` names this step
- * (set only by crash-safety tests), the process stops itself with SIGSTOP: the test sees the
- * stopped state in `/proc/<pid>/stat` and kills it with SIGKILL at exactly this point.
+ * Runs the hook of a step. The shipped code reads no test switch (no environment variable):
+ * a test that must stop a writer at a step passes its own `onStep` (the crash-safety test's
+ * writer script stops its process with SIGSTOP there).
  * @param step - the step reached
  * @param hooks - in-process hooks
  * @returns when the hook is done
  */
 export async function reachStep(step: WriteStep, hooks: WriteHooks): Promise<void> {
   await hooks.onStep?.(step);
-  if (process.env.MC_TEST_PAUSE_AT === step) process.kill(process.pid, "SIGSTOP");
 }

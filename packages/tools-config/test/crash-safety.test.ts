@@ -43,7 +43,7 @@ async function processState(pid: number): Promise<string | undefined> {
 
 /** Starts the writer paused at `step`, waits until it has stopped there, and kills it with SIGKILL. */
 async function killWriterAt(step: WriteStep, request: Record<string, unknown>): Promise<void> {
-  const child = execa(process.execPath, [writer, JSON.stringify(request)], { env: { MC_TEST_PAUSE_AT: step }, reject: false });
+  const child = execa(process.execPath, [writer, JSON.stringify({ ...request, pauseAt: step })], { reject: false });
   const deadline = Date.now() + 20_000;
   for (;;) {
     const state = await processState(child.pid as number);
