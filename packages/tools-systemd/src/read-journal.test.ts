@@ -82,8 +82,18 @@ describe.skipIf(!harness.available)("readJournalTool", () => {
   });
 
   it("should read the test user's own journal in user scope without a unit", async () => {
+    if (!harness.available) throw new Error("runs only with the harness (describe.skipIf)");
+    // A fresh entry in the test user's journal: the boot-time failure of mc-user-broken may be
+    // more than 30 entries back by now. Starting it fails again and leaves it failed.
+    await harness.exec(["systemctl", "--user", "start", "mc-user-broken.service"], { user: true });
     const { context, calls } = contextFor(userPrefix);
-    const journal = await callTool(readJournalTool, { scope: "user", lines: 30 }, context);
+    const journal = await waitFor(
+      async () => {
+        const result = await callTool(readJournalTool, { scope: "user", lines: 30 }, context);
+        return result.entries.some((entry) => entry.message.includes("mc-user-broken.service")) ? result : undefined;
+      },
+      { timeoutMs: 10_000, description: "an mc-user-broken.service entry in the test user's journal" },
+    );
     expect(journal.entries.some((entry) => entry.message.includes("mc-user-broken.service"))).toBe(true);
     expect(calls[0]?.args.at(-1)).toBe("--user");
   });

@@ -1,4 +1,4 @@
-import { InputError, ToolFailureError } from "@mc/core";
+import { InputError, type ToolDefinition, ToolFailureError } from "@mc/core";
 import { harnessForTests } from "@mc/systemd-harness";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { installUnits, type InstalledUnits, serviceUnit } from "./__fixtures__/harness-units.js";
@@ -11,9 +11,9 @@ import { callTool, contextFor } from "./test-kit.js";
 
 const harness = await harnessForTests();
 const prefix = harness.available ? harness.prefix : [];
-const userPrefix = harness.available ? harness.userPrefix : [];
 
 const UNIT = "mc-h6ua.service";
+const ACTION_TOOLS: ToolDefinition[] = [startServiceTool, stopServiceTool, enableServiceTool, disableServiceTool];
 const USER_UNIT = "mc-h6ua-user.service";
 
 describe.skipIf(!harness.available)("start/stop/enable/disable_service", () => {
@@ -58,8 +58,8 @@ describe.skipIf(!harness.available)("start/stop/enable/disable_service", () => {
     expect(disabledStopped).toMatchObject({ unit_file_state: "disabled", active_state: "inactive", previous_active_state: "active", previous_unit_file_state: "enabled" });
   });
 
-  it("should act on a user unit of the test user's manager", async () => {
-    const { context, calls } = contextFor(userPrefix);
+  it("should act on a user unit of root's user manager", async () => {
+    const { context, calls } = contextFor(prefix);
     const enabled = await callTool(enableServiceTool, { unit: USER_UNIT, scope: "user", now: true }, context);
     expect(enabled).toMatchObject({ scope: "user", unit_file_state: "enabled", active_state: "active" });
     const stopped = await callTool(stopServiceTool, { unit: USER_UNIT, scope: "user" }, context);
@@ -76,7 +76,7 @@ describe.skipIf(!harness.available)("start/stop/enable/disable_service", () => {
   });
 
   it("should refuse a unit that does not exist without acting", async () => {
-    for (const tool of [startServiceTool, stopServiceTool, enableServiceTool, disableServiceTool]) {
+    for (const tool of ACTION_TOOLS) {
       const { context, calls } = contextFor(prefix);
       const error = await callTool(tool, { unit: "mc-h6ua-missing.service" }, context).catch((caught: unknown) => caught);
       expect((error as ToolFailureError).data, tool.name).toStrictEqual({ reason: "unit_not_found", unit: "mc-h6ua-missing.service", scope: "system" });
@@ -100,7 +100,7 @@ describe("start/stop/enable/disable_service input", () => {
     { unit: "x.service", approval_id: "not an id" },
     { unit: "x.service", force: true },
   ];
-  for (const tool of [startServiceTool, stopServiceTool, enableServiceTool, disableServiceTool]) {
+  for (const tool of ACTION_TOOLS) {
     it(`${tool.name} should refuse ${bad.length} malformed argument sets before any process starts`, async () => {
       for (const args of bad) {
         const { context, started } = refusingContext();

@@ -8,7 +8,6 @@ import { splitUnitFiles, unitFileTool } from "./unit-file.js";
 
 const harness = await harnessForTests();
 const prefix = harness.available ? harness.prefix : [];
-const userPrefix = harness.available ? harness.userPrefix : [];
 
 const UNIT = "mc-h6uf.service";
 // A comment line that looks like systemctl cat's file header: it must not become a drop-in.
@@ -50,8 +49,8 @@ describe.skipIf(!harness.available)("unitFileTool", () => {
     expect(calls.map((call) => call.args)).toContainEqual(["cat", UNIT, "--no-pager"]);
   });
 
-  it("should read a user unit of the test user's manager", async () => {
-    const { context } = contextFor(userPrefix);
+  it("should read a user unit of root's user manager", async () => {
+    const { context } = contextFor(prefix);
     const result = await callTool(unitFileTool, { unit: "mc-h6uf-user.service", scope: "user" }, context);
     // Debian links /etc/systemd/user to /etc/xdg/systemd/user; systemd reports the resolved path.
     expect(result.fragment?.path).toMatch(/^\/etc\/(xdg\/)?systemd\/user\/mc-h6uf-user\.service$/);

@@ -4,7 +4,10 @@
  */
 import type { HarnessHandle } from "@mc/systemd-harness";
 
-/** Where a fixture goes: the system manager, or every user manager (/etc/systemd/user). */
+/**
+ * Where a fixture goes: the system manager, or /etc/systemd/user loaded by root's user manager
+ * only — the test user's manager is left alone, since other tests read its journal's last lines.
+ */
 export type FixtureScope = "system" | "user";
 
 /** Installed fixture units; `remove()` stops them, deletes the files and reloads. */
@@ -20,17 +23,12 @@ async function run(harness: HarnessHandle, args: string[], options: { user?: boo
 }
 
 /**
- * Reloads the managers that see fixtures of a scope.
+ * Reloads the manager that sees fixtures of a scope.
  * @param harness - the running harness
- * @param scope - system, or user (root's and the test user's managers)
+ * @param scope - system, or user (root's user manager)
  */
 export async function reloadManagers(harness: HarnessHandle, scope: FixtureScope): Promise<void> {
-  if (scope === "system") {
-    await run(harness, ["systemctl", "daemon-reload"]);
-  } else {
-    await run(harness, ["systemctl", "--user", "daemon-reload"]);
-    await run(harness, ["systemctl", "--user", "daemon-reload"], { user: true });
-  }
+  await run(harness, scope === "system" ? ["systemctl", "daemon-reload"] : ["systemctl", "--user", "daemon-reload"]);
 }
 
 /**
@@ -54,7 +52,8 @@ export async function installUnits(harness: HarnessHandle, scope: FixtureScope, 
       const systemctl = scope === "system" ? ["systemctl"] : ["systemctl", "--user"];
       for (const unit of units) {
         await harness.exec([...systemctl, "disable", "--now", unit]);
-        if (scope === "user") await harness.exec([...systemctl, "disable", "--now", unit], { user: true });
+        // A failed unit stays listed (failed_services, list_units) until reset, even once its file is gone.
+        await harness.exec([...systemctl, "reset-failed", unit]);
       }
       const paths = Object.keys(files).map((relative) => `${root}/${relative.split("/")[0] ?? relative}`);
       await run(harness, ["rm", "-rf", "--", ...new Set(paths)]);
