@@ -148,9 +148,12 @@ describe("main", () => {
     expect(await main(["approvals", "list", "--status", "bogus"], io(capture().stream))).toBe(2);
     const audit = capture();
     expect(await main(["audit", "list", "--json"], io(audit.stream))).toBe(0);
-    expect((JSON.parse(audit.text()) as { events: Array<{ tool: string; outcome: string }> }).events).toMatchObject([{ tool: "restart_service", outcome: "pending" }]);
+    expect((JSON.parse(audit.text()) as { events: Array<{ tool: string; outcome: string }> }).events).toMatchObject([
+      { tool: "restart_service", decision: "approved", outcome: "ok" },
+      { tool: "restart_service", outcome: "pending" },
+    ]);
     const verify = capture();
     expect(await main(["audit", "verify", "--json"], io(verify.stream))).toBe(0);
-    expect(JSON.parse(verify.text())).toMatchObject({ ok: true, checked: 1 });
+    expect(JSON.parse(verify.text())).toMatchObject({ ok: true, checked: 2 });
   });
 });
