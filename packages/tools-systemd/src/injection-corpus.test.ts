@@ -19,7 +19,14 @@ type ToolName =
   | "read_journal"
   | "reload_service"
   | "restart_service"
-  | "daemon_reload";
+  | "daemon_reload"
+  | "list_units"
+  | "list_timers"
+  | "unit_file"
+  | "start_service"
+  | "stop_service"
+  | "enable_service"
+  | "disable_service";
 
 /** [what it tries, tool, arguments, the argument the error must name] */
 type Case = [string, ToolName, unknown, string];
@@ -126,6 +133,43 @@ const cases: Case[] = [
   ["extra argument to memory_usage", "memory_usage", { path: "/" }, "path"],
   ["arguments as a string", "service_status", "mc-demo.service", ""],
   ["arguments as an array", "restart_service", ["mc-demo.service"], "unit"],
+  ["list pattern as an option", "list_units", { pattern: "--all" }, "pattern"],
+  ["list pattern with ;", "list_units", { pattern: "mc-*;id" }, "pattern"],
+  ["list pattern with space", "list_units", { pattern: "mc-* x" }, "pattern"],
+  ["list pattern with $()", "list_units", { pattern: "$(id)*" }, "pattern"],
+  ["list pattern with newline", "list_units", { pattern: "mc-*\n--all" }, "pattern"],
+  ["list pattern unclosed class", "list_units", { pattern: "mc-[a" }, "pattern"],
+  ["list pattern overlong", "list_units", { pattern: "*".repeat(257) }, "pattern"],
+  ["list type unknown", "list_units", { type: "service --all" }, "type"],
+  ["list state unknown", "list_units", { state: "failed,active" }, "state"],
+  ["list limit 501", "list_units", { limit: 501 }, "limit"],
+  ["timers limit 0", "list_timers", { limit: 0 }, "limit"],
+  ["timers limit 201", "list_timers", { limit: 201 }, "limit"],
+  ["timers scope", "list_timers", { scope: "--system" }, "scope"],
+  ["unit file as a path", "unit_file", { unit: "/etc/shadow" }, "unit"],
+  ["unit file traversal", "unit_file", { unit: "../../etc/shadow.service" }, "unit"],
+  ["unit file option", "unit_file", { unit: "--user" }, "unit"],
+  ["start with ;", "start_service", { unit: "mc-demo.service;reboot" }, "unit"],
+  ["start option", "start_service", { unit: "--all" }, "unit"],
+  ["stop two words", "stop_service", { unit: "mc-demo.service sshd.service" }, "unit"],
+  ["stop glob", "stop_service", { unit: "*.service" }, "unit"],
+  ["enable now string", "enable_service", { unit: "mc-demo.service", now: "true" }, "now"],
+  ["enable runtime flag", "enable_service", { unit: "mc-demo.service", runtime: true }, "runtime"],
+  ["disable approval id shape", "disable_service", { unit: "mc-demo.service", approval_id: "x; id" }, "approval_id"],
+  ["disable option", "disable_service", { unit: "--now" }, "unit"],
+  ["journal since free text", "read_journal", { since: "yesterday" }, "since"],
+  ["journal since no zone", "read_journal", { since: "2026-11-25T10:00:00" }, "since"],
+  ["journal since as an option", "read_journal", { since: "--until=now" }, "since"],
+  ["journal since epoch", "read_journal", { since: "@0" }, "since"],
+  ["journal until before since", "read_journal", { since: "-1h", until: "-2h" }, "until"],
+  ["journal priority unknown", "read_journal", { priority: "verbose" }, "priority"],
+  ["journal priority 8", "read_journal", { priority: 8 }, "priority"],
+  ["journal grep overlong", "read_journal", { grep: "a".repeat(201) }, "grep"],
+  ["journal grep newline", "read_journal", { grep: "a\nb" }, "grep"],
+  ["journal grep escape", "read_journal", { grep: "\u001b]0;x\u0007" }, "grep"],
+  ["journal boot 1", "read_journal", { boot: 1 }, "boot"],
+  ["journal boot text", "read_journal", { boot: "all" }, "boot"],
+  ["journal boot null id", "read_journal", { boot: "0".repeat(32) }, "boot"],
 ];
 
 const toolsByName = new Map(systemdTools.map((tool) => [tool.name, tool]));
