@@ -90,6 +90,15 @@ export function policyTemplate(options: PolicyTemplateOptions = {}): string {
     "# run the generators. Command validators run as uid 65534 with no network where mc can confine them.",
     'validator_command = ["systemd-analyze", "verify", "--man=no", "--generators=no", "{path}"]',
     "",
+    "# Log files read_log_file may read (its last 1 MiB; grep is a plain substring). NONE by default:",
+    "# until one is declared, every read_log_file call is refused. Keys as for [[config_targets]],",
+    "# without validator. Keep roots and globs narrow (not /var/log with *: auth logs live there).",
+    "# [[log_targets]]",
+    '# name = "nginx"',
+    '# description = "web server logs"',
+    '# roots = ["/var/log/nginx"]',
+    '# file_globs = ["access.log", "error.log"]',
+    "",
   );
   return lines.join("\n");
 }
