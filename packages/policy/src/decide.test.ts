@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { decide } from "./decide.js";
+import { decide, toolStatus } from "./decide.js";
 import { defaultPolicy, loadPolicy } from "./load-policy.js";
 import type { LoadedPolicy } from "./loaded-policy.js";
 import { SPEC_TOOLS, tempDir } from "./test-support.js";
@@ -111,5 +111,33 @@ describe("decide", () => {
   it("should deny with policy_load_error before anything else, even an unknown tool", () => {
     const policy = loadPolicy({ path: join(tempDir({ "policy.toml": "version = 3\n" }), "policy.toml"), stateDir: "/tmp", tools: SPEC_TOOLS });
     expect(decide(policy, { tool: { name: "reboot_host", risk: "privileged" } })).toMatchObject({ allowed: false, code: "policy_load_error" });
+  });
+});
+
+describe("toolStatus", () => {
+  it("should say a read-only tool restricted by service_patterns and require_confirmation needs approval, as decide does", () => {
+    const policy = policyFrom('version = 1\n[tools.service_status]\nservice_patterns = ["nginx.service"]\nrequire_confirmation = true\n');
+    expect(toolStatus(policy, status)).toStrictEqual({
+      enabled: true,
+      requiresConfirmation: true,
+      reason: `service_status needs a human approval: require_confirmation = true for [tools.service_status] in ${policy.path}; only units matching ["nginx.service"]`,
+      servicePatterns: ["nginx.service"],
+    });
+    expect(decide(policy, { tool: status, unit: "nginx.service" })).toStrictEqual({ allowed: true, requiresConfirmation: true });
+  });
+
+  it("should report a disabled tool and a policy that does not load as not enabled, with decide's code and reason", () => {
+    const disabled = policyFrom("version = 1\n[tools.restart_service]\nenabled = false\n");
+    const status = toolStatus(disabled, restart);
+    const denial = decide(disabled, { tool: restart, scope: "system", unit: "nginx.service" });
+    expect(status).toMatchObject({ enabled: false, code: "tool_disabled", requiresConfirmation: true });
+    expect(denial).toStrictEqual({ allowed: false, code: "tool_disabled", reason: status.reason });
+  });
+
+  it("should never need approval for a read-only tool the policy leaves alone, and always for a privileged one", () => {
+    const policy = defaultPolicy({ path: "/nonexistent/policy.toml", stateDir: "/nonexistent/state", tools: SPEC_TOOLS });
+    expect(toolStatus(policy, status)).toStrictEqual({ enabled: true, requiresConfirmation: false, reason: "service_status may run without approval" });
+    expect(toolStatus(policy, restart)).toMatchObject({ enabled: true, requiresConfirmation: true });
+    expect(toolStatus(policy, reload)).toMatchObject({ enabled: true, requiresConfirmation: true });
   });
 });

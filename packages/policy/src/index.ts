@@ -3,8 +3,8 @@
  * Every export of this file is public API; anything not exported here is internal.
  */
 export { checkPolicyFile } from "./check-policy-file.js";
-export { decide } from "./decide.js";
-export type { PolicyCall, PolicyDecision } from "./decide.js";
+export { decide, toolStatus } from "./decide.js";
+export type { PolicyCall, PolicyDecision, ToolStatus } from "./decide.js";
 export { defaultConfigTargets } from "./default-config-targets.js";
 export { installPolicy, NEW_POLICY_MODE } from "./install-policy.js";
 export type { InstallPolicyOptions, InstallPolicyResult } from "./install-policy.js";
