@@ -25,7 +25,7 @@ export type { CompiledGlob, GlobCompileResult, GlobOptions } from "./glob.js";
 export { requiresConfirmationByDefault, RISK_LEVELS, riskAnnotations } from "./risk.js";
 export type { RiskAnnotations, RiskLevel } from "./risk.js";
 export { defineTool } from "./tool-definition.js";
-export type { AnySchema, ToolContext, ToolDefinition } from "./tool-definition.js";
+export type { AnySchema, PolicySubject, ToolContext, ToolDefinition } from "./tool-definition.js";
 export { schemaToJson, toolJsonSchemas } from "./tool-json-schema.js";
 export { CONFINED_VALIDATOR_ID, confinedValidatorWrapper, validatorConfinement } from "./validator-confinement.js";
 export type { ValidatorConfinement, ValidatorConfinementMode } from "./validator-confinement.js";

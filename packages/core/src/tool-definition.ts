@@ -28,6 +28,18 @@ export interface ToolContext {
 }
 
 /**
+ * What the policy judges of one call: the scope and the unit it acts on. A tool that acts on
+ * neither returns `{}` (or declares no `policySubject`): then `allowed_scopes` and
+ * `service_patterns` deny every call of it, never pass it unchecked.
+ */
+export interface PolicySubject {
+  /** The systemd manager the call acts in (`system` / `user`). */
+  scope?: string;
+  /** The unit the call acts on. */
+  unit?: string;
+}
+
+/**
  * A tool: the contract between mc's tool packages, the runtime and every surface (MCP, CLI,
  * embedding). Its input and output schemas are its public contract.
  */
@@ -44,6 +56,13 @@ export interface ToolDefinition<TInput extends AnySchema = AnySchema, TOutput ex
   input: TInput;
   /** valibot schema of the result; every result is checked against it. */
   output: TOutput;
+  /**
+   * What the policy judges of a call (its scope and unit), from the validated arguments. The
+   * runtime never guesses it from argument names. Default: nothing (`{}`).
+   * @param input - validated arguments
+   * @returns the call's scope and unit, as far as the policy cares
+   */
+  policySubject?(input: v.InferOutput<TInput>): PolicySubject;
   /**
    * Whether this particular call changes nothing (a dry run) and so needs no approval even when
    * the tool's risk asks for one. The policy's denials still apply. Default: never exempt. It

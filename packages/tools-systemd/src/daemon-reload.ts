@@ -19,6 +19,8 @@ export const daemonReloadTool = defineTool({
     "was written (write_config_file says so). Running services are not restarted. scope 'user' reloads the " +
     "calling user's manager. Needs a human approval unless the policy says otherwise.",
   risk: "privileged",
+  // The policy judges the scope this call acts in (allowed_scopes); it names no unit.
+  policySubject: (input) => ({ scope: input.scope }),
   input: v.strictObject({ scope: scopeSchema, approval_id: approvalIdSchema }),
   output: daemonReloadOutputSchema,
   async run(input, context) {

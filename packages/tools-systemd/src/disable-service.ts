@@ -11,6 +11,8 @@ export const disableServiceTool = defineTool({
     "Disables a unit (systemctl disable): it no longer starts at boot; with now=true it is also stopped. Returns the unit-file and active state before and after. " +
     "Needs a human approval unless the policy says otherwise.",
   risk: "privileged",
+  // The policy judges the scope and unit this call acts on (allowed_scopes, service_patterns).
+  policySubject: (input) => ({ scope: input.scope, unit: input.unit }),
   input: v.strictObject({
     unit: unitNameSchema,
     scope: scopeSchema,

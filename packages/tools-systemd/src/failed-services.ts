@@ -47,6 +47,8 @@ export const failedServicesTool = defineTool({
     "and description; `count` is the total, `truncated` says when more exist than `limit` (default 10, 1–50). " +
     "scope 'user' lists the calling user's manager.",
   risk: "read_only",
+  // The policy judges the scope this call acts in (allowed_scopes); it names no unit.
+  policySubject: (input) => ({ scope: input.scope }),
   input: v.strictObject({
     scope: scopeSchema,
     limit: v.optional(wholeNumberSchema(1, 50, "How many units to list (1–50, default 10)."), 10),

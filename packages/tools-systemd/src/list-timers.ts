@@ -45,6 +45,8 @@ export const listTimersTool = defineTool({
     "(ISO 8601 UTC, null when not scheduled / never), its active and sub state and description; soonest first. " +
     "`truncated` says when more exist than `limit` (default 50, 1–200). scope 'user' lists the calling user's manager.",
   risk: "read_only",
+  // The policy judges the scope this call acts in (allowed_scopes); it names no unit.
+  policySubject: (input) => ({ scope: input.scope }),
   input: v.strictObject({
     scope: scopeSchema,
     limit: v.optional(wholeNumberSchema(1, 200, "How many timers to list (1–200, default 50)."), 50),

@@ -128,6 +128,8 @@ export const listUnitsTool = defineTool({
     "`pattern` (e.g. nginx*.service). `total` counts the matches, `truncated` says when more exist than `limit` " +
     "(default 100, 1–500). scope 'user' lists the calling user's manager.",
   risk: "read_only",
+  // The policy judges the scope this call acts in (allowed_scopes); it names no unit.
+  policySubject: (input) => ({ scope: input.scope }),
   input: v.strictObject({
     type: v.optional(v.pipe(v.picklist(UNIT_TYPES, `must be one of ${UNIT_TYPES.join(", ")}`), v.description("Only units of this type."))),
     state: v.optional(

@@ -88,6 +88,8 @@ export const readJournalTool = defineTool({
     "and more important), `grep` (plain text in the message, case-insensitive), `boot` (0, -1, … or a boot id). " +
     "journald writes asynchronously: a line logged a moment ago may appear only on the next call.",
   risk: "read_only",
+  // The policy judges the scope and unit this call acts on (allowed_scopes, service_patterns).
+  policySubject: (input) => ({ scope: input.scope, unit: input.unit }),
   input: v.pipe(
     v.strictObject({
       unit: v.optional(unitNameSchema),

@@ -12,6 +12,8 @@ export const reloadServiceTool = defineTool({
     "when the unit does not support reload (CanReload=no): use restart_service then. Returns the unit's state " +
     "after the reload. Needs a human approval unless the policy says otherwise.",
   risk: "mutating_safe",
+  // The policy judges the scope and unit this call acts on (allowed_scopes, service_patterns).
+  policySubject: (input) => ({ scope: input.scope, unit: input.unit }),
   input: v.strictObject({ unit: unitNameSchema, scope: scopeSchema, approval_id: approvalIdSchema }),
   output: serviceActionOutputSchema,
   run(input, context) {

@@ -11,6 +11,8 @@ export const restartServiceTool = defineTool({
     "Stops and starts a unit (systemctl restart); its clients see an interruption. Returns the unit's state " +
     "after the restart with its new and previous main PID. Needs a human approval unless the policy says otherwise.",
   risk: "privileged",
+  // The policy judges the scope and unit this call acts on (allowed_scopes, service_patterns).
+  policySubject: (input) => ({ scope: input.scope, unit: input.unit }),
   input: v.strictObject({ unit: unitNameSchema, scope: scopeSchema, approval_id: approvalIdSchema }),
   output: serviceActionOutputSchema,
   run(input, context) {

@@ -31,6 +31,8 @@ export const serviceStatusTool = defineTool({
     "whether it can reload, and its main PID. A unit that does not exist is reported with load_state " +
     "'not-found'. scope 'user' asks the calling user's manager (systemctl --user).",
   risk: "read_only",
+  // The policy judges the scope and unit this call acts on (allowed_scopes, service_patterns).
+  policySubject: (input) => ({ scope: input.scope, unit: input.unit }),
   input: v.strictObject({ unit: unitNameSchema, scope: scopeSchema }),
   output: serviceStatusOutputSchema,
   async run(input, context) {

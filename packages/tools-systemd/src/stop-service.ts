@@ -11,6 +11,8 @@ export const stopServiceTool = defineTool({
     "Stops a unit (systemctl stop); its clients lose the service until it is started again. Returns the unit's state before and after. " +
     "Needs a human approval unless the policy says otherwise.",
   risk: "privileged",
+  // The policy judges the scope and unit this call acts on (allowed_scopes, service_patterns).
+  policySubject: (input) => ({ scope: input.scope, unit: input.unit }),
   input: v.strictObject({ unit: unitNameSchema, scope: scopeSchema, approval_id: approvalIdSchema }),
   output: unitActionOutputSchema,
   run(input, context) {

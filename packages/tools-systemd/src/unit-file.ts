@@ -64,6 +64,8 @@ export const unitFileTool = defineTool({
     "applies them; bounded by the runner's output cap (truncated says so). A unit without files (e.g. a device) " +
     "has fragment null; a unit that does not exist is an error. scope 'user' reads the calling user's manager.",
   risk: "read_only",
+  // The policy judges the scope and unit this call acts on (allowed_scopes, service_patterns).
+  policySubject: (input) => ({ scope: input.scope, unit: input.unit }),
   input: v.strictObject({ unit: unitNameSchema, scope: scopeSchema }),
   output: unitFileOutputSchema,
   async run(input, context) {
