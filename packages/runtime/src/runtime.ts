@@ -243,7 +243,13 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
       return { result: { status: "denied", tool: tool.name, code: decision.code, reason: decision.reason, durationMs: elapsed() }, auditArgs: input };
     }
     const execute = (claimedId?: string) => executeTool(tool, input, claimedId, runOptions.signal, elapsed);
-    const context: ToolContext = { runner, stateDir: paths.stateDir, configTargets: policy.configTargets, ...(runOptions.signal ? { signal: runOptions.signal } : {}) };
+    const context: ToolContext = {
+      runner,
+      stateDir: paths.stateDir,
+      configTargets: policy.configTargets,
+      logTargets: policy.logTargets,
+      ...(runOptions.signal ? { signal: runOptions.signal } : {}),
+    };
     if (!decision.requiresConfirmation || (await confirmationExempt(tool, input, context))) {
       // An action (anything not read-only) is recorded as started, durably, before it starts;
       // a read-only call keeps one event.
