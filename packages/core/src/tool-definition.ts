@@ -20,6 +20,11 @@ export interface ToolContext {
   /** Aborted when the caller gives up. */
   signal?: AbortSignal;
   /**
+   * How long this call's action (a systemctl job, a config write's validator) may run, in ms:
+   * the policy's `timeout_s` for the tool. Absent: the tool's own default for its action.
+   */
+  timeoutMs?: number;
+  /**
    * Where copies of new content are made for a confined command validator (uid 65534 must be
    * able to reach it: every ancestor searchable). Behind a command prefix (a container) it must
    * be visible at the same path inside. Default: the temp dir (`TMPDIR`, else `/tmp`).

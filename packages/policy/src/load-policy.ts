@@ -191,6 +191,7 @@ function toolRules(document: PolicyDocument, tools: readonly PolicyTool[]): Map<
       if (section.require_confirmation !== undefined) rule.requireConfirmation = section.require_confirmation || tool.risk === "privileged";
       if (section.allowed_scopes !== undefined) rule.allowedScopes = [...section.allowed_scopes];
       if (section.service_patterns !== undefined) rule.servicePatterns = [...section.service_patterns];
+      if (section.timeout_s !== undefined) rule.timeoutSeconds = section.timeout_s;
     }
     rules.set(tool.name, rule);
   }

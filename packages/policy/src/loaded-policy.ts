@@ -15,6 +15,11 @@ export interface ToolRule {
   allowedScopes?: readonly Scope[];
   /** Shell-style globs a call's unit must match as a whole; absent = any unit. */
   servicePatterns?: readonly string[];
+  /**
+   * `timeout_s`: seconds the tool's action (a systemctl job, a config write's validator) may run
+   * before it is stopped; absent = the tool's own default.
+   */
+  timeoutSeconds?: number;
 }
 
 /** Approval settings from the `[approvals]` table. */

@@ -12,6 +12,12 @@ export const SCOPES = ["system", "user"] as const;
 /** Smallest and largest `approvals.expiry_minutes`. */
 export const EXPIRY_MINUTES_RANGE = { min: 1, max: 1440 } as const;
 
+/**
+ * Smallest and largest `[tools.NAME] timeout_s`: how long an action (systemctl's job, a config
+ * write's validator) may run. 900 s is ten times systemd's own 90 s start/stop timeouts.
+ */
+export const TIMEOUT_SECONDS_RANGE = { min: 1, max: 900 } as const;
+
 const TARGET_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/;
 
 function expected(description: string) {
@@ -174,18 +180,28 @@ function toolSectionSchema(tool: PolicyTool) {
           ),
         )
       : booleanSchema;
+  const timeoutText = `an integer number of seconds from ${TIMEOUT_SECONDS_RANGE.min} to ${TIMEOUT_SECONDS_RANGE.max}`;
+  // Read-only tools run bounded queries with fixed limits; only an action has a time to tune.
+  const timeoutSeconds = v.pipe(
+    v.number(expected(timeoutText)),
+    v.check(() => tool.risk !== "read_only", `timeout_s applies to actions and validators; ${tool.name} is read-only and has fixed query limits`),
+    v.integer(expected(timeoutText)),
+    v.minValue(TIMEOUT_SECONDS_RANGE.min, expected(timeoutText)),
+    v.maxValue(TIMEOUT_SECONDS_RANGE.max, expected(timeoutText)),
+  );
   return table({
     enabled: v.optional(booleanSchema),
     require_confirmation: v.optional(requireConfirmation),
     allowed_scopes: v.optional(v.array(v.picklist(SCOPES, expected('"system" or "user"')), expected('an array of "system" / "user"'))),
     service_patterns: v.optional(v.array(globString, expected("an array of glob strings"))),
+    timeout_s: v.optional(timeoutSeconds),
   });
 }
 
 const KEYS_BY_TABLE: Record<string, readonly string[]> = {
   top: ["version", "approvals", "tools", "config_targets", "log_targets"],
   approvals: ["expiry_minutes", "allow_elicitation"],
-  tool: ["enabled", "require_confirmation", "allowed_scopes", "service_patterns"],
+  tool: ["enabled", "require_confirmation", "allowed_scopes", "service_patterns", "timeout_s"],
   target: ["name", "description", "roots", "file_globs", "validator", "validator_command"],
   logTarget: ["name", "description", "roots", "file_globs"],
 };

@@ -23,6 +23,7 @@ import { runDoctor, type DoctorReport } from "./doctor.js";
 import { inMemoryDatabaseReason } from "./in-memory-database.js";
 import { resolveRuntimePaths, type RuntimePathOptions, type RuntimePaths } from "./runtime-paths.js";
 import { builtinTools, indexTools, type RegisteredTool, type ToolSource } from "./tool-registry.js";
+import { toolTimeout } from "./tool-timeout.js";
 
 /** How to build a runtime. Every setting is optional; paths fall back to `MC_*` variables, then defaults. */
 export interface RuntimeOptions extends RuntimePathOptions {
@@ -248,6 +249,7 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
       stateDir: paths.stateDir,
       configTargets: policy.configTargets,
       logTargets: policy.logTargets,
+      ...toolTimeout(policy, tool.name),
       ...(runOptions.signal ? { signal: runOptions.signal } : {}),
     };
     if (!decision.requiresConfirmation || (await confirmationExempt(tool, input, context))) {
@@ -340,7 +342,7 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
     const approval = claimedId ? { approvalId: claimedId } : {};
     try {
       const current = policySource.current();
-      const output = await definition.run(input, { runner, stateDir: paths.stateDir, configTargets: current.configTargets, logTargets: current.logTargets, signal });
+      const output = await definition.run(input, { runner, stateDir: paths.stateDir, configTargets: current.configTargets, logTargets: current.logTargets, signal, ...toolTimeout(current, definition.name) });
       const checked = v.safeParse(definition.output, output);
       if (!checked.success) {
         const summary = formatIssues(checked.issues).map((issue) => `${issue.path}: ${issue.message}`).join("; ");
