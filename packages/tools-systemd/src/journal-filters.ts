@@ -51,7 +51,11 @@ export function resolveJournalTime(text: string, nowMs: number): number | undefi
   return dayMs + ((h * 60 + mi) * 60 + s) * 1000 + milliseconds - offsetMs;
 }
 
-/** valibot schema of a journal time (see {@link resolveJournalTime}). */
+/**
+ * valibot schema of a journal time (see {@link resolveJournalTime}).
+ * @param description - what the time bounds, for the JSON Schema
+ * @returns the schema
+ */
 export function journalTimeSchema(description: string) {
   return v.pipe(
     v.string("must be a string"),
@@ -78,7 +82,6 @@ export const journalGrepSchema = v.pipe(
   v.string("must be a string"),
   v.nonEmpty("must not be empty"),
   v.maxLength(JOURNAL_GREP_MAX_LENGTH, `must be at most ${JOURNAL_GREP_MAX_LENGTH} characters`),
-  // eslint-disable-next-line no-control-regex -- control characters are what is refused
   v.regex(/^[^\u0000-\u001f\u007f]*$/u, "must not contain control characters"),
   v.description(
     `Only entries whose message contains this text (case-insensitive; plain text, not a regular expression; at most ${JOURNAL_GREP_MAX_LENGTH} characters).`,
