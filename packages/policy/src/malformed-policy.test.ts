@@ -39,7 +39,7 @@ const CASES: MalformedCase[] = [
     keyPath: "tools.reboot_host",
     detail: `unknown tool "reboot_host"; known tools: ${SPEC_TOOLS.map((tool) => tool.name).join(", ")}`,
   },
-  { name: "unknown key in a tool section", text: "version = 1\n[tools.restart_service]\nenable = true\n", line: 3, column: 1, keyPath: "tools.restart_service.enable", detail: 'unknown key "enable" (allowed here: enabled, require_confirmation, allowed_scopes, service_patterns)' },
+  { name: "unknown key in a tool section", text: "version = 1\n[tools.restart_service]\nenable = true\n", line: 3, column: 1, keyPath: "tools.restart_service.enable", detail: 'unknown key "enable" (allowed here: enabled, require_confirmation, allowed_scopes, service_patterns, timeout_s)' },
   { name: "enabled as a string", text: 'version = 1\n[tools.system_info]\nenabled = "yes"\n', line: 3, column: 1, keyPath: "tools.system_info.enabled", detail: 'expected a boolean (true or false), got "yes"' },
   { name: "enabled as a table", text: "version = 1\n[tools.system_info]\nenabled.really = true\n", line: 3, column: 1, keyPath: "tools.system_info.enabled", detail: "expected a boolean (true or false), got a table" },
   {
