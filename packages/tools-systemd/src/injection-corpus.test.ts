@@ -26,7 +26,10 @@ type ToolName =
   | "start_service"
   | "stop_service"
   | "enable_service"
-  | "disable_service";
+  | "disable_service"
+  | "network_interfaces"
+  | "listening_sockets"
+  | "installed_packages";
 
 /** [what it tries, tool, arguments, the argument the error must name] */
 type Case = [string, ToolName, unknown, string];
@@ -170,6 +173,11 @@ const cases: Case[] = [
   ["journal boot 1", "read_journal", { boot: 1 }, "boot"],
   ["journal boot text", "read_journal", { boot: "all" }, "boot"],
   ["journal boot null id", "read_journal", { boot: "0".repeat(32) }, "boot"],
+  ["interfaces unknown argument", "network_interfaces", { name: "eth0; id" }, "name"],
+  ["sockets protocol", "listening_sockets", { protocol: "tcp;id" }, "protocol"],
+  ["sockets limit 501", "listening_sockets", { limit: 501 }, "limit"],
+  ["packages name as an option", "installed_packages", { name: "--admindir=/tmp" }, "name"],
+  ["packages pattern with $()", "installed_packages", { pattern: "$(id)*" }, "pattern"],
 ];
 
 const toolsByName = new Map(systemdTools.map((tool) => [tool.name, tool]));
