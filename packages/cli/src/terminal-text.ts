@@ -135,6 +135,17 @@ export function terminalText(strings: TemplateStringsArray, ...values: readonly 
 }
 
 /**
+ * A message mc composed (a refusal's reason, an error, a doctor check), whose quoted values
+ * are already JSON-escaped: controls, bidi characters and newlines are escaped, backslashes
+ * stay, so `"a\u001b"` is not shown as `"a\\u001b"`.
+ * @param message - the message
+ * @returns the message on one line
+ */
+export function terminalMessage(message: string): TerminalText {
+  return TerminalText.of(escapeTerminalText(message, "line"));
+}
+
+/**
  * One table cell: the value escaped, then padded to `width` (measured on the escaped text, so
  * escapes never break the columns).
  * @param value - the cell's value

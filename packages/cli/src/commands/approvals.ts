@@ -5,7 +5,7 @@ import * as v from "valibot";
 import { EXIT, ExitError } from "../exit-error.js";
 import { emit, type CliIo, type GlobalOptions } from "../io.js";
 import { runtimeFromOptions } from "../runtime-from-options.js";
-import { terminalCell, terminalJson, terminalLines, terminalText, type TerminalText } from "../terminal-text.js";
+import { terminalCell, terminalJson, terminalLines, terminalMessage, terminalText, type TerminalText } from "../terminal-text.js";
 
 type Options = GlobalOptions & { stateDir?: string; policy?: string };
 
@@ -120,7 +120,7 @@ function describe(approval: ApprovalRecord): TerminalText {
     ["note", approval.decisionNote],
     ["executed by", approval.executor ? terminalText`pid ${approval.executor.pid} on ${approval.executor.host}` : null],
     ["finished", approval.finishedAt],
-    ["error", approval.error],
+    ["error", approval.error === null ? null : terminalMessage(approval.error)],
   ];
   return terminalLines(
     rows.filter((row): row is [string, TerminalText | string] => row[1] !== null).map(([key, value]) => terminalText`${terminalCell(key, 13)}${value}`),

@@ -4,7 +4,7 @@ import { setExitCode } from "../cli.js";
 import { EXIT, ExitError } from "../exit-error.js";
 import { emit, type CliIo, type GlobalOptions } from "../io.js";
 import { runtimeFromOptions } from "../runtime-from-options.js";
-import { terminalCell, terminalLines, terminalText } from "../terminal-text.js";
+import { terminalCell, terminalLines, terminalMessage, terminalText } from "../terminal-text.js";
 
 type Options = GlobalOptions & { stateDir?: string; policy?: string };
 
@@ -45,7 +45,7 @@ export async function auditListCommand(io: CliIo, options: Options, listOptions:
                   terminalCell(event.clientName ? terminalText`${event.caller}:${event.clientName}` : event.caller, 18),
                   terminalCell(event.tool, 22),
                   terminalCell(event.outcome, 7),
-                  terminalText`${event.reason ?? ""}`,
+                  terminalMessage(event.reason ?? ""),
                 ],
                 "  ",
               ),
@@ -71,7 +71,7 @@ export async function auditVerifyCommand(io: CliIo, options: Options): Promise<v
         ? terminalText`audit chain intact: ${verification.checked} events verified`
         : terminalLines([
             terminalText`audit chain BROKEN (${verification.checked} events checked):`,
-            ...verification.problems.map((problem) => terminalText`  event ${problem.seq}: ${problem.problem}`),
+            ...verification.problems.map((problem) => terminalText`  event ${problem.seq}: ${terminalMessage(problem.problem)}`),
           ]),
     );
     if (!verification.ok) setExitCode(EXIT.failed);

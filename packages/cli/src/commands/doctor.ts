@@ -2,7 +2,7 @@ import { setExitCode } from "../cli.js";
 import { EXIT } from "../exit-error.js";
 import { emit, type CliIo, type GlobalOptions } from "../io.js";
 import { runtimeFromOptions } from "../runtime-from-options.js";
-import { terminalCell, terminalLines, terminalText } from "../terminal-text.js";
+import { terminalCell, terminalLines, terminalMessage, terminalText } from "../terminal-text.js";
 
 /**
  * `mc doctor`: prints every check; exits 1 when one failed.
@@ -15,7 +15,7 @@ export async function doctorCommand(io: CliIo, options: GlobalOptions & { stateD
     const report = await runtime.doctor();
     emit(io, options, report, () =>
       terminalLines([
-        ...report.checks.map((check) => terminalText`${check.ok ? "ok  " : check.severity === "warning" ? "warn" : "FAIL"}  ${terminalCell(check.name, 12)} ${check.message}`),
+        ...report.checks.map((check) => terminalText`${check.ok ? "ok  " : check.severity === "warning" ? "warn" : "FAIL"}  ${terminalCell(check.name, 12)} ${terminalMessage(check.message)}`),
         terminalText``,
         report.ok ? terminalText`doctor: ok` : terminalText`doctor: NOT OK`,
       ]),

@@ -3,7 +3,7 @@ import { setExitCode } from "../cli.js";
 import { EXIT, ExitError } from "../exit-error.js";
 import { emit, type CliIo, type GlobalOptions } from "../io.js";
 import { runtimeFromOptions } from "../runtime-from-options.js";
-import { terminalJson, terminalText } from "../terminal-text.js";
+import { terminalJson, terminalMessage, terminalText } from "../terminal-text.js";
 import { buildToolArguments } from "../tool-arguments.js";
 
 /**
@@ -40,16 +40,15 @@ export async function toolCommand(
         emit(io, options, { ok: true, tool: name, output: result.output }, () => terminalJson(result.output));
         return;
       case "approval_required":
-        emit(io, options, { ok: false, ...result }, () => terminalText`${result.message}
-(expires ${result.expires_at})`);
+        emit(io, options, { ok: false, ...result }, () => terminalText`${terminalMessage(result.message)}\n(expires ${result.expires_at})`);
         setExitCode(EXIT.pending);
         return;
       case "denied":
-        emit(io, options, { ok: false, ...result }, () => terminalText`denied (${result.code}): ${result.reason}`);
+        emit(io, options, { ok: false, ...result }, () => terminalText`denied (${result.code}): ${terminalMessage(result.reason)}`);
         setExitCode(EXIT.failed);
         return;
       case "error":
-        emit(io, options, { ok: false, ...result }, () => terminalText`error (${result.code}): ${result.message}`);
+        emit(io, options, { ok: false, ...result }, () => terminalText`error (${result.code}): ${terminalMessage(result.message)}`);
         setExitCode(result.code === "input_invalid" || result.code === "unknown_tool" ? EXIT.usage : EXIT.failed);
         return;
     }
