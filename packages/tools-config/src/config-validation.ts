@@ -122,11 +122,15 @@ async function validateWithCommand(
     }
     const argv = [...args.map((argument) => argument.replaceAll("{path}", copy))];
     const [file, ...rest] = [...confinement.wrapper, program.replaceAll("{path}", copy), ...argv] as [string, ...string[]];
+    // The policy's timeout_s for the calling tool, else 10 s.
+    const timeoutMs = context.timeoutMs ?? TIMEOUTS.action;
     let result;
     try {
-      result = await context.runner.run(file, rest, { timeoutMs: TIMEOUTS.action, signal: context.signal });
+      result = await context.runner.run(file, rest, { timeoutMs, signal: context.signal });
     } catch (error) {
-      if (CommandTimeoutError.isInstance(error)) return { ok: false, message: `validator "${command.join(" ")}" timed out after ${TIMEOUTS.action} ms` };
+      if (CommandTimeoutError.isInstance(error)) {
+        return { ok: false, message: `validator "${command.join(" ")}" timed out after ${timeoutMs / 1000} s (the tool's timeout_s) and was killed` };
+      }
       throw error;
     }
     const output = (result.stderr.trim() || result.stdout.trim()).replaceAll(copy, realPath).replaceAll(directory, "<validation copy>");

@@ -25,7 +25,8 @@ export const daemonReloadTool = defineTool({
   output: daemonReloadOutputSchema,
   async run(input, context) {
     await runChecked(context, "systemctl", scopedArgs(input.scope, ["daemon-reload", "--no-ask-password"]), {
-      timeoutMs: TIMEOUTS.action,
+      // The policy's timeout_s, else a fixed 10 s: a manager that takes longer to reload is stuck.
+      timeoutMs: context.timeoutMs ?? TIMEOUTS.action,
       scope: input.scope,
       purpose: `reload the ${input.scope} manager (daemon-reload)`,
     });
