@@ -27,3 +27,24 @@ export const approvalIdSchema = v.optional(
     v.description("Approval id: set after a human approved the request; repeat the same call with it."),
   ),
 );
+
+/** The longest a call may wait for its human: 600 seconds (10 minutes). */
+export const MAX_APPROVAL_WAIT_S = 600;
+
+/**
+ * The optional `approval_wait_s` argument of every tool that can need confirmation: how many
+ * seconds (0–600) the call stays open for a human to decide. The runtime takes it off before
+ * the tool runs (it is not part of the request's identity); 0 or absent answers
+ * `approval_required` at once, as before.
+ */
+export const approvalWaitSchema = v.optional(
+  v.pipe(
+    v.number("must be a number of seconds"),
+    v.integer("must be a whole number of seconds"),
+    v.minValue(0, "must be at least 0"),
+    v.maxValue(MAX_APPROVAL_WAIT_S, `must be at most ${MAX_APPROVAL_WAIT_S} seconds`),
+    v.description(
+      "Seconds (0-600) to keep this call open while a human decides: it runs as soon as the request is approved and returns at once on rejection (with the operator's note) or expiry. 0 or absent: return approval_required at once.",
+    ),
+  ),
+);

@@ -2,7 +2,7 @@
  * @mc/core — mc's tool contract, risk levels, typed errors and the command runner.
  * Every export of this file is public API; anything not exported here is internal.
  */
-export { APPROVAL_ID_PATTERN, approvalIdSchema, isApprovalId } from "./approval-id.js";
+export { APPROVAL_ID_PATTERN, approvalIdSchema, approvalWaitSchema, isApprovalId, MAX_APPROVAL_WAIT_S } from "./approval-id.js";
 export {
   childEnvironment,
   createCommandRunner,

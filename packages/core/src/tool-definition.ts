@@ -89,6 +89,15 @@ export interface ToolDefinition<TInput extends AnySchema = AnySchema, TOutput ex
    */
   check?(input: v.InferOutput<TInput>, context: ToolContext): Promise<void>;
   /**
+   * What the call would change, for the human deciding on its approval (`mc approvals show`): a
+   * unified diff from what is there now to what the call would leave. Read-only: it must not
+   * change anything nor run a program on the content. Default: none (the arguments say it all).
+   * @param input - validated arguments (as queued)
+   * @param context - state dir, config targets
+   * @returns the unified diff ("" when nothing would change)
+   */
+  preview?(input: v.InferOutput<TInput>, context: ToolContext): Promise<string>;
+  /**
    * Does the work.
    * @param input - arguments, already validated
    * @param context - runner, state dir, config targets

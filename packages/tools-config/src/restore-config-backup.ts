@@ -1,6 +1,7 @@
-import { approvalIdSchema, defineTool, type ToolContext } from "@mc/core";
+import { approvalIdSchema, approvalWaitSchema, defineTool, type ToolContext } from "@mc/core";
 import * as v from "valibot";
 import { readBackup } from "./backup-store.js";
+import { previewWrite } from "./preview-write.js";
 import { configPathSchema, configTargetNameSchema, writeResultSchema } from "./config-tool-schemas.js";
 import { resolveManagedPath } from "./resolve-managed-path.js";
 import { type WriteOutcome, writeManagedFile } from "./write-managed-file.js";
@@ -17,6 +18,7 @@ export const restoreConfigBackupInputSchema = v.strictObject({
   ),
   target: configTargetNameSchema,
   approval_id: approvalIdSchema,
+  approval_wait_s: approvalWaitSchema,
 });
 
 /** Result of `restore_config_backup`. */
@@ -56,5 +58,10 @@ export const restoreConfigBackupTool = defineTool({
   risk: "privileged",
   input: restoreConfigBackupInputSchema,
   output: restoreConfigBackupOutputSchema,
+  preview: async (input, context) => {
+    const managed = await resolveManagedPath(input.path, context.configTargets, { targetName: input.target, purpose: "write" });
+    const content = await readBackup(context.stateDir, managed.target.name, managed.path, input.backup_id);
+    return previewWrite(managed, content, `backup ${input.backup_id}`);
+  },
   run: (input, context) => restoreConfigBackup(input, context),
 });

@@ -1,8 +1,9 @@
-import { approvalIdSchema, defineTool, InputError, McError, type ToolContext, validatorConfinement } from "@mc/core";
+import { approvalIdSchema, approvalWaitSchema, defineTool, InputError, McError, type ToolContext, validatorConfinement } from "@mc/core";
 import * as v from "valibot";
 import { configPathSchema, configTargetNameSchema, writeResultSchema } from "./config-tool-schemas.js";
 import { validateConfigContent } from "./config-validation.js";
 import { MAX_CONFIG_FILE_BYTES } from "./limits.js";
+import { previewWrite } from "./preview-write.js";
 import { resolveManagedPath } from "./resolve-managed-path.js";
 import { type WriteOutcome, writeManagedFile } from "./write-managed-file.js";
 import type { WriteHooks } from "./write-step.js";
@@ -14,6 +15,7 @@ export const writeConfigFileInputSchema = v.strictObject({
   target: configTargetNameSchema,
   dry_run: v.optional(v.pipe(v.boolean("must be a boolean"), v.description("Only return the diff and the validation; write nothing.")), false),
   approval_id: approvalIdSchema,
+  approval_wait_s: approvalWaitSchema,
 });
 
 /**
@@ -90,5 +92,9 @@ export const writeConfigFileTool = defineTool({
   output: writeResultSchema,
   confirmationExempt: writeConfigFileExempt,
   check: checkWriteConfigFile,
+  preview: async (input, context) => {
+    const managed = await resolveManagedPath(input.path, context.configTargets, { targetName: input.target, purpose: "write" });
+    return previewWrite(managed, Buffer.from(input.content, "utf8"), "new");
+  },
   run: (input, context) => writeConfigFile(input, context),
 });

@@ -1,4 +1,4 @@
-import { approvalIdSchema, defineTool, TIMEOUTS } from "@mc/core";
+import { approvalIdSchema, approvalWaitSchema, defineTool, TIMEOUTS } from "@mc/core";
 import * as v from "valibot";
 import { runChecked, scopedArgs } from "./run-checked.js";
 import { scopeSchema } from "./unit-name.js";
@@ -21,7 +21,7 @@ export const daemonReloadTool = defineTool({
   risk: "privileged",
   // The policy judges the scope this call acts in (allowed_scopes); it names no unit.
   policySubject: (input) => ({ scope: input.scope }),
-  input: v.strictObject({ scope: scopeSchema, approval_id: approvalIdSchema }),
+  input: v.strictObject({ scope: scopeSchema, approval_id: approvalIdSchema, approval_wait_s: approvalWaitSchema }),
   output: daemonReloadOutputSchema,
   async run(input, context) {
     await runChecked(context, "systemctl", scopedArgs(input.scope, ["daemon-reload", "--no-ask-password"]), {

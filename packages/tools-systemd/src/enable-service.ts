@@ -1,4 +1,4 @@
-import { approvalIdSchema, defineTool } from "@mc/core";
+import { approvalIdSchema, approvalWaitSchema, defineTool } from "@mc/core";
 import * as v from "valibot";
 import { runUnitAction, unitActionOutputSchema } from "./service-action.js";
 import { scopeSchema, unitNameSchema } from "./unit-name.js";
@@ -18,6 +18,7 @@ export const enableServiceTool = defineTool({
     scope: scopeSchema,
     now: v.optional(v.pipe(v.boolean("must be true or false"), v.description("Also start the unit (systemctl enable --now); default false.")), false),
     approval_id: approvalIdSchema,
+    approval_wait_s: approvalWaitSchema,
   }),
   output: unitActionOutputSchema,
   run(input, context) {

@@ -1,4 +1,4 @@
-import { approvalIdSchema, defineTool } from "@mc/core";
+import { approvalIdSchema, approvalWaitSchema, defineTool } from "@mc/core";
 import * as v from "valibot";
 import { runServiceAction, serviceActionOutputSchema } from "./service-action.js";
 import { scopeSchema, unitNameSchema } from "./unit-name.js";
@@ -14,7 +14,7 @@ export const reloadServiceTool = defineTool({
   risk: "mutating_safe",
   // The policy judges the scope and unit this call acts on (allowed_scopes, service_patterns).
   policySubject: (input) => ({ scope: input.scope, unit: input.unit }),
-  input: v.strictObject({ unit: unitNameSchema, scope: scopeSchema, approval_id: approvalIdSchema }),
+  input: v.strictObject({ unit: unitNameSchema, scope: scopeSchema, approval_id: approvalIdSchema, approval_wait_s: approvalWaitSchema }),
   output: serviceActionOutputSchema,
   run(input, context) {
     return runServiceAction(context, input.unit, input.scope, "reload");

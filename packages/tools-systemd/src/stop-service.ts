@@ -1,4 +1,4 @@
-import { approvalIdSchema, defineTool } from "@mc/core";
+import { approvalIdSchema, approvalWaitSchema, defineTool } from "@mc/core";
 import * as v from "valibot";
 import { runUnitAction, unitActionOutputSchema } from "./service-action.js";
 import { scopeSchema, unitNameSchema } from "./unit-name.js";
@@ -13,7 +13,7 @@ export const stopServiceTool = defineTool({
   risk: "privileged",
   // The policy judges the scope and unit this call acts on (allowed_scopes, service_patterns).
   policySubject: (input) => ({ scope: input.scope, unit: input.unit }),
-  input: v.strictObject({ unit: unitNameSchema, scope: scopeSchema, approval_id: approvalIdSchema }),
+  input: v.strictObject({ unit: unitNameSchema, scope: scopeSchema, approval_id: approvalIdSchema, approval_wait_s: approvalWaitSchema }),
   output: unitActionOutputSchema,
   run(input, context) {
     return runUnitAction(context, input.unit, input.scope, "stop");
