@@ -1,4 +1,5 @@
 import { Writable } from "node:stream";
+import { colorEnabled, renderStyled, StyledText } from "./terminal-style.js";
 import { escapeTerminalText, TerminalText } from "./terminal-text.js";
 
 /** Where a command writes; tests pass their own streams. */
@@ -42,6 +43,21 @@ export class TerminalStream extends Writable {
     this.#target.write(text);
   }
 
+  /** Whether the real stream is a terminal (decides colour). */
+  get isTTY(): boolean {
+    return (this.#target as { isTTY?: boolean }).isTTY === true;
+  }
+
+  /**
+   * Writes styled human text: each segment escaped again, then coloured from mc's fixed SGR
+   * table when `color` — the only way an escape sequence reaches the terminal.
+   * @param text - the styled text
+   * @param color - whether to colour
+   */
+  writeStyled(text: StyledText, color: boolean): void {
+    this.#target.write(renderStyled(text, color));
+  }
+
   override _write(chunk: unknown, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
     // Passed on at once and acknowledged at once: nothing waits in this stream, so human and
     // exact writes reach the target in the order they were made.
@@ -72,19 +88,43 @@ export function writeExact(stream: Writable, text: string): void {
 }
 
 /**
+ * Whether human output on `io.stdout` is coloured: a terminal, or `FORCE_COLOR`, and never
+ * under `NO_COLOR`.
+ * @param io - the io
+ * @returns whether to colour
+ */
+export function useColor(io: CliIo): boolean {
+  return colorEnabled(io.env, (io.stdout as { isTTY?: boolean }).isTTY === true);
+}
+
+/**
  * Writes a value: exact JSON when `--json`, else the human text. Human text is
- * {@link TerminalText} (values escaped where it was built); a plain string is still passed
- * through the terminal stream's escaping, but a newline in a value could start a line.
+ * {@link TerminalText} or {@link StyledText} (values escaped where it was built; styled text is
+ * coloured only when {@link useColor}); a plain string is still passed through the terminal
+ * stream's escaping, but a newline in a value could start a line.
  * @param io - output streams
  * @param options - global options
  * @param value - the structured value
  * @param human - the text for people
  */
-export function emit(io: CliIo, options: GlobalOptions, value: unknown, human: () => TerminalText | string): void {
+export function emit(io: CliIo, options: GlobalOptions, value: unknown, human: () => TerminalText | StyledText | string): void {
   if (options.json) {
     writeExact(io.stdout, `${JSON.stringify(value, null, 2)}\n`);
     return;
   }
   const text = human();
+  if (text instanceof StyledText) {
+    const color = useColor(io);
+    if (color && io.stdout instanceof TerminalStream) {
+      io.stdout.writeStyled(styledLine(text), true);
+      return;
+    }
+    io.stdout.write(`${renderStyled(text, false)}\n`);
+    return;
+  }
   io.stdout.write(`${text instanceof TerminalText ? text.text : text}\n`);
+}
+
+function styledLine(text: StyledText): StyledText {
+  return StyledText.of([...text.segments, { text: TerminalText.of("\n"), style: undefined }]);
 }
