@@ -2,7 +2,9 @@ import { setExitCode } from "../cli.js";
 import { EXIT } from "../exit-error.js";
 import { emit, type CliIo, type GlobalOptions } from "../io.js";
 import { runtimeFromOptions } from "../runtime-from-options.js";
-import { terminalCell, terminalLines, terminalMessage, terminalText } from "../terminal-text.js";
+import { styled, styledLines } from "../terminal-style.js";
+import { renderTable } from "../terminal-table.js";
+import { terminalMessage } from "../terminal-text.js";
 
 /**
  * `mc doctor`: prints every check; exits 1 when one failed.
@@ -14,10 +16,17 @@ export async function doctorCommand(io: CliIo, options: GlobalOptions & { stateD
   try {
     const report = await runtime.doctor();
     emit(io, options, report, () =>
-      terminalLines([
-        ...report.checks.map((check) => terminalText`${check.ok ? "ok  " : check.severity === "warning" ? "warn" : "FAIL"}  ${terminalCell(check.name, 12)} ${terminalMessage(check.message)}`),
-        terminalText``,
-        report.ok ? terminalText`doctor: ok` : terminalText`doctor: NOT OK`,
+      styledLines([
+        renderTable(
+          [{ header: "status" }, { header: "check" }, { header: "message" }],
+          report.checks.map((check) => [
+            check.ok ? styled("ok", "green") : check.severity === "warning" ? styled("warn", "yellow") : styled("FAIL", "red"),
+            check.name,
+            terminalMessage(check.message),
+          ]),
+        ),
+        "",
+        report.ok ? styled("doctor: ok", "green") : styled("doctor: NOT OK", "red"),
       ]),
     );
     if (!report.ok) setExitCode(EXIT.failed);

@@ -1,6 +1,7 @@
 import { emit, type CliIo, type GlobalOptions } from "../io.js";
 import { runtimeFromOptions } from "../runtime-from-options.js";
-import { terminalCell, terminalLines, terminalText } from "../terminal-text.js";
+import { styled, styledLines } from "../terminal-style.js";
+import { renderTable } from "../terminal-table.js";
 
 /**
  * `mc tools`: every tool with its risk and what the policy says of it.
@@ -12,13 +13,17 @@ export async function toolsCommand(io: CliIo, options: GlobalOptions & { stateDi
   try {
     const tools = runtime.listTools().map(({ definition: _definition, ...tool }) => tool);
     emit(io, options, { tools }, () => {
-      const width = Math.max(...tools.map((tool) => tool.name.length));
-      return terminalLines(
-        tools.map((tool) => {
-          const state = !tool.enabled ? "disabled" : tool.requiresConfirmation ? "needs approval" : "allowed";
-          return terminalText`${terminalCell(tool.name, width)}  ${terminalCell(tool.risk, 13)}  ${terminalCell(state, 14)}  ${tool.title}`;
-        }),
+      const table = renderTable(
+        [{ header: "tool" }, { header: "risk" }, { header: "policy" }, { header: "title" }],
+        tools.map((tool) => [
+          tool.name,
+          styled(tool.risk, tool.risk === "privileged" ? "red" : tool.risk === "read_only" ? undefined : "yellow"),
+          !tool.enabled ? styled("disabled", "dim") : tool.requiresConfirmation ? styled("needs approval", "yellow") : styled("allowed", "green"),
+          tool.title,
+        ]),
       );
+      const enabled = tools.filter((tool) => tool.enabled).length;
+      return styledLines([table, styled(`${tools.length} tools, ${enabled} enabled`, "dim")]);
     });
   } finally {
     await runtime.close();
