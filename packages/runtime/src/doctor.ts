@@ -16,6 +16,8 @@ export interface DoctorCheck {
   severity: "error" | "warning";
   /** One line for a human. */
   message: string;
+  /** What to do about a failed check, when there is something to do. */
+  hint?: string;
   /** Structured details (diagnostics, versions). */
   details?: Record<string, unknown>;
 }
@@ -34,41 +36,232 @@ export interface DoctorInputs {
   runner: CommandRunner;
   store: () => Promise<ApprovalStore>;
   toolCount: number;
+  /** The uid mc runs as (default: this process's); tools that change the system need root. */
+  uid?: number;
 }
 
 /**
  * Checks what mc needs to work: a policy that loads, a writable state dir, the database and its
- * audit chain, and the commands the systemd tools run.
+ * audit chain — a failure there is an error (doctor not ok, exit 1), since no tool call can be
+ * decided or audited. Then what this host lets the tools do: a systemd manager that answers
+ * (system, and user when user scope is allowed), a readable journal, validator confinement and
+ * the privileges mc runs with — a failure there is a warning naming the tools that will fail,
+ * why, and what to do: the other tools still work.
  * @param inputs - runtime parts to check
- * @returns every check with a message; ok only when all passed
+ * @returns every check with a message; ok only when no error-level check failed
  */
 export async function runDoctor(inputs: DoctorInputs): Promise<DoctorReport> {
   const checks: DoctorCheck[] = [];
   const { diagnostics } = inputs.policy;
+  const warningCount = diagnostics.warnings.length;
   checks.push({
     name: "policy",
     severity: "error",
     ok: diagnostics.ok,
     message: diagnostics.ok
       ? diagnostics.source === "file"
-        ? `policy ${diagnostics.path} loaded${diagnostics.warnings.length ? ` with ${diagnostics.warnings.length} warning(s)` : ""}`
+        ? `policy ${diagnostics.path} loaded${warningCount ? ` with ${warningCount} warning${warningCount === 1 ? "" : "s"} (listed below)` : ""}`
         : `no policy file at ${diagnostics.path}: safe defaults apply`
       : `policy ${diagnostics.path} does not load, every tool is denied: ${diagnostics.errors.map((error) => error.message).join("; ")}`,
     details: { source: diagnostics.source, path: diagnostics.path, errors: diagnostics.errors, warnings: diagnostics.warnings },
   });
+  // Every warning on its own line: "2 warning(s)" tells an operator nothing to fix.
+  for (const warning of diagnostics.warnings) {
+    checks.push({ name: "policy_warning", severity: "warning", ok: false, message: warning.message, details: { ...warning } });
+  }
 
-  // The command probes spawn processes: start them now, alongside the state dir and database checks.
-  const probes = Promise.all(
-    (
-      [
-        ["systemctl", ["--version"]],
-        ["journalctl", ["--version"]],
-      ] as const
-    ).map(([program, args]) => probeCommand(inputs.runner, program, args)),
-  );
-  checks.push(await checkStateDir(inputs.paths.stateDir), ...(await checkDatabase(inputs)), ...(await probes), await checkValidators(inputs));
+  // The host probes spawn processes: start them now, alongside the state dir and database checks.
+  const enabled = enabledTools(inputs.policy);
+  const hostChecks = Promise.all([checkSystemManager(inputs.runner, enabled), checkUserManager(inputs.runner, inputs.policy, enabled), checkJournal(inputs.runner, enabled, inputs.uid ?? process.getuid?.())]);
+  checks.push(await checkStateDir(inputs.paths.stateDir), ...(await checkDatabase(inputs)), ...(await hostChecks).flat(), await checkValidators(inputs));
+  checks.push(checkPrivileges(inputs.uid ?? process.getuid?.(), inputs.policy, enabled));
   checks.push({ name: "tools", severity: "error", ok: inputs.toolCount > 0, message: `${inputs.toolCount} tools registered` });
   return { ok: checks.every((check) => check.ok || check.severity === "warning"), checks, paths: { ...inputs.paths, databaseUrl: redactUrl(inputs.paths.databaseUrl) } };
+}
+
+/** Tools that ask a systemd manager (over its bus) for every call. */
+const MANAGER_TOOLS = [
+  "service_status",
+  "failed_services",
+  "list_units",
+  "list_timers",
+  "unit_file",
+  "reload_service",
+  "restart_service",
+  "start_service",
+  "stop_service",
+  "enable_service",
+  "disable_service",
+  "daemon_reload",
+] as const;
+
+/** Tools that read the journal. */
+const JOURNAL_TOOLS = ["read_journal"] as const;
+
+/** Tools that change the system: systemd refuses them (no password prompt) and /etc stays read-only to a user other than root. */
+const ROOT_TOOLS = ["reload_service", "restart_service", "start_service", "stop_service", "enable_service", "disable_service", "daemon_reload", "write_config_file", "restore_config_backup"] as const;
+
+/** Names of the tools this policy lets run (none when it does not load). */
+function enabledTools(policy: LoadedPolicy): Set<string> {
+  if (!policy.ok) return new Set();
+  return new Set([...policy.tools.values()].filter((rule) => rule.enabled).map((rule) => rule.name));
+}
+
+/** The enabled ones among `names`, in order. */
+function affected(enabled: ReadonlySet<string>, names: readonly string[]): string[] {
+  return names.filter((name) => enabled.has(name));
+}
+
+/** "a, b and c", or a word for none. */
+function toolList(names: readonly string[]): string {
+  if (names.length === 0) return "no enabled tool";
+  return names.length === 1 ? names[0]! : `${names.slice(0, -1).join(", ")} and ${names.at(-1)}`;
+}
+
+/** First line of a command's own explanation. */
+function firstLine(text: string): string {
+  return text.trim().split("\n")[0]?.trim() ?? "";
+}
+
+/**
+ * Runs a probe; a program that cannot start is an answer too.
+ * @returns the result, or the error's message
+ */
+async function probe(runner: CommandRunner, program: string, args: readonly string[], scope: "system" | "user" = "system"): Promise<{ exitCode: number | null; stdout: string; stderr: string } | { error: string }> {
+  try {
+    return await runner.run(program, [...args], { timeoutMs: TIMEOUTS.query, scope });
+  } catch (error) {
+    return { error: (error as Error).message };
+  }
+}
+
+/** `KEY=value` lines of `systemctl show`. */
+function properties(stdout: string): Map<string, string> {
+  return new Map(stdout.split("\n").flatMap((line) => {
+    const at = line.indexOf("=");
+    return at > 0 ? [[line.slice(0, at), line.slice(at + 1).trim()] as const] : [];
+  }));
+}
+
+const NO_MANAGER_HINT =
+  "mc's systemd tools need a host booted with systemd as PID 1 (a container or WSL often is not): run mc on such a host, " +
+  "or set enabled = false for these tools in the policy so agents are not offered tools that cannot work";
+
+/**
+ * Whether the system manager answers on its bus: `systemctl --version` works without one, so it
+ * proves nothing; `systemctl show` (the manager's own properties) needs it.
+ */
+async function checkSystemManager(runner: CommandRunner, enabled: ReadonlySet<string>): Promise<DoctorCheck> {
+  const tools = affected(enabled, MANAGER_TOOLS);
+  const result = await probe(runner, "systemctl", ["show", "--no-pager", "--property=Version,SystemState"]);
+  const answered = !("error" in result) && result.exitCode === 0 ? properties(result.stdout) : undefined;
+  if (answered?.get("Version")) {
+    const state = answered.get("SystemState") ?? "unknown";
+    return {
+      name: "systemd",
+      severity: "warning",
+      ok: true,
+      message: `system manager answers: systemd ${answered.get("Version")}, ${state}${state === "degraded" ? " (some units failed: see failed_services)" : ""}`,
+      details: { version: answered.get("Version"), system_state: state },
+    };
+  }
+  const reason = "error" in result ? result.error : firstLine(result.stderr) || firstLine(result.stdout) || `systemctl show exited ${result.exitCode}`;
+  return {
+    name: "systemd",
+    severity: "warning",
+    ok: false,
+    message: `no systemd system manager answers (${reason}): ${toolList(tools)} will fail on this host`,
+    hint: NO_MANAGER_HINT,
+    details: { reason, unavailable_tools: tools },
+  };
+}
+
+/** Whether the calling user's manager answers, when the policy lets a manager tool act in user scope. */
+async function checkUserManager(runner: CommandRunner, policy: LoadedPolicy, enabled: ReadonlySet<string>): Promise<DoctorCheck[]> {
+  const tools = affected(enabled, MANAGER_TOOLS).filter((name) => {
+    const scopes = policy.tools.get(name)?.allowedScopes;
+    return scopes === undefined || scopes.includes("user");
+  });
+  if (tools.length === 0) return [];
+  const result = await probe(runner, "systemctl", ["--user", "show", "--no-pager", "--property=Version"], "user");
+  if (!("error" in result) && result.exitCode === 0 && properties(result.stdout).get("Version")) {
+    return [{ name: "user_manager", severity: "warning", ok: true, message: "user manager answers: scope \"user\" calls can run" }];
+  }
+  const reason = "error" in result ? result.error : firstLine(result.stderr) || `systemctl --user show exited ${result.exitCode}`;
+  return [
+    {
+      name: "user_manager",
+      severity: "warning",
+      ok: false,
+      message: `no user manager answers for mc's user (${reason}): scope "user" calls of ${toolList(tools)} will fail; system scope is unaffected`,
+      hint: 'start a user manager that outlives logins (loginctl enable-linger USER), or set allowed_scopes = ["system"] for these tools in the policy',
+      details: { reason, unavailable_tools: tools, scope: "user" },
+    },
+  ];
+}
+
+/**
+ * Whether the journal can be read: journalctl exits 0 with no journal at all ("No journal files
+ * were found."), and read_journal would then quietly return no entries.
+ */
+async function checkJournal(runner: CommandRunner, enabled: ReadonlySet<string>, uid: number | undefined): Promise<DoctorCheck[]> {
+  const tools = affected(enabled, JOURNAL_TOOLS);
+  // short-iso, not json: with no journal, json output is silent but short output says so.
+  const result = await probe(runner, "journalctl", ["--no-pager", "-n", "1", "--output=short-iso"]);
+  const hint = "read_journal reads journald's files: run mc where journald runs and keeps them (/run/log/journal or /var/log/journal), as root or in group systemd-journal or adm";
+  if ("error" in result || result.exitCode !== 0) {
+    const reason = "error" in result ? result.error : firstLine(result.stderr) || `journalctl exited ${result.exitCode}`;
+    return [{ name: "journal", severity: "warning", ok: false, message: `the journal cannot be read (${reason}): ${toolList(tools)} will fail`, hint, details: { reason, unavailable_tools: tools } }];
+  }
+  if (!result.stdout.split("\n").some((line) => line.trim() !== "" && !line.startsWith("-- "))) {
+    const reason = firstLine(result.stderr) || "journalctl found no entries: journald is not running or keeps no files here";
+    return [
+      {
+        name: "journal",
+        severity: "warning",
+        ok: false,
+        message: `the journal has no entries readable here (${reason}): ${toolList(tools)} will return nothing`,
+        hint,
+        details: { reason, unavailable_tools: tools },
+      },
+    ];
+  }
+  // Not root and not in systemd-journal/adm: journalctl shows only this user's entries, and says so.
+  const partial = uid !== 0 && /not seeing messages from other users/i.test(result.stderr);
+  return [
+    partial
+      ? {
+          name: "journal",
+          severity: "warning",
+          ok: false,
+          message: `the journal is readable, but only this user's entries: ${toolList(tools)} will not see the system's or other users' logs`,
+          hint: "run mc as root, or add its user to the systemd-journal (or adm) group",
+          details: { partial: true },
+        }
+      : { name: "journal", severity: "warning", ok: true, message: "the journal is readable" },
+  ];
+}
+
+/** What the uid mc runs as allows. */
+function checkPrivileges(uid: number | undefined, policy: LoadedPolicy, enabled: ReadonlySet<string>): DoctorCheck {
+  if (uid === undefined || uid === 0) {
+    return { name: "privileges", severity: "warning", ok: true, message: uid === 0 ? "running as root: every enabled tool may act" : "privileges unknown on this platform", details: { uid: uid ?? null } };
+  }
+  const tools = affected(enabled, ROOT_TOOLS).filter((name) => {
+    const scopes = policy.tools.get(name)?.allowedScopes;
+    return name.endsWith("config_file") || name.endsWith("config_backup") || scopes === undefined || scopes.includes("system");
+  });
+  return {
+    name: "privileges",
+    severity: "warning",
+    ok: tools.length === 0,
+    message:
+      tools.length === 0
+        ? `running as uid ${uid}: no enabled tool needs root`
+        : `running as uid ${uid}, not root: ${toolList(tools)} will be refused in system scope (systemctl runs with --no-ask-password) and can write only files this user may write`,
+    ...(tools.length === 0 ? {} : { hint: "run mc as root (it is built to: argv only, no shell, every change approved), or disable these tools, or allow them only scope \"user\"" }),
+    details: { uid, unavailable_tools: tools },
+  };
 }
 
 /** How many of the newest audit events doctor verifies. */
@@ -106,21 +299,6 @@ async function checkDatabase(inputs: DoctorInputs): Promise<DoctorCheck[]> {
     ];
   } catch (error) {
     return [{ name: "database", severity: "error", ok: false, message: `database ${redactUrl(inputs.paths.databaseUrl)} cannot be opened: ${(error as Error).message}` }];
-  }
-}
-
-async function probeCommand(runner: CommandRunner, program: string, args: readonly string[]): Promise<DoctorCheck> {
-  try {
-    const result = await runner.run(program, [...args], { timeoutMs: TIMEOUTS.query });
-    const version = result.stdout.split("\n")[0]?.trim() ?? "";
-    return {
-      name: program,
-      severity: "warning",
-      ok: result.exitCode === 0,
-      message: result.exitCode === 0 ? `${program}: ${version}` : `${program} --version exited ${result.exitCode}: ${result.stderr.trim()}`,
-    };
-  } catch (error) {
-    return { name: program, severity: "warning", ok: false, message: `${program} is not usable: ${(error as Error).message}` };
   }
 }
 

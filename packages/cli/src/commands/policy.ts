@@ -24,8 +24,12 @@ export async function policyInitCommand(io: CliIo, options: Options, initOptions
   const runtime = runtimeFromOptions(io, options);
   const path = resolve(initOptions.path ?? runtime.paths.policyPath);
   const tools = runtime.listTools().map((tool) => ({ name: tool.name, risk: tool.risk }));
+  const stateDir = runtime.paths.stateDir;
   await runtime.close();
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  // The template's managed_ini/managed_json targets live here: a fresh template must load
+  // without "root does not exist" warnings.
+  await mkdir(join(stateDir, "managed-configs"), { recursive: true, mode: 0o700 });
   let handle;
   try {
     // O_EXCL unless --force: a policy an operator wrote is never overwritten by accident.
