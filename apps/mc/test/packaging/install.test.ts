@@ -1,6 +1,8 @@
 // Issue 7: every package packs into a tarball that installs without the workspace. @mc/cli is
 // installed globally (npm, a temporary prefix) from the tarballs alone, and a fresh project
-// imports @mc/runtime from them.
+// imports @mc/runtime from them. The tarballs are made by packaging/pack-artifacts.mjs, the
+// script the release workflow runs, so this tests the artifacts a release publishes; the same
+// script's mc-bundle tarball (the single-file bundle + libsql) is installed the same way.
 import { execFile } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -24,11 +26,11 @@ describe("packed tarballs, installed without the workspace", () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "mc-pack-"));
     mkdirSync(join(dir, "tarballs"));
-    for (const name of PACKAGES) {
-      await run("pnpm", ["pack", "--pack-destination", join(dir, "tarballs")], { cwd: join(WORKSPACE, "packages", name) });
-    }
+    await run(process.execPath, [join(WORKSPACE, "packaging", "pack-artifacts.mjs"), join(dir, "tarballs")], { cwd: WORKSPACE, timeout: 240_000 });
     // "./" so npm reads them as files, not as GitHub shorthands.
-    tarballs = readdirSync(join(dir, "tarballs")).map((file) => `./tarballs/${file}`);
+    tarballs = readdirSync(join(dir, "tarballs"))
+      .filter((file) => !file.startsWith("mc-bundle-"))
+      .map((file) => `./tarballs/${file}`);
     const npmFlags = ["--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"];
     await run("npm", ["install", "-g", "--prefix", join(dir, "global"), ...tarballs, ...npmFlags], { cwd: dir, timeout: 240_000 });
     mc = join(dir, "global", "bin", "mc");
@@ -75,6 +77,31 @@ describe("packed tarballs, installed without the workspace", () => {
       await client.close();
     }
   });
+
+  it("should install the bundle artifact globally and run it: --version, doctor, a tool, an MCP handshake", async () => {
+    const bundle = readdirSync(join(dir, "tarballs")).find((file) => file.startsWith("mc-bundle-"));
+    expect(bundle).toBeDefined();
+    const files = (await run("tar", ["-tzf", join(dir, "tarballs", bundle ?? "")])).stdout.trim().split("\n").sort();
+    expect(files).toStrictEqual(["package/mc.js", "package/mc.mjs", "package/package.json"]);
+    const prefix = join(dir, "bundle-global");
+    await run("npm", ["install", "-g", "--prefix", prefix, `./tarballs/${bundle}`, "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"], { cwd: dir, timeout: 240_000 });
+    const bundled = join(prefix, "bin", "mc");
+    const bundleEnv = { ...env, MC_STATE_DIR: join(dir, "bundle-state") };
+    expect((await run(bundled, ["--version"], { env: bundleEnv })).stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+    const doctor = JSON.parse((await run(bundled, ["doctor", "--json"], { env: bundleEnv })).stdout) as { ok: boolean };
+    expect(doctor.ok).toBe(true);
+    const memory = JSON.parse((await run(bundled, ["tool", "memory_usage", "--json"], { env: bundleEnv })).stdout) as { ok: boolean };
+    expect(memory.ok).toBe(true);
+    const transport = new StdioClientTransport({ command: bundled, args: ["mcp", "serve"], env: bundleEnv, stderr: "pipe" });
+    const client = new Client({ name: "packaging-test", version: "1.0.0" });
+    try {
+      await client.connect(transport);
+      const result = await client.callTool({ name: "memory_usage", arguments: {} });
+      expect(result.structuredContent).toMatchObject({ total_bytes: expect.any(Number) });
+    } finally {
+      await client.close();
+    }
+  }, 300_000);
 
   it("should let a fresh project import @mc/runtime from the tarballs", async () => {
     const project = join(dir, "project");
