@@ -21,7 +21,14 @@ const APPROVALS_ENTRY = join(ROOT, "packages/approvals/dist/index.js");
 const env = process.env;
 const CALLS = Number(env.MC_BENCH_CALLS ?? 500);
 const BURST = Number(env.MC_BENCH_BURST ?? 200);
-const SPAWNS = Number(env.MC_BENCH_SPAWNS ?? 7);
+const SPAWNS = Number(env.MC_BENCH_SPAWNS ?? 20);
+const SESSIONS = Number(env.MC_BENCH_SESSIONS ?? 3);
+const LISTS = Number(env.MC_BENCH_LISTS ?? 200);
+const LONG_CALLS = Number(env.MC_BENCH_LONG_CALLS ?? 5000);
+const RSS_EARLY_CALLS = 400;
+// A Node 22 binary (e.g. from `npm i node@22` in a temp dir: node_modules/node/bin/node), for
+// the start-up figures on Node 22 beside the default node (which runs the bench).
+const NODE22 = env.MC_BENCH_NODE22;
 const BARE_SPAWNS = Number(env.MC_BENCH_BARE_SPAWNS ?? 100);
 const CLAIMS = Number(env.MC_BENCH_CLAIMS ?? 400);
 const PROTOTYPE = env.MC_PROTOTYPE_PATH;
@@ -29,13 +36,18 @@ const PROTOTYPE_CLI_ARGS = JSON.parse(env.MC_PROTOTYPE_CLI_ARGS ?? '["--help"]')
 const profileIndex = process.argv.indexOf("--profile");
 const PROFILE_DIR = profileIndex === -1 ? undefined : resolve(process.argv[profileIndex + 1] ?? join(ROOT, "bench/profiles"));
 
+// Issue 18's targets: start-up and per-call figures as ratios to the Python original measured
+// in the same run (prototype ÷ mc), the rest absolute.
 const TARGETS = {
-  initialize_ms: 100,
-  memory_usage_p50_ms: 0.5,
-  memory_usage_above_bare_ms: 0.3,
-  cli_one_shot_ms: 100,
+  initialize_ratio: 1.25, // mc ≤ 0.8× the original's spawn → initialize
+  tools_list_p50_ms: 1,
+  memory_usage_p50_ratio: 3,
+  burst_ratio: 4,
+  rss_after_burst_mib: 80,
+  rss_growth_mib: 8, // after LONG_CALLS calls vs after RSS_EARLY_CALLS
+  cli_tools_ms: 100,
+  cli_tool_memory_usage_ms: 120,
   doctor_ms: 150,
-  rss_mib: 60,
   claims_per_s_4: 500,
 };
 
@@ -53,6 +65,8 @@ function stats(samples, totalMs) {
   const sorted = [...samples].sort((a, b) => a - b);
   const sum = samples.reduce((total, value) => total + value, 0);
   return {
+    samples,
+    total_ms: totalMs ?? sum,
     n: samples.length,
     p50: round(percentile(sorted, 50)),
     p95: round(percentile(sorted, 95)),
@@ -167,31 +181,88 @@ async function burst(peer, name, count) {
   return round(performance.now() - started, 1);
 }
 
-/** Server figures for one MCP stdio server command. */
-async function measureServer(label, command, args, options, withServiceStatus) {
-  log(`${label}: ${SPAWNS} spawns → initialize`);
-  const spawnSamples = [];
-  for (let index = 0; index < SPAWNS; index += 1) {
-    const peer = jsonRpcChild(command, args, options);
-    spawnSamples.push(await initialize(peer));
-    await peer.close();
+/** One spawn → initialize of a server command, in ms. */
+async function spawnToInitialize(server) {
+  const peer = jsonRpcChild(server.command, server.args, server.options);
+  const ms = await initialize(peer);
+  await peer.close();
+  return ms;
+}
+
+async function listTools(peer, count) {
+  const samples = [];
+  for (let index = 0; index < count; index += 1) {
+    const before = performance.now();
+    const result = await peer.request("tools/list", {});
+    samples.push(performance.now() - before);
+    if (!Array.isArray(result.tools) || result.tools.length === 0) throw new Error("tools/list returned no tools");
   }
+  return stats(samples);
+}
+
+/**
+ * One MCP session of a server: tools/list, sequential memory_usage calls (RSS after the first
+ * RSS_EARLY_CALLS), optionally service_status, a burst, RSS; with `long`, more calls up to
+ * LONG_CALLS in all and RSS again (flatness).
+ */
+async function serverSession(server, { serviceStatus = false, long = false } = {}) {
+  const profile = server.options.profileDir;
   // --cpu-prof is refused in NODE_OPTIONS: it goes before the script.
-  const peer = jsonRpcChild(command, options.profileDir ? ["--cpu-prof", `--cpu-prof-dir=${options.profileDir}`, ...args] : args, options);
+  const peer = jsonRpcChild(server.command, profile ? ["--cpu-prof", `--cpu-prof-dir=${profile}`, ...server.args] : server.args, server.options);
   await initialize(peer);
   const rssAfterInit = rssMib(peer.child.pid);
-  log(`${label}: ${CALLS} × memory_usage`);
-  const memory = await sequentialCalls(peer, "memory_usage", {}, CALLS);
+  await peer.request("tools/list", {});
+  const toolsList = await listTools(peer, LISTS);
+  log(`${server.label}: ${CALLS} × memory_usage`);
+  const early = Math.min(RSS_EARLY_CALLS, CALLS);
+  const first = await sequentialCalls(peer, "memory_usage", {}, early);
+  const rssEarly = rssMib(peer.child.pid);
+  const rest = CALLS > early ? await sequentialCalls(peer, "memory_usage", {}, CALLS - early) : undefined;
+  const memory = rest ? mergeStats(first, rest) : first;
   let service;
-  if (withServiceStatus) {
-    log(`${label}: ${CALLS} × service_status`);
+  if (serviceStatus) {
+    log(`${server.label}: ${CALLS} × service_status`);
     service = await sequentialCalls(peer, "service_status", { unit: "mc-demo.service" }, CALLS);
   }
-  log(`${label}: burst of ${BURST}`);
+  log(`${server.label}: burst of ${BURST}`);
   const burstMs = await burst(peer, "memory_usage", BURST);
-  const rss = rssMib(peer.child.pid);
+  const rssAfterBurst = rssMib(peer.child.pid);
+  let rssLong;
+  let callsInAll = CALLS + BURST + (serviceStatus ? CALLS : 0);
+  if (long && LONG_CALLS > callsInAll) {
+    log(`${server.label}: ${LONG_CALLS - callsInAll} more × memory_usage (RSS flatness)`);
+    await sequentialCalls(peer, "memory_usage", {}, LONG_CALLS - callsInAll);
+    callsInAll = LONG_CALLS;
+    rssLong = rssMib(peer.child.pid);
+  }
   await peer.close();
-  return { initialize_ms: median(spawnSamples), initialize_samples: spawnSamples.map((value) => round(value, 1)), memory_usage: memory, service_status: service, burst_ms: burstMs, rss_after_init_mib: rssAfterInit, rss_mib: rss };
+  return { tools_list: toolsList, memory_usage: memory, service_status: service, burst_ms: burstMs, rss_after_init_mib: rssAfterInit, rss_early_mib: rssEarly, rss_after_burst_mib: rssAfterBurst, rss_long_mib: rssLong, calls_in_all: callsInAll };
+}
+
+function mergeStats(a, b) {
+  // Exact percentiles need the samples; sequentialCalls keeps them.
+  return stats([...a.samples, ...b.samples], a.total_ms + b.total_ms);
+}
+
+/** The median of each figure over several sessions (figures of one session where only it has them). */
+function medianSessions(sessions) {
+  const pick = (get) => {
+    const values = sessions.map(get).filter((value) => typeof value === "number" && !Number.isNaN(value));
+    return values.length === 0 ? undefined : median(values);
+  };
+  return {
+    sessions: sessions.length,
+    tools_list: { p50: pick((s) => s.tools_list.p50), p95: pick((s) => s.tools_list.p95) },
+    memory_usage: { p50: pick((s) => s.memory_usage.p50), p95: pick((s) => s.memory_usage.p95), p99: pick((s) => s.memory_usage.p99), per_s: pick((s) => s.memory_usage.per_s) },
+    service_status: sessions.find((s) => s.service_status)?.service_status,
+    burst_ms: pick((s) => s.burst_ms),
+    rss_after_init_mib: pick((s) => s.rss_after_init_mib),
+    rss_early_mib: pick((s) => s.rss_early_mib),
+    rss_after_burst_mib: pick((s) => s.rss_after_burst_mib),
+    rss_long_mib: pick((s) => s.rss_long_mib),
+    rss_long_early_mib: sessions.find((s) => s.rss_long_mib !== undefined)?.rss_early_mib,
+    each: sessions.map((s) => ({ tools_list_p50: s.tools_list.p50, memory_usage_p50: s.memory_usage.p50, burst_ms: s.burst_ms, rss_after_burst_mib: s.rss_after_burst_mib, rss_long_mib: s.rss_long_mib })),
+  };
 }
 
 async function timeCommand(command, args, options, count) {
@@ -264,6 +335,7 @@ function ratio(ours, theirs) {
 
 async function main() {
   const work = mkdtempSync(join(tmpdir(), "mc-bench-"));
+  const loadAtStart = readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
   try {
     if (!existsSync(join(ROOT, "packages/cli/dist")) || !existsSync(APPROVALS_ENTRY)) throw new Error("build first: pnpm build (or pnpm bench, which builds)");
     log("starting the systemd harness");
@@ -281,15 +353,47 @@ async function main() {
     });
     if (PROFILE_DIR) mkdirSync(PROFILE_DIR, { recursive: true });
 
-    // The bundle is what users run; the bin (workspace packages) is measured too, and carries the
-    // figures when the bundle is missing or broken.
-    let bundleMcp = "not built";
-    if (existsSync(BUNDLE)) {
-      bundleMcp = await measureServer("mc (bundle)", process.execPath, [BUNDLE, "mcp", "serve"], { env: childEnv("state-mcp-bundle") }, true).catch((error) => `failed: ${error.message.split("\n")[0].slice(0, 300)}`);
+    // The servers, mc's and the original's, measured in turns (spawn by spawn, session by
+    // session) so that a change in the machine's load falls on both sides of every ratio.
+    const prototypeEnv = PROTOTYPE ? { ...env, PYTHONPATH: "src", MC_STATE_DIR: join(work, "state-prototype") } : undefined;
+    if (prototypeEnv) {
+      // Its own state dir: the prototype reads the same MC_* variables as mc, and its default
+      // state dir is mc's, whose database has another schema.
+      delete prototypeEnv.MC_DB_PATH;
+      delete prototypeEnv.MC_POLICY_PATH;
     }
-    const binMcp = await measureServer("mc (bin)", process.execPath, [BIN, "mcp", "serve"], { env: childEnv("state-mcp-bin"), profileDir: PROFILE_DIR }, true);
-    const server = typeof bundleMcp === "object" ? BUNDLE : BIN;
-    const mcp = typeof bundleMcp === "object" ? bundleMcp : binMcp;
+    const python = env.MC_PROTOTYPE_PYTHON ?? "/usr/bin/python3";
+    const prototypeServer = PROTOTYPE ? { label: "prototype", command: python, args: ["-m", "master_control", "mcp-serve"], options: { cwd: PROTOTYPE, env: prototypeEnv } } : undefined;
+    const bundleExists = existsSync(BUNDLE);
+    const mcServer = (label, node, entry, state) => ({ label, command: node, args: [entry, "mcp", "serve"], options: { env: childEnv(state) } });
+    const spawnServers = [
+      ...(bundleExists ? [mcServer("bundle", process.execPath, BUNDLE, "state-mcp-bundle")] : []),
+      mcServer("bin", process.execPath, BIN, "state-mcp-bin"),
+      ...(NODE22 && bundleExists ? [mcServer("bundle-node22", NODE22, BUNDLE, "state-mcp-bundle22")] : []),
+      ...(NODE22 ? [mcServer("bin-node22", NODE22, BIN, "state-mcp-bin22")] : []),
+      ...(prototypeServer ? [prototypeServer] : []),
+    ];
+    if (NODE22) log(`Node 22: ${NODE22} (${(await execa(NODE22, ["--version"])).stdout.trim()})`);
+    else log("Node 22 not measured: set MC_BENCH_NODE22 to a Node 22 binary");
+    log(`spawn → initialize: ${SPAWNS} rounds of ${spawnServers.map((server) => server.label).join(", ")}`);
+    const spawnSamples = Object.fromEntries(spawnServers.map((server) => [server.label, []]));
+    for (const server of spawnServers) await spawnToInitialize(server); // warm the page cache and compile caches
+    for (let round = 0; round < SPAWNS; round += 1) {
+      for (const server of spawnServers) spawnSamples[server.label].push(await spawnToInitialize(server));
+    }
+    const initializeMs = Object.fromEntries(Object.entries(spawnSamples).map(([label, samples]) => [label, median(samples)]));
+    const mainServer = { ...(bundleExists ? mcServer("mc (bundle)", process.execPath, BUNDLE, "state-mcp-bundle") : mcServer("mc (bin)", process.execPath, BIN, "state-mcp-bin")) };
+    mainServer.options.profileDir = PROFILE_DIR;
+    const sessions = { mc: [], prototype: [] };
+    for (let session = 0; session < SESSIONS; session += 1) {
+      const long = session === SESSIONS - 1;
+      log(`session ${session + 1} of ${SESSIONS}`);
+      sessions.mc.push(await serverSession(mainServer, { serviceStatus: session === 0, long }));
+      if (prototypeServer) sessions.prototype.push(await serverSession(prototypeServer, { long }));
+    }
+    const mcp = { initialize_ms: initializeMs[bundleExists ? "bundle" : "bin"], ...medianSessions(sessions.mc) };
+    const binSession = await serverSession(mcServer("mc (bin)", process.execPath, BIN, "state-mcp-bin"));
+    const server = bundleExists ? BUNDLE : BIN;
 
     log(`in-process runTool: ${CALLS} × memory_usage, ${CALLS} × service_status`);
     const runtime = createRuntime({ stateDir: join(work, "state-inproc"), policyPath, commandPrefix: prefix, env: {} });
@@ -330,21 +434,30 @@ async function main() {
     const bare = { read_meminfo: stats(meminfo), systemctl_show: stats(systemctl) };
 
     log(`CLI cold start (median of ${SPAWNS})`);
+    const cliRuns = [
+      ["version_ms", ["--version"]],
+      ["tools_ms", ["tools"]],
+      ["tools_json_ms", ["tools", "--json"]],
+      ["tool_memory_usage_ms", ["tool", "memory_usage"]],
+      ["doctor_json_ms", ["doctor", "--json"]],
+    ];
+    const cliEntries = [
+      ["bundle", process.execPath, BUNDLE],
+      ["bin", process.execPath, BIN],
+      ...(NODE22 ? [["bundle-node22", NODE22, BUNDLE], ["bin-node22", NODE22, BIN]] : []),
+    ].filter(([, , entry]) => existsSync(entry));
     const cli = {};
-    for (const [label, entry] of [
-      ["bundle", BUNDLE],
-      ["bin", BIN],
-    ]) {
-      if (!existsSync(entry)) {
-        cli[label] = "not built";
-        continue;
-      }
+    for (const [label, node, entry] of cliEntries) {
       const options = { env: childEnv(`state-cli-${label}`), extendEnv: false };
-      cli[label] = {
-        version_ms: await timeCommand(process.execPath, [entry, "--version"], options, SPAWNS),
-        tools_json_ms: await timeCommand(process.execPath, [entry, "tools", "--json"], options, SPAWNS),
-        doctor_json_ms: await timeCommand(process.execPath, [entry, "doctor", "--json"], options, SPAWNS),
-      };
+      cli[label] = {};
+      for (const [key, args] of cliRuns) {
+        await timeCommand(node, [entry, ...args], options, 1); // warm
+        cli[label][key] = await timeCommand(node, [entry, ...args], options, SPAWNS);
+      }
+    }
+    let prototypeCli;
+    if (prototypeServer) {
+      prototypeCli = await timeCommand(python, ["-m", "master_control", ...PROTOTYPE_CLI_ARGS], { cwd: PROTOTYPE, env: prototypeEnv, extendEnv: false, reject: false }, SPAWNS).catch((error) => `failed: ${error.message}`);
     }
     if (PROFILE_DIR) {
       await execa(process.execPath, ["--cpu-prof", `--cpu-prof-dir=${join(PROFILE_DIR, "doctor")}`, server, "doctor", "--json"], { env: childEnv("state-cli-profile"), extendEnv: false, reject: false });
@@ -353,58 +466,55 @@ async function main() {
     log(`approval claims: ${CLAIMS} approved requests, 1 and 4 processes`);
     const claims = [await claimRace(work, 1, CLAIMS), await claimRace(work, 4, CLAIMS)];
 
-    let prototype = { status: "not run (set MC_PROTOTYPE_PATH to a checkout of N1ghthill/master-control)" };
-    if (PROTOTYPE) {
-      // Its own state dir: the prototype reads the same MC_* variables as mc, and its default
-      // state dir is mc's, whose database has another schema.
-      const prototypeEnv = { ...env, PYTHONPATH: "src", MC_STATE_DIR: join(work, "state-prototype") };
-      delete prototypeEnv.MC_DB_PATH;
-      delete prototypeEnv.MC_POLICY_PATH;
-      const options = { cwd: PROTOTYPE, env: prototypeEnv, extendEnv: false };
-      const python = env.MC_PROTOTYPE_PYTHON ?? "/usr/bin/python3";
-      const figures = await measureServer("prototype", python, ["-m", "master_control", "mcp-serve"], options, false);
-      const cliMs = await timeCommand(python, ["-m", "master_control", ...PROTOTYPE_CLI_ARGS], { ...options, reject: false }, SPAWNS).catch((error) => `failed: ${error.message}`);
-      prototype = { status: "run", path: PROTOTYPE, ...figures, cli_one_shot_ms: cliMs, cli_args: PROTOTYPE_CLI_ARGS };
-    }
-
-    if (typeof bundleMcp === "string") log(`bundle server: ${bundleMcp}`);
-    const bundleCli = typeof cli.bundle === "object" ? cli.bundle : typeof cli.bin === "object" ? cli.bin : undefined;
-    const overhead = round(mcp.memory_usage.p50 - bare.read_meminfo.p50);
+    const prototype = prototypeServer
+      ? { status: "run", path: PROTOTYPE, initialize_ms: initializeMs.prototype, ...medianSessions(sessions.prototype), cli_one_shot_ms: prototypeCli, cli_args: PROTOTYPE_CLI_ARGS }
+      : { status: "not run (set MC_PROTOTYPE_PATH to a checkout of N1ghthill/master-control)" };
+    const pt = prototype.status === "run" ? prototype : undefined;
+    const bundleCli = cli.bundle ?? cli.bin;
+    const growth = mcp.rss_long_mib === undefined ? undefined : round(mcp.rss_long_mib - mcp.rss_long_early_mib, 1);
+    const ratioOf = (ours, theirs) => (typeof ours === "number" && typeof theirs === "number" ? round(theirs / ours, 2) : undefined);
     const checks = [
-      ["spawn→initialize (ms)", mcp.initialize_ms, TARGETS.initialize_ms, true],
-      ["tools/call memory_usage p50 (ms)", mcp.memory_usage.p50, TARGETS.memory_usage_p50_ms, true],
-      ["memory_usage p50 above bare (ms)", overhead, TARGETS.memory_usage_above_bare_ms, true],
-      ["CLI one-shot --version (ms)", bundleCli?.version_ms, TARGETS.cli_one_shot_ms, true],
-      ["CLI one-shot tools --json (ms)", bundleCli?.tools_json_ms, TARGETS.cli_one_shot_ms, true],
+      ["spawn→initialize, Node 20: original ÷ mc", ratioOf(mcp.initialize_ms, pt?.initialize_ms), TARGETS.initialize_ratio, false],
+      ["spawn→initialize, Node 22: original ÷ mc", ratioOf(initializeMs["bundle-node22"] ?? initializeMs["bin-node22"], pt?.initialize_ms), TARGETS.initialize_ratio, false],
+      ["tools/list p50 (ms)", mcp.tools_list.p50, TARGETS.tools_list_p50_ms, true],
+      ["tools/call memory_usage p50: original ÷ mc", ratioOf(mcp.memory_usage.p50, pt?.memory_usage.p50), TARGETS.memory_usage_p50_ratio, false],
+      [`burst of ${BURST}: original ÷ mc`, ratioOf(mcp.burst_ms, pt?.burst_ms), TARGETS.burst_ratio, false],
+      ["server RSS after the burst (MiB)", mcp.rss_after_burst_mib, TARGETS.rss_after_burst_mib, true],
+      [`server RSS growth, ${RSS_EARLY_CALLS} → ${LONG_CALLS} calls (MiB)`, growth, TARGETS.rss_growth_mib, true],
+      ["CLI `mc tools` (ms)", bundleCli?.tools_ms, TARGETS.cli_tools_ms, true],
+      ["CLI `mc tool memory_usage` (ms)", bundleCli?.tool_memory_usage_ms, TARGETS.cli_tool_memory_usage_ms, true],
       ["CLI doctor --json (ms)", bundleCli?.doctor_json_ms, TARGETS.doctor_ms, true],
-      [`server RSS after ${2 * CALLS + BURST} calls (MiB)`, mcp.rss_mib, TARGETS.rss_mib, true],
       ["approval claims/s, 4 processes", claims[1].per_s, TARGETS.claims_per_s_4, false],
     ].map(([name, value, target, lower]) => ({ name, value, target: `${lower ? "≤" : "≥"} ${target}`, result: mark(value, target, lower) }));
 
-    const pt = prototype.status === "run" ? prototype : undefined;
+    const slash = (...values) => values.map((value) => (value === undefined ? "—" : String(value))).join(" / ");
+    const cliRow = (key) => slash(...cliEntries.map(([label]) => cli[label][key]));
     const rows = [
-      ["MCP spawn→initialize (median ms)", mcp.initialize_ms, pt?.initialize_ms],
-      ["  bin (workspace packages) initialize / memory_usage p50 / RSS", `${binMcp.initialize_ms} / ${binMcp.memory_usage.p50} / ${binMcp.rss_mib}`],
-      ["MCP memory_usage p50 / p95 / p99 (ms)", `${mcp.memory_usage.p50} / ${mcp.memory_usage.p95} / ${mcp.memory_usage.p99}`, pt ? `${pt.memory_usage.p50} / ${pt.memory_usage.p95} / ${pt.memory_usage.p99}` : undefined, mcp.memory_usage.p50, pt?.memory_usage.p50],
+      [`MCP spawn→initialize (median of ${SPAWNS}) ${slash(...spawnServers.filter((s) => s !== prototypeServer).map((s) => s.label))}`, slash(...spawnServers.filter((s) => s !== prototypeServer).map((s) => initializeMs[s.label])), pt?.initialize_ms, mcp.initialize_ms, pt?.initialize_ms],
+      ["MCP tools/list p50 / p95 (ms)", slash(mcp.tools_list.p50, mcp.tools_list.p95), pt ? slash(pt.tools_list.p50, pt.tools_list.p95) : undefined, mcp.tools_list.p50, pt?.tools_list.p50],
+      ["MCP memory_usage p50 / p95 / p99 (ms)", slash(mcp.memory_usage.p50, mcp.memory_usage.p95, mcp.memory_usage.p99), pt ? slash(pt.memory_usage.p50, pt.memory_usage.p95, pt.memory_usage.p99) : undefined, mcp.memory_usage.p50, pt?.memory_usage.p50],
       ["MCP memory_usage calls/s", mcp.memory_usage.per_s, pt?.memory_usage.per_s, pt ? 1 / mcp.memory_usage.per_s : undefined, pt ? 1 / pt.memory_usage.per_s : undefined],
-      ["MCP service_status p50 / p95 / p99 (ms)", `${mcp.service_status.p50} / ${mcp.service_status.p95} / ${mcp.service_status.p99}`],
-      ["MCP service_status calls/s", mcp.service_status.per_s],
+      ["  bin (workspace packages): tools/list p50 / memory_usage p50 / burst / RSS", slash(binSession.tools_list.p50, binSession.memory_usage.p50, binSession.burst_ms, binSession.rss_after_burst_mib)],
+      ["MCP service_status p50 / p95 / p99 (ms)", slash(mcp.service_status.p50, mcp.service_status.p95, mcp.service_status.p99)],
       [`MCP burst of ${BURST} memory_usage (ms)`, mcp.burst_ms, pt?.burst_ms],
-      ["server RSS after init / after calls (MiB)", `${mcp.rss_after_init_mib} / ${mcp.rss_mib}`, pt ? `${pt.rss_after_init_mib} / ${pt.rss_mib}` : undefined, mcp.rss_mib, pt?.rss_mib],
-      ["in-process runTool memory_usage p50 / p95 (ms)", `${inprocess.memory_usage.p50} / ${inprocess.memory_usage.p95}`],
-      ["in-process runTool service_status p50 / p95 (ms)", `${inprocess.service_status.p50} / ${inprocess.service_status.p95}`],
+      [`server RSS after init / ${RSS_EARLY_CALLS} calls / burst / ${LONG_CALLS} calls (MiB)`, slash(mcp.rss_after_init_mib, mcp.rss_early_mib, mcp.rss_after_burst_mib, mcp.rss_long_mib), pt ? slash(pt.rss_after_init_mib, pt.rss_early_mib, pt.rss_after_burst_mib, pt.rss_long_mib) : undefined, mcp.rss_after_burst_mib, pt?.rss_after_burst_mib],
+      ["in-process runTool memory_usage p50 / p95 (ms)", slash(inprocess.memory_usage.p50, inprocess.memory_usage.p95)],
+      ["in-process runTool service_status p50 / p95 (ms)", slash(inprocess.service_status.p50, inprocess.service_status.p95)],
       ["bare read /proc/meminfo p50 (ms)", bare.read_meminfo.p50],
       ["bare systemctl show via execa+prefix p50 (ms)", bare.systemctl_show.p50],
-      ["CLI --version bundle / bin (ms)", `${bundleCli === cli.bundle ? cli.bundle.version_ms : "not built"} / ${cli.bin.version_ms}`, pt?.cli_one_shot_ms, cli.bin.version_ms, typeof pt?.cli_one_shot_ms === "number" ? pt.cli_one_shot_ms : undefined],
-      ["CLI tools --json bundle / bin (ms)", `${typeof cli.bundle === "object" ? cli.bundle.tools_json_ms : "not built"} / ${cli.bin.tools_json_ms}`],
-      ["CLI doctor --json bundle / bin (ms)", `${typeof cli.bundle === "object" ? cli.bundle.doctor_json_ms : "not built"} / ${cli.bin.doctor_json_ms}`],
+      [`CLI --version ${cliEntries.map(([label]) => label).join(" / ")} (ms)`, cliRow("version_ms"), pt?.cli_one_shot_ms, bundleCli?.version_ms, typeof pt?.cli_one_shot_ms === "number" ? pt.cli_one_shot_ms : undefined],
+      ["CLI tools (ms)", cliRow("tools_ms")],
+      ["CLI tools --json (ms)", cliRow("tools_json_ms")],
+      ["CLI tool memory_usage (ms)", cliRow("tool_memory_usage_ms")],
+      ["CLI doctor --json (ms)", cliRow("doctor_json_ms")],
       ["approval claims/s, 1 process", claims[0].per_s],
       ["approval claims/s, 4 processes", claims[1].per_s],
     ];
-    const table = [["measure", "mc", "prototype", "prototype/mc"], ...rows.map(([name, ours, theirs, oursNumber, theirsNumber]) => [name, String(ours), theirs === undefined ? (PROTOTYPE ? "—" : "not run") : String(theirs), theirs === undefined ? (PROTOTYPE ? "—" : "not run") : ratio(oursNumber ?? ours, theirsNumber ?? theirs)])];
+    const table = [["measure", "mc", "original", "original/mc"], ...rows.map(([name, ours, theirs, oursNumber, theirsNumber]) => [name, String(ours), theirs === undefined ? (PROTOTYPE ? "—" : "not run") : String(theirs), theirs === undefined ? (PROTOTYPE ? "—" : "not run") : ratio(oursNumber ?? ours, theirsNumber ?? theirs)])];
     const widths = table[0].map((_, column) => Math.max(...table.map((row) => row[column].length)));
     const print = (row) => process.stdout.write(`${row.map((cell, column) => cell.padEnd(widths[column])).join("  ")}\n`);
-    process.stdout.write(`\nmc benchmark — ${new Date().toISOString()} — ${hostname()}, ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}; server: ${server === BUNDLE ? "apps/mc/dist/mc.mjs" : `packages/cli/bin/mc.js (bundle: ${typeof bundleMcp === "string" ? bundleMcp.slice(0, 120) : "ok"})`}; systemd: ${harness.available ? "container" : "host"}\n\n`);
+    const load = readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
+    process.stdout.write(`\nmc benchmark — ${new Date().toISOString()} — ${hostname()}, ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${Math.round(totalmem() / 2 ** 30)} GiB, load ${load} (at start ${loadAtStart}), Node ${process.version}${NODE22 ? " and Node 22 (MC_BENCH_NODE22)" : ""}; server: ${server === BUNDLE ? "apps/mc/dist/mc.mjs" : "packages/cli/bin/mc.js"}; systemd: ${harness.available ? "container" : "host"}\n\n`);
     print(table[0]);
     print(widths.map((width) => "-".repeat(width)));
     for (const row of table.slice(1)) print(row);
@@ -413,11 +523,12 @@ async function main() {
     for (const check of checks) process.stdout.write(`${check.name.padEnd(checkWidth)}  ${String(check.value).padStart(8)}  ${check.target.padEnd(8)}  ${check.result}\n`);
     const report = {
       date: new Date().toISOString(),
-      machine: { hostname: hostname(), cpus: cpus().length, cpu: cpus()[0]?.model, memory_gib: Math.round(totalmem() / 2 ** 30), node: process.version },
-      settings: { calls: CALLS, burst: BURST, spawns: SPAWNS, bare_spawns: BARE_SPAWNS, claims: CLAIMS, server: server === BUNDLE ? "bundle" : "bin", systemd: harness.available ? "container" : "host" },
+      machine: { hostname: hostname(), cpus: cpus().length, cpu: cpus()[0]?.model, memory_gib: Math.round(totalmem() / 2 ** 30), node: process.version, node22: NODE22, load_at_start: loadAtStart, load_at_end: load },
+      settings: { calls: CALLS, burst: BURST, spawns: SPAWNS, sessions: SESSIONS, lists: LISTS, long_calls: LONG_CALLS, bare_spawns: BARE_SPAWNS, claims: CLAIMS, server: server === BUNDLE ? "bundle" : "bin", systemd: harness.available ? "container" : "host" },
+      initialize_ms: initializeMs,
+      initialize_samples: Object.fromEntries(Object.entries(spawnSamples).map(([label, samples]) => [label, samples.map((value) => round(value, 1))])),
       mcp,
-      mcp_bin: binMcp,
-      mcp_bundle: bundleMcp,
+      mcp_bin: binSession,
       in_process: inprocess,
       bare,
       cli,
@@ -425,7 +536,7 @@ async function main() {
       prototype,
       targets: checks,
     };
-    process.stdout.write(`\n${JSON.stringify(report)}\n`);
+    process.stdout.write(`\n${JSON.stringify(report, (key, value) => (key === "samples" ? undefined : value))}\n`);
     if (PROFILE_DIR) log(`CPU profiles in ${PROFILE_DIR} (server) and ${join(PROFILE_DIR, "doctor")}; summarize with node bench/src/summarize-profile.mjs FILE`);
   } finally {
     rmSync(work, { recursive: true, force: true });
