@@ -1,7 +1,6 @@
 import { InputError } from "@mc/core";
-import { and, desc, eq, gt, inArray, lte } from "drizzle-orm";
+import { and, desc, eq, gt, inArray, isNull, lte, or } from "drizzle-orm";
 import type { SQL } from "drizzle-orm";
-import type { LibSQLDatabase } from "drizzle-orm/libsql";
 import { newApprovalId } from "./approval-id.js";
 import { toApprovalRecord } from "./approval-record.js";
 import type { ApprovalRecord, Requester } from "./approval-record.js";
@@ -13,14 +12,13 @@ import { CALLER_KINDS } from "./caller-kind.js";
 import type { CallerKind } from "./caller-kind.js";
 import { canonicalJson } from "./canonical-json.js";
 import type { ClaimRefusal, ClaimResult } from "./claim-result.js";
-import type { DatabaseExecutor } from "./connection.js";
 import { ApprovalExpiredError } from "./errors/approval-expired-error.js";
 import { ApprovalNotFoundError } from "./errors/approval-not-found-error.js";
 import { ApprovalStateError } from "./errors/approval-state-error.js";
 import { currentOwner, isOwnerAlive as defaultIsOwnerAlive } from "./executor-owner.js";
 import type { ExecutorOwner } from "./executor-owner.js";
 import { identifyingArguments, requestHash } from "./request-hash.js";
-import { approvals } from "./schema.js";
+import type { ApprovalsTable, Scope } from "./store-dialect.js";
 import { boundedText } from "./stored-value.js";
 
 /** Default lifetime of a pending or approved request: 15 minutes (SPEC §6). */
@@ -63,6 +61,8 @@ export interface ApprovalRequestResult {
 export interface ApprovalListOptions {
   /** Only approvals in this state. */
   status?: ApprovalStatus;
+  /** Only this host's approvals (default: every host's). */
+  host?: string;
   /** At most this many, newest first; default 100. */
   limit?: number;
 }
@@ -124,37 +124,42 @@ export interface FinalizeOutcome {
 export interface RecoverOptions {
   /** For owners on this host; defaults to comparing pid and /proc start time. */
   isOwnerAlive?: (owner: ExecutorOwner) => boolean;
-  /** This host's name; owners elsewhere are judged by their lease. Defaults to os.hostname(). */
+  /** This host's name; owners elsewhere are judged by their lease. Defaults to the store's host. */
   host?: string;
 }
 
 /**
  * Marks pending and approved rows whose expiry has passed as `expired`.
- * @param database - database or transaction
+ * @param scope - the database or transaction, its dialect and this store's host
  * @param nowMs - the current time
  * @returns how many rows expired
  */
-export async function expireDue(database: LibSQLDatabase, nowMs: number): Promise<number> {
+export async function expireDue(scope: Scope, nowMs: number): Promise<number> {
+  const { approvals } = scope.dialect;
   // A read first: most operations find nothing due and so take no write lock.
-  const [due] = await database.select({ id: approvals.id }).from(approvals).where(isDue(nowMs)).limit(1);
+  const [due] = await scope.database.select({ id: approvals.id }).from(approvals).where(isDue(approvals, nowMs)).limit(1);
   if (due === undefined) {
     return 0;
   }
-  return database.transaction((transaction) => expireDueInTransaction(transaction, nowMs));
+  return scope.database.transaction((transaction) => expireDueInTransaction({ ...scope, database: transaction }, nowMs));
 }
 
 /**
  * Expires what is due inside the caller's write transaction, appending one `expired` audit
  * event per approval in the same transaction (SPEC §6: every expiry is an audit event).
+ * Each event goes to the chain of the approval's host (hosts in order, so two processes
+ * expiring the same set lock the hosts' chain heads in the same order).
  * @param transaction - an open write transaction
  * @param nowMs - the current time
  * @returns how many rows expired
  */
-export async function expireDueInTransaction(transaction: DatabaseExecutor, nowMs: number): Promise<number> {
-  const expired = await transaction.update(approvals).set({ status: "expired" }).where(isDue(nowMs)).returning();
+export async function expireDueInTransaction(transaction: Scope, nowMs: number): Promise<number> {
+  const { approvals } = transaction.dialect;
+  const expired = await transaction.database.update(approvals).set({ status: "expired" }).where(isDue(approvals, nowMs)).returning();
+  expired.sort((left, right) => (left.host ?? "").localeCompare(right.host ?? "") || left.createdAt - right.createdAt);
   for (const row of expired) {
     const wasApproved = row.decidedBy !== null;
-    await appendAuditInTransaction(transaction, new Date(nowMs), {
+    await appendAuditInTransaction(chainOf(transaction, row), new Date(nowMs), {
       ...approvalEventBase(row),
       decision: "expired",
       outcome: "denied",
@@ -166,12 +171,17 @@ export async function expireDueInTransaction(transaction: DatabaseExecutor, nowM
   return expired.length;
 }
 
-function isDue(nowMs: number): SQL | undefined {
+/** The scope whose chain records events about an approval: its host's (this store's for rows from before hosts). */
+function chainOf(scope: Scope, row: ApprovalsTable["$inferSelect"]): Scope {
+  return { ...scope, host: row.host ?? scope.host };
+}
+
+function isDue(approvals: ApprovalsTable, nowMs: number): SQL | undefined {
   return and(inArray(approvals.status, ["pending", "approved"]), lte(approvals.expiresAt, nowMs));
 }
 
 /** The fields every event about one approval shares: its tool, arguments, requester and id. */
-function approvalEventBase(row: typeof approvals.$inferSelect): Pick<AuditEventInput, "caller" | "clientName" | "tool" | "arguments" | "approvalId"> {
+function approvalEventBase(row: ApprovalsTable["$inferSelect"]): Pick<AuditEventInput, "caller" | "clientName" | "tool" | "arguments" | "approvalId"> {
   return {
     caller: row.requesterCaller as CallerKind,
     clientName: row.requesterClient,
@@ -184,16 +194,13 @@ function approvalEventBase(row: typeof approvals.$inferSelect): Pick<AuditEventI
 /**
  * Returns the open (pending or approved, unexpired) request with the same identity, or
  * creates a pending one — in one write transaction, so two processes asking at once get one.
- * @param database - the database
+ * @param scope - the database, its dialect and this store's host
  * @param nowMs - the current time
  * @param request - tool, arguments, requester, lifetime
  * @returns the approval and whether it was created
  */
-export async function requestApproval(
-  database: LibSQLDatabase,
-  nowMs: number,
-  request: ApprovalRequest,
-): Promise<ApprovalRequestResult> {
+export async function requestApproval(scope: Scope, nowMs: number, request: ApprovalRequest): Promise<ApprovalRequestResult> {
+  const { approvals } = scope.dialect;
   const ttlMs = request.ttlMs ?? DEFAULT_APPROVAL_TTL_MS;
   checkRequest(request, ttlMs);
   const storedArguments = canonicalJson(identifyingArguments(request.arguments));
@@ -203,13 +210,14 @@ export async function requestApproval(
     ]);
   }
   const hash = requestHash(request.tool, request.arguments);
-  return database.transaction(async (transaction) => {
-    await expireDueInTransaction(transaction, nowMs);
+  return scope.database.transaction(async (transaction) => {
+    await expireDueInTransaction({ ...scope, database: transaction }, nowMs);
     const [existing] = await transaction
       .select()
       .from(approvals)
       .where(
         and(
+          eq(approvals.host, scope.host),
           eq(approvals.requestHash, hash),
           inArray(approvals.status, ["pending", "approved"]),
           gt(approvals.expiresAt, nowMs),
@@ -223,6 +231,7 @@ export async function requestApproval(
       .insert(approvals)
       .values({
         id: newApprovalId(),
+        host: scope.host,
         tool: request.tool,
         arguments: storedArguments,
         requestHash: hash,
@@ -239,40 +248,43 @@ export async function requestApproval(
 
 /**
  * One approval by id, after expiring what is due.
- * @param database - the database
+ * @param scope - the database, its dialect and this store's host
  * @param nowMs - the current time
  * @param id - the approval id
  * @returns the approval, or undefined when the id is unknown
  */
-export async function getApproval(database: LibSQLDatabase, nowMs: number, id: string): Promise<ApprovalRecord | undefined> {
-  await expireDue(database, nowMs);
-  const [row] = await database.select().from(approvals).where(eq(approvals.id, id)).limit(1);
+export async function getApproval(scope: Scope, nowMs: number, id: string): Promise<ApprovalRecord | undefined> {
+  const { approvals } = scope.dialect;
+  await expireDue(scope, nowMs);
+  const [row] = await scope.database.select().from(approvals).where(eq(approvals.id, id)).limit(1);
   return row === undefined ? undefined : toApprovalRecord(row);
 }
 
 /**
  * Approvals, newest first, after expiring what is due.
- * @param database - the database
+ * @param scope - the database, its dialect and this store's host
  * @param nowMs - the current time
  * @param options - state filter and limit
  * @returns the matching approvals
  */
-export async function listApprovals(
-  database: LibSQLDatabase,
-  nowMs: number,
-  options: ApprovalListOptions = {},
-): Promise<ApprovalRecord[]> {
+export async function listApprovals(scope: Scope, nowMs: number, options: ApprovalListOptions = {}): Promise<ApprovalRecord[]> {
+  const { approvals } = scope.dialect;
   const limit = checkLimit(options.limit);
   if (options.status !== undefined && !APPROVAL_STATUSES.includes(options.status)) {
     throw new InputError(`Unknown approval status ${JSON.stringify(options.status)}; expected one of ${APPROVAL_STATUSES.join(", ")}.`, [
       { path: "status", message: "unknown status" },
     ]);
   }
-  await expireDue(database, nowMs);
-  const rows = await database
+  await expireDue(scope, nowMs);
+  const rows = await scope.database
     .select()
     .from(approvals)
-    .where(options.status === undefined ? undefined : eq(approvals.status, options.status))
+    .where(
+      and(
+        options.status === undefined ? undefined : eq(approvals.status, options.status),
+        options.host === undefined ? undefined : eq(approvals.host, options.host),
+      ),
+    )
     .orderBy(desc(approvals.createdAt), desc(approvals.id))
     .limit(limit);
   return rows.map(toApprovalRecord);
@@ -281,7 +293,7 @@ export async function listApprovals(
 /**
  * Decides a pending approval: `pending → approved` or `pending → rejected`, as one
  * conditional update that also requires it to be unexpired.
- * @param database - the database
+ * @param scope - the database, its dialect and this store's host
  * @param nowMs - the current time
  * @param id - the approval id
  * @param verdict - `approved` or `rejected`
@@ -290,7 +302,7 @@ export async function listApprovals(
  * @throws ApprovalNotFoundError, ApprovalExpiredError or ApprovalStateError
  */
 export async function decideApproval(
-  database: LibSQLDatabase,
+  scope: Scope,
   nowMs: number,
   id: string,
   verdict: "approved" | "rejected",
@@ -302,9 +314,11 @@ export async function decideApproval(
   if (decision.caller !== undefined && !CALLER_KINDS.includes(decision.caller)) {
     throw new InputError(`The decision's caller must be one of ${CALLER_KINDS.join(", ")}.`, [{ path: "caller", message: "unknown caller kind" }]);
   }
-  await expireDue(database, nowMs);
-  // The decision and its audit event commit together: no approval is decided unrecorded.
-  const decided = await database.transaction(async (transaction) => {
+  const { approvals } = scope.dialect;
+  await expireDue(scope, nowMs);
+  // The decision and its audit event commit together: no approval is decided unrecorded. The
+  // event goes to the chain of the approval's host, whichever machine the operator is on.
+  const decided = await scope.database.transaction(async (transaction) => {
     const [row] = await transaction
       .update(approvals)
       .set({ status: verdict, decidedAt: nowMs, decidedBy: decision.by, decisionNote: decision.note ?? null })
@@ -314,7 +328,7 @@ export async function decideApproval(
       return undefined;
     }
     const how = decision.via === undefined ? "" : ` via ${decision.via}`;
-    await appendAuditInTransaction(transaction, new Date(nowMs), {
+    await appendAuditInTransaction(chainOf({ ...scope, database: transaction }, row), new Date(nowMs), {
       ...approvalEventBase(row),
       caller: decision.caller ?? "cli",
       clientName: decision.clientName ?? null,
@@ -327,7 +341,7 @@ export async function decideApproval(
   if (decided !== undefined) {
     return toApprovalRecord(decided);
   }
-  const current = await getApproval(database, nowMs, id);
+  const current = await getApproval(scope, nowMs, id);
   if (current === undefined) {
     throw new ApprovalNotFoundError(id);
   }
@@ -342,21 +356,23 @@ export async function decideApproval(
  * turns away calls that cannot win without taking the write lock): only an
  * `approved`, unexpired row whose request hash matches this call becomes `executing`, so two
  * processes can never both run it, and a later replay finds it used.
- * @param database - the database
+ * @param scope - the database, its dialect and this store's host
  * @param nowMs - the current time
  * @param request - id, the call's tool and arguments, the owner
  * @returns the claimed approval, or a refusal saying why
  */
-export async function claimApproval(database: LibSQLDatabase, nowMs: number, request: ClaimRequest): Promise<ClaimResult> {
+export async function claimApproval(scope: Scope, nowMs: number, request: ClaimRequest): Promise<ClaimResult> {
+  const { approvals } = scope.dialect;
+  const database = scope.database;
   const hash = requestHash(request.tool, request.arguments);
-  const owner = request.owner ?? currentOwner();
+  const owner = request.owner ?? { ...currentOwner(), host: scope.host };
   const leaseMs = request.leaseMs ?? DEFAULT_LEASE_MS;
   // Read first: a call that cannot win (already used, not approved, unknown, other arguments,
   // due) is answered without the database's write lock, which racing processes queue on.
   // Only the conditional update below decides who wins.
   const [seen] = await database.select().from(approvals).where(eq(approvals.id, request.id)).limit(1);
-  if (seen === undefined || seen.status !== "approved" || seen.requestHash !== hash || seen.expiresAt <= nowMs) {
-    return refuseClaim(request, seen, hash, nowMs);
+  if (seen === undefined || seen.status !== "approved" || seen.requestHash !== hash || seen.expiresAt <= nowMs || !isOwnHost(seen, scope.host)) {
+    return refuseClaim(request, seen, hash, nowMs, scope.host);
   }
   // The claim and its `started` event commit together: if the event cannot be written (a full
   // disk), the claim rolls back with it, the approval stays approved, and nothing runs.
@@ -377,12 +393,14 @@ export async function claimApproval(database: LibSQLDatabase, nowMs: number, req
           eq(approvals.status, "approved"),
           eq(approvals.requestHash, hash),
           gt(approvals.expiresAt, nowMs),
+          // Only the host that asked runs it (rows from before hosts have none).
+          or(eq(approvals.host, scope.host), isNull(approvals.host)),
         ),
       )
       .returning();
     if (claimed !== undefined && request.started !== undefined) {
       const { started } = request;
-      await appendAuditInTransaction(transaction, new Date(nowMs), {
+      await appendAuditInTransaction({ ...scope, database: transaction }, new Date(nowMs), {
         caller: started.caller,
         clientName: started.clientName ?? null,
         tool: request.tool,
@@ -399,17 +417,28 @@ export async function claimApproval(database: LibSQLDatabase, nowMs: number, req
     return { claimed: true, approval: toApprovalRecord(row) };
   }
   const [current] = await database.select().from(approvals).where(eq(approvals.id, request.id)).limit(1);
-  return refuseClaim(request, current, hash, nowMs);
+  return refuseClaim(request, current, hash, nowMs, scope.host);
 }
 
-function refuseClaim(request: ClaimRequest, current: typeof approvals.$inferSelect | undefined, hash: string, nowMs: number): ClaimResult {
+function isOwnHost(row: ApprovalsTable["$inferSelect"], host: string): boolean {
+  return row.host === null || row.host === host;
+}
+
+function refuseClaim(request: ClaimRequest, current: ApprovalsTable["$inferSelect"] | undefined, hash: string, nowMs: number, host: string): ClaimResult {
+  if (current !== undefined && !isOwnHost(current, host)) {
+    return {
+      claimed: false,
+      refusal: "other_host",
+      message: `Approval ${request.id} belongs to host ${JSON.stringify(current.host)}; only mc on that host may run it (this is ${JSON.stringify(host)}).`,
+    };
+  }
   const refusal = explainRefusal(current, hash, nowMs);
   return { claimed: false, refusal, message: refusalMessage(request.id, refusal, current?.tool, request.tool) };
 }
 
 /**
  * Ends an execution: `executing → completed` or `executing → failed` (conditional).
- * @param database - the database
+ * @param scope - the database, its dialect and this store's host
  * @param nowMs - the current time
  * @param id - the approval id
  * @param outcome - ok, or the error
@@ -418,12 +447,14 @@ function refuseClaim(request: ClaimRequest, current: typeof approvals.$inferSele
  * @throws ApprovalNotFoundError or ApprovalStateError when it is not executing
  */
 export async function finalizeApproval(
-  database: LibSQLDatabase,
+  scope: Scope,
   nowMs: number,
   id: string,
   outcome: FinalizeOutcome,
   finalEvent?: AuditEventInput,
 ): Promise<ApprovalRecord> {
+  const { approvals } = scope.dialect;
+  const database = scope.database;
   // The final state and the call's final audit event commit together, or neither does.
   const row = await database.transaction(async (transaction) => {
     const [finished] = await transaction
@@ -436,7 +467,7 @@ export async function finalizeApproval(
       .where(and(eq(approvals.id, id), eq(approvals.status, "executing")))
       .returning();
     if (finished !== undefined && finalEvent !== undefined) {
-      await appendAuditInTransaction(transaction, new Date(nowMs), { ...finalEvent, approvalId: id });
+      await appendAuditInTransaction(chainOf({ ...scope, database: transaction }, finished), new Date(nowMs), { ...finalEvent, approvalId: id });
     }
     return finished;
   });
@@ -454,19 +485,22 @@ export async function finalizeApproval(
  * Fails every `executing` approval whose owner is gone — on this host, its pid no longer runs
  * with the recorded start time; on another host, its lease has run out — with the error
  * `interrupted`. Such a call is never run again: the client has to ask anew.
- * @param database - the database
+ * @param scope - the database, its dialect and this store's host
  * @param nowMs - the current time
  * @param options - how to judge owners
  * @returns the approvals that were recovered
  */
-export async function recoverInterrupted(
-  database: LibSQLDatabase,
-  nowMs: number,
-  options: RecoverOptions = {},
-): Promise<ApprovalRecord[]> {
+export async function recoverInterrupted(scope: Scope, nowMs: number, options: RecoverOptions = {}): Promise<ApprovalRecord[]> {
+  const { approvals } = scope.dialect;
+  const database = scope.database;
   const isAlive = options.isOwnerAlive ?? defaultIsOwnerAlive;
-  const host = options.host ?? currentOwner().host;
-  const executing = await database.select().from(approvals).where(eq(approvals.status, "executing"));
+  const host = options.host ?? scope.host;
+  // In the fleet store each host recovers only its own executions; another host's are its own
+  // to judge (an embedded database is one host's, whatever its rows say).
+  const executing = await database
+    .select()
+    .from(approvals)
+    .where(and(eq(approvals.status, "executing"), scope.dialect.chainPerHost ? eq(approvals.host, scope.host) : undefined));
   const recovered: ApprovalRecord[] = [];
   for (const row of executing) {
     const record = toApprovalRecord(row);
@@ -492,7 +526,7 @@ export async function recoverInterrupted(
         .returning();
       if (failed !== undefined) {
         const who = owner === null ? "an unknown process" : `pid ${owner.pid} on ${owner.host}`;
-        await appendAuditInTransaction(transaction, new Date(nowMs), {
+        await appendAuditInTransaction(chainOf({ ...scope, database: transaction }, failed), new Date(nowMs), {
           ...approvalEventBase(failed),
           decision: "recovered",
           outcome: "failed",
@@ -509,7 +543,7 @@ export async function recoverInterrupted(
   return recovered;
 }
 
-function explainRefusal(row: typeof approvals.$inferSelect | undefined, hash: string, nowMs: number): ClaimRefusal {
+function explainRefusal(row: ApprovalsTable["$inferSelect"] | undefined, hash: string, nowMs: number): ClaimRefusal {
   if (row === undefined) {
     return "unknown_id";
   }
@@ -547,6 +581,8 @@ function refusalMessage(id: string, refusal: ClaimRefusal, approvedTool: string 
       return `Approval ${id} expired; call the tool again without approval_id to ask anew.`;
     case "already_used":
       return `Approval ${id} was already used; an approval runs its call once.`;
+    case "other_host":
+      return `Approval ${id} belongs to another host.`;
   }
 }
 

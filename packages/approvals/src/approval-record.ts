@@ -1,7 +1,7 @@
 import type { ApprovalStatus } from "./approval-status.js";
 import type { CallerKind } from "./caller-kind.js";
 import type { ExecutorOwner } from "./executor-owner.js";
-import type { approvals } from "./schema.js";
+import type { ApprovalsTable } from "./store-dialect.js";
 
 /** Who asked for a call that needs approval. */
 export interface Requester {
@@ -15,6 +15,8 @@ export interface Requester {
 export interface ApprovalRecord {
   /** `apr_` and 16 base32 characters. */
   id: string;
+  /** The host that asked and alone may run it (MC_HOST_ID); null on approvals from before hosts. */
+  host: string | null;
   /** Tool name. */
   tool: string;
   /** The call's arguments without `approval_id`. */
@@ -52,9 +54,10 @@ export interface ApprovalRecord {
  * @param row - a row of the approvals table
  * @returns the record
  */
-export function toApprovalRecord(row: typeof approvals.$inferSelect): ApprovalRecord {
+export function toApprovalRecord(row: ApprovalsTable["$inferSelect"]): ApprovalRecord {
   return {
     id: row.id,
+    host: row.host,
     tool: row.tool,
     arguments: JSON.parse(row.arguments) as Record<string, unknown>,
     requestHash: row.requestHash,

@@ -1,3 +1,4 @@
+import { hostname } from "node:os";
 import { InputError } from "@mc/core";
 import { describe, expect, it } from "vitest";
 import { openTestStore, testClock } from "./test-support.js";
@@ -26,6 +27,7 @@ describe("ApprovalStore.requestApproval", () => {
     expect(result.created).toBe(true);
     expect(result.approval).toStrictEqual({
       id: result.approval.id,
+      host: hostname(),
       tool: TOOL,
       arguments: ARGS,
       requestHash: requestHash(TOOL, ARGS),

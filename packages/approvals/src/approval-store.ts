@@ -23,26 +23,40 @@ import type { AuditHeadCache, AuditListOptions, AuditVerifyOptions } from "./aud
 import type { AuditVerification } from "./audit-verification.js";
 import type { ClaimResult } from "./claim-result.js";
 import type { CallerKind } from "./caller-kind.js";
-import type { Connection } from "./connection.js";
-import type { LibSQLDatabase } from "drizzle-orm/libsql";
+import type { Scope, StoreConnection } from "./store-dialect.js";
 import { ApprovalNotFoundError } from "./errors/approval-not-found-error.js";
 
 /**
- * The approval queue and the audit journal, in one database. Every method is one operation
- * that the connection retries on a fresh client after SQLITE_BUSY. Create with `openStore`.
+ * The approval queue and the audit journal, in one database: an embedded libSQL file (one
+ * host's) or PostgreSQL (a fleet's). Every method is one operation that the connection runs
+ * again from the start when it lost a race (SQLITE_BUSY; a PostgreSQL serialization failure,
+ * deadlock or unique violation). Create with `openStore`.
  */
 export class ApprovalStore {
-  readonly #connection: Connection;
+  readonly #connection: StoreConnection;
   readonly #now: () => Date;
+  readonly #host: string;
   readonly #auditHead: AuditHeadCache = {};
 
   /**
    * @param connection - the open database connection
    * @param now - the clock (injectable for tests)
+   * @param host - the host this store records as and claims for (MC_HOST_ID)
    */
-  constructor(connection: Connection, now: () => Date) {
+  constructor(connection: StoreConnection, now: () => Date, host: string) {
     this.#connection = connection;
     this.#now = now;
+    this.#host = host;
+  }
+
+  /** The host this store records every approval and event as, and the only one whose approvals it claims. */
+  get host(): string {
+    return this.#host;
+  }
+
+  /** Which store this is: `libsql` (embedded, one host) or `postgres` (a fleet). */
+  get backend(): "libsql" | "postgres" {
+    return this.#connection.dialect.name;
   }
 
   /**
@@ -53,7 +67,7 @@ export class ApprovalStore {
    * @throws InputError for a malformed request
    */
   requestApproval(request: ApprovalRequest): Promise<ApprovalRequestResult> {
-    return this.#recording((database) => requestApproval(database, this.#nowMs(), request));
+    return this.#recording((scope) => requestApproval(scope, this.#nowMs(), request));
   }
 
   /**
@@ -62,7 +76,7 @@ export class ApprovalStore {
    * @returns the approval, or undefined when unknown
    */
   get(id: string): Promise<ApprovalRecord | undefined> {
-    return this.#recording((database) => getApproval(database, this.#nowMs(), id));
+    return this.#recording((scope) => getApproval(scope, this.#nowMs(), id));
   }
 
   /**
@@ -80,12 +94,12 @@ export class ApprovalStore {
   }
 
   /**
-   * Approvals, newest first.
-   * @param options - optional state filter and limit (default 100)
+   * Approvals of every host (or of `options.host`), newest first.
+   * @param options - optional state and host filters and limit (default 100)
    * @returns the approvals
    */
   list(options: ApprovalListOptions = {}): Promise<ApprovalRecord[]> {
-    return this.#recording((database) => listApprovals(database, this.#nowMs(), options));
+    return this.#recording((scope) => listApprovals(scope, this.#nowMs(), options));
   }
 
   /**
@@ -126,8 +140,9 @@ export class ApprovalStore {
   }
 
   /**
-   * `approved → executing` by id in one conditional update that also checks the request hash
-   * and expiry; at most one caller ever gets `claimed: true` for an approval. With `started`,
+   * `approved → executing` by id in one conditional update that also checks the request hash,
+   * expiry and host (only this store's host may claim its approvals; another host's id is
+   * refused as `other_host`); at most one caller ever gets `claimed: true` for an approval. With `started`,
    * the call's `started` audit event is appended in the same transaction: when it cannot be
    * written the claim rolls back and this throws, and the call must not run.
    * @param request - id, the call's tool and arguments, the owner (default: this process), the started event
@@ -135,7 +150,7 @@ export class ApprovalStore {
    * @throws StoreError or the database's error when the claim (or its event) could not be stored
    */
   claim(request: ClaimRequest): Promise<ClaimResult> {
-    return this.#recording((database) => claimApproval(database, this.#nowMs(), request));
+    return this.#recording((scope) => claimApproval(scope, this.#nowMs(), request));
   }
 
   /**
@@ -150,7 +165,7 @@ export class ApprovalStore {
    * @throws ApprovalNotFoundError or ApprovalStateError when it is not executing
    */
   finalize(id: string, outcome: FinalizeOutcome, finalEvent?: AuditEventInput): Promise<ApprovalRecord> {
-    return this.#recording((database) => finalizeApproval(database, this.#nowMs(), id, outcome, finalEvent));
+    return this.#recording((scope) => finalizeApproval(scope, this.#nowMs(), id, outcome, finalEvent));
   }
 
   /**
@@ -158,7 +173,7 @@ export class ApprovalStore {
    * @returns how many expired
    */
   expireDue(): Promise<number> {
-    return this.#recording((database) => expireDue(database, this.#nowMs()));
+    return this.#recording((scope) => expireDue(scope, this.#nowMs()));
   }
 
   /**
@@ -168,7 +183,7 @@ export class ApprovalStore {
    * @returns the recovered approvals
    */
   recoverInterrupted(options: RecoverOptions = {}): Promise<ApprovalRecord[]> {
-    return this.#recording((database) => recoverInterrupted(database, this.#nowMs(), options));
+    return this.#recording((scope) => recoverInterrupted(scope, this.#nowMs(), options));
   }
 
   /**
@@ -178,31 +193,36 @@ export class ApprovalStore {
    * @throws InputError for a malformed event
    */
   appendAudit(event: AuditEventInput): Promise<AuditRecord> {
-    return this.#connection.run((database, client) => appendAudit(database, client, this.#now(), event, this.#auditHead));
+    return this.#connection.run((database, client) => appendAudit(this.#scope(database), client, this.#now(), event, this.#auditHead));
   }
 
   /**
-   * Audit events, newest first.
-   * @param options - filters by tool, outcome, caller, time; limit (default 100)
+   * Audit events, newest first (several hosts' chains interleave by time).
+   * @param options - filters by tool, outcome, caller, host, time; limit (default 100)
    * @returns the events
    */
   listAudit(options: AuditListOptions = {}): Promise<AuditRecord[]> {
-    return this.#connection.run((database) => listAudit(database, options));
+    return this.#connection.run((database) => listAudit(this.#scope(database), options));
   }
 
   /**
    * Checks the audit chain for edited, deleted or re-linked rows: all of it, or with
    * `lastEvents` only the newest events (a quick check that does not grow with the journal).
-   * @param options - `lastEvents` to check only the newest events
+   * On PostgreSQL every host's chain is checked, or only `host`'s.
+   * @param options - `lastEvents` to check only the newest events; `host` for one host's chain
    * @returns ok, how many events were checked, and every problem
    */
   verifyAudit(options: AuditVerifyOptions = {}): Promise<AuditVerification> {
-    return this.#connection.run((database) => verifyAudit(database, options));
+    return this.#connection.run((database) => verifyAudit(this.#scope(database), options));
   }
 
   /** Closes the database. */
   close(): void {
     this.#connection.close();
+  }
+
+  #scope(database: Scope["database"]): Scope {
+    return { database, dialect: this.#connection.dialect, host: this.#host };
   }
 
   #nowMs(): number {
@@ -214,10 +234,10 @@ export class ApprovalStore {
    * decisions, claims, recovery): the cached chain head is forgotten, so the next plain append
    * reads the head instead of guessing (a wrong guess would only cost a retry, never a fork).
    */
-  async #recording<T>(operation: (database: LibSQLDatabase) => Promise<T>): Promise<T> {
+  async #recording<T>(operation: (scope: Scope) => Promise<T>): Promise<T> {
     this.#auditHead.current = undefined;
     try {
-      return await this.#connection.run((database) => operation(database));
+      return await this.#connection.run((database) => operation(this.#scope(database)));
     } finally {
       this.#auditHead.current = undefined;
     }

@@ -50,7 +50,9 @@ export interface AuditEventInput {
 
 /** One stored audit event. */
 export interface AuditRecord {
-  /** Position in the chain, from 1. */
+  /** The host whose chain holds it (MC_HOST_ID); null on events from before hosts. */
+  host: string | null;
+  /** Position in its chain, from 1. */
   seq: number;
   /** ISO 8601 time of the call. */
   time: string;
@@ -82,6 +84,8 @@ export interface AuditRecord {
 
 /** The stored fields an event's hash covers, as they are in the table. */
 export interface HashedAuditFields {
+  /** The host; hashed (when set) so moving an event to another host's chain shows. */
+  host?: string | null;
   /** Position in the chain; hashed so renumbering shows. */
   seq: number;
   /** ISO 8601 time. */
@@ -112,7 +116,7 @@ export interface HashedAuditFields {
  * The chain link of one event.
  * @param prevHash - the previous event's hash
  * @param fields - this event's stored fields
- * @returns lowercase hex sha256(prevHash + canonical JSON of the fields)
+ * @returns lowercase hex sha256(prevHash + canonical JSON of the fields, `host` only when set)
  */
 export function auditEventHash(prevHash: string, fields: HashedAuditFields): string {
   const covered = {
@@ -128,6 +132,8 @@ export function auditEventHash(prevHash: string, fields: HashedAuditFields): str
     durationMs: fields.durationMs,
     outcome: fields.outcome,
     error: fields.error,
+    // Events from before hosts have none, and their hashes stay as they were.
+    ...(fields.host === undefined || fields.host === null ? {} : { host: fields.host }),
   };
   return createHash("sha256").update(prevHash).update(canonicalJson(covered)).digest("hex");
 }

@@ -1,10 +1,10 @@
 import { InputError } from "@mc/core";
 import type { Client, InValue } from "@libsql/client";
 import { and, asc, desc, eq, fillPlaceholders, getTableColumns, gt, gte, sql } from "drizzle-orm";
+import type { NodePgDatabase } from "drizzle-orm/node-postgres";
 import type { SQL } from "drizzle-orm";
 import type { LibSQLDatabase } from "drizzle-orm/libsql";
 import { checkLimit } from "./approval-queue.js";
-import type { DatabaseExecutor } from "./connection.js";
 import { AUDIT_DECISIONS, AUDIT_OUTCOMES, auditEventHash, GENESIS_HASH } from "./audit-event.js";
 import type { AuditDecision, AuditEventInput, AuditOutcome, AuditRecord, HashedAuditFields } from "./audit-event.js";
 import type { AuditProblem, AuditVerification } from "./audit-verification.js";
@@ -12,7 +12,9 @@ import { CALLER_KINDS } from "./caller-kind.js";
 import type { CallerKind } from "./caller-kind.js";
 import { canonicalJson } from "./canonical-json.js";
 import { redactArguments } from "./redact-arguments.js";
+import { auditEvents as pgAuditEvents, auditHead as pgAuditHead } from "./schema-pg.js";
 import { auditEvents, auditHead } from "./schema.js";
+import type { Scope } from "./store-dialect.js";
 import { boundedArguments, boundedText } from "./stored-value.js";
 
 /** Filters for listing audit events. */
@@ -23,6 +25,8 @@ export interface AuditListOptions {
   outcome?: AuditOutcome;
   /** Only calls through this surface. */
   caller?: CallerKind;
+  /** Only events of this host's chain. */
+  host?: string;
   /** Only calls at or after this time. */
   since?: Date | string;
   /** At most this many, newest first; default 100. */
@@ -47,23 +51,25 @@ export interface AuditHeadCache {
 }
 
 /**
- * Appends one event to the chain. With a cached head it is one statement: an INSERT that
- * writes the event only while the head is still the cached one (the trigger
+ * Appends one event to this host's chain. On libSQL with a cached head it is one statement: an
+ * INSERT that writes the event only while the head is still the cached one (the trigger
  * `audit_head_follows_events` moves the head in the same statement); when another process
  * moved the head, nothing is written and the event is appended the careful way, in a
- * transaction that reads the head first.
- * @param database - the database
- * @param client - the libSQL client under `database`, for the write batch
+ * transaction that reads the head first. On PostgreSQL it is always the careful way, with
+ * this host's head row locked.
+ * @param scope - the database, its dialect and this store's host
+ * @param client - the libSQL client under `database`, for the one-statement append
  * @param now - the store's clock, for events without a time
  * @param event - the call to record; its arguments are redacted here
  * @param head - the store's cache of the chain head, updated here
  * @returns the stored event
  */
-export async function appendAudit(database: LibSQLDatabase, client: Client, now: Date, event: AuditEventInput, head: AuditHeadCache): Promise<AuditRecord> {
-  const base = eventFields(now, event);
+export async function appendAudit(scope: Scope, client: Client | undefined, now: Date, event: AuditEventInput, head: AuditHeadCache): Promise<AuditRecord> {
+  const base = eventFields(now, event, scope.host);
   const cached = head.current;
   head.current = undefined;
-  const record = (cached === undefined ? undefined : await appendAfter(database, client, cached, base)) ?? (await appendReadingHead(database, base));
+  const fast = cached === undefined || client === undefined || scope.dialect.chainPerHost ? undefined : await appendAfter(scope.database as LibSQLDatabase, client, cached, base);
+  const record = fast ?? (await appendReadingHead(scope, base));
   head.current = { seq: record.seq, hash: record.hash };
   return record;
 }
@@ -96,8 +102,8 @@ async function appendAfter(database: LibSQLDatabase, client: Client, previous: A
  * The append that reads the head inside its write transaction (BEGIN IMMEDIATE), so events
  * from concurrent processes link one after another; the head moves with the INSERT.
  */
-function appendReadingHead(database: LibSQLDatabase, base: EventFields): Promise<AuditRecord> {
-  return database.transaction((transaction) => appendInTransaction(transaction, base));
+function appendReadingHead(scope: Scope, base: EventFields): Promise<AuditRecord> {
+  return scope.database.transaction((transaction) => appendInTransaction({ ...scope, database: transaction }, base));
 }
 
 /**
@@ -105,19 +111,20 @@ function appendReadingHead(database: LibSQLDatabase, base: EventFields): Promise
  * together with the approval change it records: a claim and its `started` event, a decision,
  * an expiry, a recovery, a finalize and its final event. A store that used this must forget its
  * cached head (the next append then reads it).
- * @param transaction - an open write transaction
+ * @param transaction - an open write transaction, its dialect, and the host whose chain gets the event
  * @param now - the time of the event, unless the event carries one
  * @param event - what to record; its arguments are redacted and bounded here
  * @returns the stored event
  */
-export function appendAuditInTransaction(transaction: DatabaseExecutor, now: Date, event: AuditEventInput): Promise<AuditRecord> {
-  return appendInTransaction(transaction, eventFields(now, event));
+export function appendAuditInTransaction(transaction: Scope, now: Date, event: AuditEventInput): Promise<AuditRecord> {
+  return appendInTransaction(transaction, eventFields(now, event, transaction.host));
 }
 
 /** The stored fields of an event: checked, arguments redacted and bounded, text fields bounded. */
-function eventFields(now: Date, event: AuditEventInput): EventFields {
+function eventFields(now: Date, event: AuditEventInput, host: string): EventFields {
   checkEvent(event);
   return {
+    host,
     time: (event.time ?? now).toISOString(),
     caller: event.caller,
     clientName: event.clientName === undefined || event.clientName === null ? null : boundedText(event.clientName, 256),
@@ -132,7 +139,11 @@ function eventFields(now: Date, event: AuditEventInput): EventFields {
   };
 }
 
-async function appendInTransaction(transaction: DatabaseExecutor, base: EventFields): Promise<AuditRecord> {
+async function appendInTransaction(scope: Scope, base: EventFields): Promise<AuditRecord> {
+  if (scope.dialect.chainPerHost) {
+    return appendToHostChain(scope, base);
+  }
+  const transaction = scope.database;
   const [head] = await transaction.select().from(auditHead).where(eq(auditHead.id, 1));
   // The last row is read only when the head row is gone; otherwise the head alone decides.
   const [last] = head === undefined ? await transaction.select().from(auditEvents).orderBy(desc(auditEvents.seq)).limit(1) : [];
@@ -151,14 +162,52 @@ async function appendInTransaction(transaction: DatabaseExecutor, base: EventFie
 }
 
 /**
+ * PostgreSQL: the append locks this host's head row (`SELECT … FOR UPDATE`), so appends of one
+ * host link one after another while other hosts' appends never wait; the head moves in the
+ * same transaction. A missing head row is recreated from the host's newest event.
+ */
+async function appendToHostChain(scope: Scope, base: EventFields): Promise<AuditRecord> {
+  const transaction = scope.database as unknown as NodePgDatabase;
+  const events = pgAuditEvents;
+  const lockHead = async () => (await transaction.select().from(pgAuditHead).where(eq(pgAuditHead.host, scope.host)).for("update"))[0];
+  let head = await lockHead();
+  if (head === undefined) {
+    const [last] = await transaction.select().from(events).where(eq(events.host, scope.host)).orderBy(desc(events.seq)).limit(1);
+    await transaction
+      .insert(pgAuditHead)
+      .values({ host: scope.host, lastSeq: last?.seq ?? 0, lastHash: last?.hash ?? GENESIS_HASH })
+      .onConflictDoNothing();
+    head = await lockHead();
+    if (head === undefined) {
+      throw new Error(`the audit head of host ${scope.host} could not be created`);
+    }
+  }
+  const fields: HashedAuditFields = { seq: head.lastSeq + 1, ...base };
+  const hash = auditEventHash(head.lastHash, fields);
+  const [row] = await transaction
+    .insert(events)
+    .values({ ...fields, host: scope.host, prevHash: head.lastHash, hash })
+    .returning();
+  if (row === undefined) {
+    throw new Error("INSERT … RETURNING returned no row");
+  }
+  await transaction.update(pgAuditHead).set({ lastSeq: fields.seq, lastHash: hash }).where(eq(pgAuditHead.host, scope.host));
+  return toAuditRecord(row as EventRow);
+}
+
+/**
  * Audit events, newest first.
  * @param database - the database
  * @param options - filters and limit
  * @returns the matching events
  */
-export async function listAudit(database: LibSQLDatabase, options: AuditListOptions = {}): Promise<AuditRecord[]> {
+export async function listAudit(scope: Scope, options: AuditListOptions = {}): Promise<AuditRecord[]> {
   const limit = checkLimit(options.limit);
+  const auditEvents = scope.dialect.auditEvents;
   const conditions: SQL[] = [];
+  if (options.host !== undefined) {
+    conditions.push(eq(auditEvents.host, options.host));
+  }
   if (options.tool !== undefined) {
     conditions.push(eq(auditEvents.tool, options.tool));
   }
@@ -171,11 +220,12 @@ export async function listAudit(database: LibSQLDatabase, options: AuditListOpti
   if (options.since !== undefined) {
     conditions.push(gte(auditEvents.time, sinceIso(options.since)));
   }
-  const rows = await database
+  const rows = await scope.database
     .select()
     .from(auditEvents)
     .where(conditions.length === 0 ? undefined : and(...conditions))
-    .orderBy(desc(auditEvents.seq))
+    // One chain orders by seq; several chains interleave by time.
+    .orderBy(...(scope.dialect.chainPerHost ? [desc(auditEvents.time), asc(auditEvents.host), desc(auditEvents.seq)] : [desc(auditEvents.seq)]))
     .limit(limit);
   return rows.map(toAuditRecord);
 }
@@ -188,37 +238,72 @@ export interface AuditVerifyOptions {
    * Default: every event from the first.
    */
   lastEvents?: number;
+  /**
+   * PostgreSQL: check only this host's chain (default: every host's). An embedded libSQL
+   * database holds one chain, whatever hosts its events name.
+   */
+  host?: string;
 }
 
 /**
  * Walks the chain: recomputes each event's hash (an edited row), checks seq numbers are
  * contiguous (a deleted row), checks each prev_hash is the previous hash (a re-linked chain),
- * and checks the head row names the last event (deleted newest rows).
- * @param database - the database
- * @param options - the whole chain (default) or only its newest events
+ * and checks the head row names the last event (deleted newest rows). On PostgreSQL it walks
+ * each host's chain (or the one named), and every problem names its host.
+ * @param scope - the database and its dialect
+ * @param options - the whole chain (default) or only its newest events; one host or all
  * @returns whether the part walked is intact, and every problem found
  */
-export async function verifyAudit(database: LibSQLDatabase, options: AuditVerifyOptions = {}): Promise<AuditVerification> {
+export async function verifyAudit(scope: Scope, options: AuditVerifyOptions = {}): Promise<AuditVerification> {
+  if (options.lastEvents !== undefined && (!Number.isSafeInteger(options.lastEvents) || options.lastEvents < 1)) {
+    throw new InputError(`lastEvents must be a positive whole number, not ${String(options.lastEvents)}.`, [{ path: "lastEvents", message: "not a positive integer" }]);
+  }
   const problems: AuditProblem[] = [];
-  const report = (problem: AuditProblem): void => {
-    if (problems.length < MAX_PROBLEMS) {
-      problems.push(problem);
-    }
-  };
-  const [head] = await database.select().from(auditHead).where(eq(auditHead.id, 1));
+  if (!scope.dialect.chainPerHost) {
+    const [head] = await scope.database.select().from(auditHead).where(eq(auditHead.id, 1));
+    const checked = await verifyChain(scope, undefined, head, options.lastEvents, (problem) => problems.length < MAX_PROBLEMS && problems.push(problem));
+    return { ok: problems.length === 0, checked, problems };
+  }
+  const database = scope.database as unknown as NodePgDatabase;
+  const events = pgAuditEvents;
+  let hosts: string[];
+  if (options.host === undefined) {
+    const named = [
+      ...(await database.selectDistinct({ host: events.host }).from(events)),
+      ...(await database.select({ host: pgAuditHead.host }).from(pgAuditHead)),
+    ];
+    hosts = [...new Set(named.map((row) => row.host))].sort();
+  } else {
+    hosts = [options.host];
+  }
+  let checked = 0;
+  for (const host of hosts) {
+    const [head] = await database.select().from(pgAuditHead).where(eq(pgAuditHead.host, host));
+    checked += await verifyChain(scope, host, head, options.lastEvents, (problem) => problems.length < MAX_PROBLEMS && problems.push({ host, ...problem }));
+  }
+  return { ok: problems.length === 0, checked, problems };
+}
+
+/** Walks one chain (one host's, or the whole table when `host` is undefined) and returns how many events it checked. */
+async function verifyChain(
+  scope: Scope,
+  host: string | undefined,
+  head: { lastSeq: number; lastHash: string } | undefined,
+  lastEvents: number | undefined,
+  report: (problem: AuditProblem) => unknown,
+): Promise<number> {
+  const auditEvents = scope.dialect.auditEvents;
+  const database = scope.database;
+  const inChain = (condition?: SQL): SQL | undefined => (host === undefined ? condition : and(eq(auditEvents.host, host), condition));
   let checked = 0;
   let expectedSeq = 1;
   let previousHash = GENESIS_HASH;
-  if (options.lastEvents !== undefined) {
-    const { lastEvents } = options;
-    if (!Number.isSafeInteger(lastEvents) || lastEvents < 1) {
-      throw new InputError(`lastEvents must be a positive whole number, not ${String(lastEvents)}.`, [{ path: "lastEvents", message: "not a positive integer" }]);
-    }
-    const [newest] = await database.select({ seq: auditEvents.seq }).from(auditEvents).orderBy(desc(auditEvents.seq)).limit(1);
+  if (lastEvents !== undefined) {
+    const [newest] = await database.select({ seq: auditEvents.seq }).from(auditEvents).where(inChain()).orderBy(desc(auditEvents.seq)).limit(1);
     const from = Math.max(head?.lastSeq ?? 0, newest?.seq ?? 0) - lastEvents + 1;
     if (from > 1) {
       // The event before the window anchors it; when it is gone, that gap is the first problem.
-      const [anchor] = await database.select({ hash: auditEvents.hash }).from(auditEvents).where(eq(auditEvents.seq, from - 1));
+      const [anchor] = await database.select({ hash: auditEvents.hash }).from(auditEvents).where(inChain(eq(auditEvents.seq, from - 1)));
       expectedSeq = anchor === undefined ? from - 1 : from;
       previousHash = anchor?.hash ?? "";
     }
@@ -227,7 +312,7 @@ export async function verifyAudit(database: LibSQLDatabase, options: AuditVerify
     const page = await database
       .select()
       .from(auditEvents)
-      .where(gt(auditEvents.seq, expectedSeq - 1))
+      .where(inChain(gt(auditEvents.seq, expectedSeq - 1)))
       .orderBy(asc(auditEvents.seq))
       .limit(VERIFY_PAGE);
     for (const row of page) {
@@ -262,11 +347,12 @@ export async function verifyAudit(database: LibSQLDatabase, options: AuditVerify
       report({ seq: head.lastSeq, problem: "head mismatch" });
     }
   }
-  return { ok: problems.length === 0, checked, problems };
+  return checked;
 }
 
 function toAuditRecord(row: EventRow): AuditRecord {
   return {
+    host: row.host ?? null,
     seq: row.seq,
     time: row.time,
     caller: row.caller as CallerKind,

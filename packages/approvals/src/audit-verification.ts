@@ -3,6 +3,8 @@ export type AuditProblemKind = "hash mismatch" | "missing row" | "chain break" |
 
 /** One problem found by `verifyAudit`. */
 export interface AuditProblem {
+  /** The host whose chain it is in (PostgreSQL's per-host chains only). */
+  host?: string;
   /** The event's position (for `head mismatch`, the head's last seq). */
   seq: number;
   /** What is wrong: an edited row, a deleted row, a broken link, or a head that does not match the last row. */

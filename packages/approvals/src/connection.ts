@@ -2,6 +2,8 @@ import type { Client, Config, ResultSet } from "@libsql/client";
 import type { LibSQLDatabase } from "drizzle-orm/libsql";
 import type { BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
 import { StoreError } from "./errors/store-error.js";
+import { LIBSQL_DIALECT } from "./store-dialect.js";
+import type { Dialect, StoreConnection } from "./store-dialect.js";
 
 interface Driver {
   createClient: (config: Config) => Client;
@@ -61,7 +63,9 @@ const operationQueues = new Map<string, Promise<void>>();
  * once reported SQLITE_BUSY was seen to report `UPDATE … RETURNING` rows that were never
  * stored (docs: TOOLCHAIN "libSQL loses writes after SQLITE_BUSY"), so it is never reused.
  */
-export class Connection {
+export class Connection implements StoreConnection {
+  /** The embedded libSQL store. */
+  readonly dialect: Dialect = LIBSQL_DIALECT;
   readonly #options: ConnectionOptions;
   readonly #isFile: boolean;
   readonly #driver: Driver;
@@ -208,8 +212,14 @@ export function isBusyError(error: unknown): boolean {
   return false;
 }
 
-function redactUrl(url: string): string {
-  return url.replace(/\/\/[^/@]*@/, "//…@").replace(/([?&](authToken|token)=)[^&]*/gi, "$1…");
+/**
+ * A database URL fit to show: the user and password before `@` and every secret-bearing query
+ * parameter (tokens, passwords, TLS key and key passphrase) are replaced by `…`.
+ * @param url - a libSQL or PostgreSQL URL
+ * @returns the URL without its secrets
+ */
+export function redactUrl(url: string): string {
+  return url.replace(/\/\/[^/@]*@/, "//…@").replace(/([?&](authToken|token|password|sslpassword|sslkey|sslcert)=)[^&]*/gi, "$1…");
 }
 
 function messageOf(error: unknown): string {

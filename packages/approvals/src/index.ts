@@ -1,5 +1,6 @@
 /**
- * @mc/approvals — mc's approval queue and hash-chained audit journal, in one libSQL database.
+ * @mc/approvals — mc's approval queue and hash-chained audit journal, in one database: an
+ * embedded libSQL file (the default) or PostgreSQL for a fleet of hosts.
  * Every export of this file is public API; anything not exported here is internal.
  */
 export { APPROVAL_ID_PATTERN, newApprovalId } from "./approval-id.js";
@@ -27,7 +28,7 @@ export { CALLER_KINDS } from "./caller-kind.js";
 export type { CallerKind } from "./caller-kind.js";
 export { canonicalJson } from "./canonical-json.js";
 export type { ClaimRefusal, ClaimResult } from "./claim-result.js";
-export { isBusyError } from "./connection.js";
+export { isBusyError, redactUrl } from "./connection.js";
 export type { BusyEvent } from "./connection.js";
 export { ApprovalExpiredError } from "./errors/approval-expired-error.js";
 export { ApprovalNotFoundError } from "./errors/approval-not-found-error.js";
@@ -36,7 +37,7 @@ export { ClaimRefusedError } from "./errors/claim-refused-error.js";
 export { StoreError } from "./errors/store-error.js";
 export { currentOwner, isOwnerAlive, processStartTime } from "./executor-owner.js";
 export type { ExecutorOwner } from "./executor-owner.js";
-export { openStore } from "./open-store.js";
+export { HOST_ID_PATTERN, isPostgresUrl, openStore } from "./open-store.js";
 export type { OpenStoreOptions } from "./open-store.js";
 export { REDACTED, redactArguments, SECRET_KEY_PATTERN } from "./redact-arguments.js";
 export { identifyingArguments, requestHash } from "./request-hash.js";

@@ -1,11 +1,13 @@
 import { InputError } from "@mc/core";
 import { chmodSync, closeSync, constants, mkdirSync, openSync } from "node:fs";
+import { hostname } from "node:os";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { applyMigrations } from "./apply-migrations.js";
 import { ApprovalStore } from "./approval-store.js";
-import { Connection } from "./connection.js";
+import { Connection, redactUrl } from "./connection.js";
 import type { BusyEvent } from "./connection.js";
+import { EMBEDDED_PG_MIGRATIONS } from "./embedded-migrations-pg.js";
 import { EMBEDDED_MIGRATIONS } from "./embedded-migrations.js";
 import { StoreError } from "./errors/store-error.js";
 
@@ -13,21 +15,42 @@ import { StoreError } from "./errors/store-error.js";
 export interface OpenStoreOptions {
   /** An embedded database file (created with mode 0600, its directory 0700 when missing). */
   path?: string;
-  /** A libSQL URL: `file:` (prepared like `path`), `libsql:`, `http:` or `https:`. */
+  /**
+   * A libSQL URL (`file:`, prepared like `path`; `libsql:`, `http:`, `https:`) or a PostgreSQL
+   * one (`postgres://` or `postgresql://`, the fleet store; credentials and TLS through the URL
+   * or the usual `PG*` variables, e.g. `PGPASSWORD`, `PGSSLMODE`).
+   */
   url?: string;
+  /**
+   * The host this store records every approval and audit event as, and the only host whose
+   * approvals it claims (MC_HOST_ID); default the machine's hostname.
+   */
+  hostId?: string;
   /** Token for a remote libSQL server. */
   authToken?: string;
   /** The clock; tests inject one to move through expiry. */
   now?: () => Date;
   /** How long a statement waits for another process's lock; default 5,000 ms. */
   busyTimeoutMs?: number;
-  /** How many fresh clients one operation may take after SQLITE_BUSY; default 8. */
+  /** How many times one operation may run after SQLITE_BUSY (or a lost PostgreSQL race); default 8. */
   maxAttempts?: number;
   /** Told about every SQLITE_BUSY (each one discards the client), e.g. to log contention. */
   onBusy?: (event: BusyEvent) => void;
 }
 
-const URL_SCHEMES = ["file:", "libsql:", "http:", "https:"];
+const URL_SCHEMES = ["file:", "libsql:", "http:", "https:", "postgres:", "postgresql:"];
+
+/** What a host id may be: a hostname-like name, so it is safe in tables, URLs and terminals. */
+export const HOST_ID_PATTERN = /^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,251}[A-Za-z0-9])?$/;
+
+/**
+ * Whether a URL names the PostgreSQL (fleet) store.
+ * @param url - a database URL
+ * @returns true for `postgres://` and `postgresql://`
+ */
+export function isPostgresUrl(url: string): boolean {
+  return /^postgres(ql)?:/i.test(url);
+}
 
 /**
  * Opens (creating if needed) the approvals and audit database and applies its migrations.
@@ -38,6 +61,28 @@ const URL_SCHEMES = ["file:", "libsql:", "http:", "https:"];
  */
 export async function openStore(options: OpenStoreOptions): Promise<ApprovalStore> {
   const url = databaseUrl(options);
+  const host = options.hostId ?? hostname();
+  if (!HOST_ID_PATTERN.test(host)) {
+    throw new InputError(`The host id ${JSON.stringify(host)} is not a host name (letters, digits, '.', '_', '-'; at most 253 characters).`, [
+      { path: "hostId", message: "not a host name" },
+    ]);
+  }
+  if (isPostgresUrl(url)) {
+    // Loaded only here: the embedded store never imports the PostgreSQL driver.
+    const { PostgresConnection } = await import("./postgres-connection.js");
+    const connection = await PostgresConnection.open({
+      url,
+      maxAttempts: options.maxAttempts ?? 8,
+      ...(options.onBusy === undefined ? {} : { onRetry: options.onBusy }),
+    });
+    try {
+      await connection.migrate(EMBEDDED_PG_MIGRATIONS);
+    } catch (error) {
+      connection.close();
+      throw new StoreError(`Cannot migrate the database ${redactUrl(url)}: ${(error as Error).message}`, error);
+    }
+    return new ApprovalStore(connection, options.now ?? (() => new Date()), host);
+  }
   const connection = await Connection.open({
     url,
     ...(options.authToken === undefined ? {} : { authToken: options.authToken }),
@@ -54,7 +99,7 @@ export async function openStore(options: OpenStoreOptions): Promise<ApprovalStor
     }
     throw new StoreError(`Cannot migrate the database ${options.path ?? "at the given URL"}: ${(error as Error).message}`, error);
   }
-  return new ApprovalStore(connection, options.now ?? (() => new Date()));
+  return new ApprovalStore(connection, options.now ?? (() => new Date()), host);
 }
 
 function databaseUrl(options: OpenStoreOptions): string {
@@ -62,7 +107,7 @@ function databaseUrl(options: OpenStoreOptions): string {
     throw new InputError("Give the database as exactly one of `path` and `url`.", [{ path: "path", message: "exactly one of path and url" }]);
   }
   if (options.url !== undefined) {
-    if (!URL_SCHEMES.some((scheme) => options.url?.startsWith(scheme))) {
+    if (!URL_SCHEMES.some((scheme) => options.url?.toLowerCase().startsWith(scheme))) {
       throw new InputError(`The database URL must start with ${URL_SCHEMES.join(", ")}.`, [{ path: "url", message: "unsupported scheme" }]);
     }
     const filePath = filePathOf(options.url);

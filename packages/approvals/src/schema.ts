@@ -9,6 +9,8 @@ export const approvals = sqliteTable(
   "approvals",
   {
     id: text("id").primaryKey(),
+    // The host whose mc asked and alone may run it (MC_HOST_ID); null on rows from before hosts.
+    host: text("host"),
     tool: text("tool").notNull(),
     arguments: text("arguments").notNull(),
     requestHash: text("request_hash").notNull(),
@@ -35,7 +37,7 @@ export const approvals = sqliteTable(
     // At most one open (pending or approved) request per identity, even when two processes
     // ask at the same moment.
     uniqueIndex("approvals_open_request_idx")
-      .on(table.requestHash)
+      .on(table.host, table.requestHash)
       .where(sql`${table.status} in ('pending', 'approved')`),
     check(
       "approvals_status_check",
@@ -49,6 +51,9 @@ export const auditEvents = sqliteTable(
   "audit_events",
   {
     seq: integer("seq").primaryKey(),
+    // The host that recorded it (MC_HOST_ID); null on events from before hosts. An embedded
+    // database is one host's, so its journal stays one chain.
+    host: text("host"),
     time: text("time").notNull(),
     caller: text("caller").notNull(),
     clientName: text("client_name"),

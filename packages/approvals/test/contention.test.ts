@@ -2,8 +2,7 @@ import { execa } from "execa";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { openStore } from "../src/open-store.js";
-import { PACKAGE_DIR, tempDirectory } from "../src/test-support.js";
+import { backendUnavailable, BACKENDS, PACKAGE_DIR, tempDirectory, testDatabase } from "../src/test-support.js";
 
 const WORKERS = 5;
 const APPROVALS = 240;
@@ -12,11 +11,13 @@ function worker(name: string, args: string[]) {
   return execa(process.execPath, [join(PACKAGE_DIR, "test", "fixtures", name), ...args], { cwd: PACKAGE_DIR });
 }
 
-describe("claims across processes", () => {
-  it(`should let exactly one of ${WORKERS} racing processes claim and execute each approval`, async () => {
+describe.each(BACKENDS)("claims across processes on the %s store", (backend) => {
+  const unavailable = backendUnavailable(backend);
+
+  it.skipIf(unavailable !== undefined)(`should let exactly one of ${WORKERS} racing processes claim and execute each approval`, async () => {
     const directory = tempDirectory();
-    const databasePath = join(directory, "mc.sqlite3");
-    const store = await openStore({ path: databasePath });
+    const database = await testDatabase(backend);
+    const store = await database.open();
     const requests: { id: string; arguments: Record<string, unknown> }[] = [];
     for (let index = 0; index < APPROVALS; index += 1) {
       const args = { unit: `app-${index}.service`, scope: "system" };
@@ -31,7 +32,7 @@ describe("claims across processes", () => {
 
     const startAt = String(Date.now() + 3000);
     const results = await Promise.all(
-      Array.from({ length: WORKERS }, () => worker("claim-worker.mjs", [databasePath, requestsPath, executionsPath, startAt])),
+      Array.from({ length: WORKERS }, () => worker("claim-worker.mjs", [database.location, requestsPath, executionsPath, startAt])),
     );
     const reports = results.map((result) => JSON.parse(result.stdout) as { pid: number; busy: number; attempted: number; claimed: string[]; refusals: Record<string, number> });
 
@@ -44,11 +45,10 @@ describe("claims across processes", () => {
     for (const approval of await store.list({ limit: APPROVALS * 2 })) {
       byStatus[approval.status] = (byStatus[approval.status] ?? 0) + 1;
     }
-    store.close();
     console.log(
-      `contention: ${WORKERS} processes, ${attempted} claims attempted, ${claimed.length} won, ` +
+      `contention (${backend}): ${WORKERS} processes, ${attempted} claims attempted, ${claimed.length} won, ` +
         `${executions.length} executions (${new Set(executions).size} distinct), ` +
-        `${reports.reduce((sum, report) => sum + report.busy, 0)} SQLITE_BUSY reconnects, per process ` +
+        `${reports.reduce((sum, report) => sum + report.busy, 0)} busy/conflict retries, per process ` +
         reports.map((report) => `${report.pid}: ${report.claimed.length} won ${JSON.stringify(report.refusals)}`).join("; ") +
         `; final states ${JSON.stringify(byStatus)}`,
     );
@@ -64,16 +64,15 @@ describe("claims across processes", () => {
     }
   });
 
-  it("should migrate a new database opened by several processes at once and create one approval for one request", async () => {
-    const databasePath = join(tempDirectory(), "fresh", "mc.sqlite3");
+  it.skipIf(unavailable !== undefined)("should migrate a new database opened by several processes at once and create one approval for one request", async () => {
+    const database = await testDatabase(backend);
     const startAt = String(Date.now() + 3000);
-    const results = await Promise.all(Array.from({ length: 6 }, () => worker("request-worker.mjs", [databasePath, startAt])));
+    const results = await Promise.all(Array.from({ length: 6 }, () => worker("request-worker.mjs", [database.location, startAt])));
     const reports = results.map((result) => JSON.parse(result.stdout) as { created: boolean; id: string });
-    console.log(`concurrent open: ${reports.filter((report) => report.created).length} created, ${reports.length} processes`);
+    console.log(`concurrent open (${backend}): ${reports.filter((report) => report.created).length} created, ${reports.length} processes`);
     expect(reports.filter((report) => report.created)).toHaveLength(1);
     expect(new Set(reports.map((report) => report.id)).size).toBe(1);
-    const store = await openStore({ path: databasePath });
+    const store = await database.open();
     expect(await store.list()).toHaveLength(1);
-    store.close();
   });
 });

@@ -1,13 +1,26 @@
+import { postgresRequired, startPostgres } from "@mc/postgres-harness";
+import type { PostgresServer } from "@mc/postgres-harness";
 import { execaSync } from "execa";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { TestProject } from "vitest/node";
 
 const packageDir = fileURLToPath(new URL("..", import.meta.url));
 
+declare module "vitest" {
+  export interface ProvidedContext {
+    /** The throwaway PostgreSQL server's superuser URL, or why there is none. */
+    postgres: { url: string } | { unavailable: string };
+  }
+}
+
+let server: PostgresServer | undefined;
+
 // The multi-process tests run children that import the BUILT package (dist), as the CLI does;
-// build it when it is missing or older than any source file.
-export default function setup(): void {
+// build it when it is missing or older than any source file. The PostgreSQL backend's tests
+// share one throwaway server (each test gets its own database); under CI it must start.
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const built = join(packageDir, "dist", "index.js");
   const sourceDir = join(packageDir, "src");
   const newestSource = Math.max(
@@ -18,4 +31,17 @@ export default function setup(): void {
   if (!existsSync(built) || statSync(built).mtimeMs < newestSource) {
     execaSync("pnpm", ["run", "build"], { cwd: packageDir, stdio: "inherit" });
   }
+  const started = await startPostgres();
+  if ("available" in started) {
+    if (postgresRequired()) {
+      throw new Error(`The PostgreSQL store's tests must run here (CI or MC_POSTGRES_REQUIRED=1), but no server could start: ${started.reason}`);
+    }
+    project.provide("postgres", { unavailable: started.reason });
+  } else {
+    server = started;
+    project.provide("postgres", { url: started.url });
+  }
+  return async () => {
+    await server?.stop();
+  };
 }
