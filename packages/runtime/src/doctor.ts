@@ -304,7 +304,8 @@ async function checkDatabase(inputs: DoctorInputs): Promise<DoctorCheck[]> {
 
 /** Hides credentials in a libSQL URL (`authToken=`, `user:pass@`). */
 function redactUrl(url: string): string {
-  return url.replace(/\/\/[^@/]*@/, "//***@").replace(/(authToken=)[^&]+/i, "$1***");
+  // User and password before `@`, and the secrets a libSQL or PostgreSQL URL may carry as parameters.
+  return url.replace(/\/\/[^@/]*@/, "//***@").replace(/([?&](?:authToken|token|password|sslpassword|sslkey|sslcert)=)[^&]*/gi, "$1***");
 }
 
 /**

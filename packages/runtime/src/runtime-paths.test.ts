@@ -1,3 +1,4 @@
+import { hostname } from "node:os";
 import { describe, expect, it } from "vitest";
 import { resolveRuntimePaths } from "./runtime-paths.js";
 
@@ -9,6 +10,7 @@ describe("resolveRuntimePaths", () => {
       policyExplicit: false,
       databaseUrl: "file:/home/ops/.local/state/master-control/mc.sqlite3",
       databasePath: "/home/ops/.local/state/master-control/mc.sqlite3",
+      hostId: hostname(),
     });
   });
 
@@ -18,19 +20,29 @@ describe("resolveRuntimePaths", () => {
   });
 
   it("should take MC_* variables over defaults and options over variables", () => {
-    const env = { HOME: "/h", MC_STATE_DIR: "/srv/mc", MC_POLICY_PATH: "/etc/mc/policy.toml", MC_DB_PATH: "/srv/db/mc.db" };
+    const env = { HOME: "/h", MC_STATE_DIR: "/srv/mc", MC_POLICY_PATH: "/etc/mc/policy.toml", MC_DB_PATH: "/srv/db/mc.db", MC_HOST_ID: "web-1" };
     expect(resolveRuntimePaths({}, env)).toStrictEqual({
       stateDir: "/srv/mc",
       policyPath: "/etc/mc/policy.toml",
       policyExplicit: true,
       databaseUrl: "file:/srv/db/mc.db",
       databasePath: "/srv/db/mc.db",
+      hostId: "web-1",
     });
+    expect(resolveRuntimePaths({ hostId: "db-2" }, env).hostId).toBe("db-2");
+    expect(resolveRuntimePaths({}, { HOME: "/h", MC_HOST_ID: "" }).hostId).toBe(hostname());
     expect(resolveRuntimePaths({ stateDir: "/opt/s" }, { HOME: "/h" }).policyPath).toBe("/opt/s/policy.toml");
     expect(resolveRuntimePaths({ policyPath: "p.toml" }, { HOME: "/h" }).policyExplicit).toBe(true);
     // An empty MC_POLICY_PATH is unset: the default path, which may be absent.
     expect(resolveRuntimePaths({}, { HOME: "/h", MC_POLICY_PATH: "" }).policyExplicit).toBe(false);
     expect(resolveRuntimePaths({ stateDir: "/s", policyPath: "/s/policy.toml" }, { HOME: "/h" }).policyExplicit).toBe(false);
+  });
+
+  it("should take a PostgreSQL MC_DB_URL as the fleet store, with the host id", () => {
+    expect(resolveRuntimePaths({}, { HOME: "/h", MC_DB_URL: "postgres://mc@db.example/mc", MC_HOST_ID: "web-1" })).toMatchObject({
+      databaseUrl: "postgres://mc@db.example/mc",
+      hostId: "web-1",
+    });
   });
 
   it("should prefer MC_DB_URL for a shared libSQL server, unless a path is given explicitly", () => {

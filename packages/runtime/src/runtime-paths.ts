@@ -1,4 +1,4 @@
-import { homedir } from "node:os";
+import { homedir, hostname } from "node:os";
 import { isAbsolute, join, resolve } from "node:path";
 
 /** Where the runtime keeps its state, its policy and its database. */
@@ -17,6 +17,11 @@ export interface RuntimePaths {
   databaseUrl: string;
   /** The embedded database file, when the database is one (created with its directory if missing). */
   databasePath?: string;
+  /**
+   * This host's id (`MC_HOST_ID`, default the hostname): recorded on every approval and audit
+   * event, and the only host whose approvals this mc claims and runs (SPEC §10).
+   */
+  hostId: string;
 }
 
 /** Explicit settings; each wins over the environment. */
@@ -25,13 +30,14 @@ export interface RuntimePathOptions {
   policyPath?: string;
   databaseUrl?: string;
   databasePath?: string;
+  hostId?: string;
 }
 
 /**
  * Resolves paths the way SPEC §2 says: explicit option → `MC_*` variable → default under the
  * XDG state home (`~/.local/state/master-control`).
  * @param options - explicit settings
- * @param env - environment to read `MC_STATE_DIR`, `MC_POLICY_PATH`, `MC_DB_PATH`, `MC_DB_URL`, `XDG_STATE_HOME`, `HOME` from
+ * @param env - environment to read `MC_STATE_DIR`, `MC_POLICY_PATH`, `MC_DB_PATH`, `MC_DB_URL`, `MC_HOST_ID`, `XDG_STATE_HOME`, `HOME` from
  * @returns absolute paths and the database URL
  */
 export function resolveRuntimePaths(
@@ -48,8 +54,9 @@ export function resolveRuntimePaths(
   const policyPath = resolve(namedPolicy ?? defaultPolicyPath);
   // Naming the default path itself is no reason to require it: it may be absent either way.
   const policyExplicit = namedPolicy !== undefined && policyPath !== defaultPolicyPath;
+  const hostId = options.hostId ?? nonEmpty(env.MC_HOST_ID) ?? hostname();
   const explicitUrl = options.databaseUrl ?? (options.databasePath === undefined ? nonEmpty(env.MC_DB_URL) : undefined);
-  if (explicitUrl !== undefined) return { stateDir, policyPath, policyExplicit, databaseUrl: explicitUrl };
+  if (explicitUrl !== undefined) return { stateDir, policyPath, policyExplicit, databaseUrl: explicitUrl, hostId };
   const databasePath = resolve(options.databasePath ?? nonEmpty(env.MC_DB_PATH) ?? join(stateDir, "mc.sqlite3"));
-  return { stateDir, policyPath, policyExplicit, databaseUrl: `file:${databasePath}`, databasePath };
+  return { stateDir, policyPath, policyExplicit, databaseUrl: `file:${databasePath}`, databasePath, hostId };
 }

@@ -133,7 +133,9 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
       const inMemory = inMemoryDatabaseReason(paths.databaseUrl);
       if (inMemory !== undefined) throw new Error(inMemory);
       const { openStore } = await import("@mc/approvals");
-      const opened = await openStore(paths.databasePath !== undefined ? { path: paths.databasePath } : { url: paths.databaseUrl });
+      // Every approval and event is recorded as this host's (MC_HOST_ID); in a fleet store it
+      // claims and runs only its own approvals.
+      const opened = await openStore({ ...(paths.databasePath !== undefined ? { path: paths.databasePath } : { url: paths.databaseUrl }), hostId: paths.hostId });
       // A process that died mid-execution left its approval in `executing`: mark it failed,
       // never re-run it.
       await opened.recoverInterrupted();
