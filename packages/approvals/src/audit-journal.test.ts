@@ -122,6 +122,9 @@ describe.each(BACKENDS)("the %s store", (backend: Backend) => {
       expect((await store.listAudit({ outcome: "denied" })).map((record) => record.seq)).toStrictEqual([2]);
       expect((await store.listAudit({ caller: "embedded" })).map((record) => record.seq)).toStrictEqual([3]);
       expect((await store.listAudit({ since: "2026-11-25T12:01:00Z" })).map((record) => record.seq)).toStrictEqual([3, 2]);
+      expect((await store.listAudit({ until: "2026-11-25T12:01:00Z" })).map((record) => record.seq)).toStrictEqual([2, 1]);
+      expect((await store.listAudit({ since: "2026-11-25T12:00:30Z", until: "2026-11-25T12:01:30Z" })).map((record) => record.seq)).toStrictEqual([2]);
+      await expect(store.listAudit({ until: "tomorrow" })).rejects.toThrow(/"until" must be a date/);
       expect((await store.listAudit({ limit: 1 })).map((record) => record.seq)).toStrictEqual([3]);
       await expect(store.listAudit({ since: "yesterday" })).rejects.toThrow(/"since" must be a date/);
     });

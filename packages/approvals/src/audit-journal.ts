@@ -1,6 +1,6 @@
 import { InputError } from "@mc/core";
 import type { Client, InValue } from "@libsql/client";
-import { and, asc, desc, eq, fillPlaceholders, getTableColumns, gt, gte, sql } from "drizzle-orm";
+import { and, asc, desc, eq, fillPlaceholders, getTableColumns, gt, gte, lte, sql } from "drizzle-orm";
 import type { NodePgDatabase } from "drizzle-orm/node-postgres";
 import type { SQL } from "drizzle-orm";
 import type { LibSQLDatabase } from "drizzle-orm/libsql";
@@ -29,6 +29,8 @@ export interface AuditListOptions {
   host?: string;
   /** Only calls at or after this time. */
   since?: Date | string;
+  /** Only calls at or before this time. */
+  until?: Date | string;
   /** At most this many, newest first; default 100. */
   limit?: number;
 }
@@ -218,7 +220,10 @@ export async function listAudit(scope: Scope, options: AuditListOptions = {}): P
     conditions.push(eq(auditEvents.caller, options.caller));
   }
   if (options.since !== undefined) {
-    conditions.push(gte(auditEvents.time, sinceIso(options.since)));
+    conditions.push(gte(auditEvents.time, timeIso(options.since, "since")));
+  }
+  if (options.until !== undefined) {
+    conditions.push(lte(auditEvents.time, timeIso(options.until, "until")));
   }
   const rows = await scope.database
     .select()
@@ -379,10 +384,10 @@ function parseArguments(text: string): Record<string, unknown> {
   }
 }
 
-function sinceIso(since: Date | string): string {
-  const time = typeof since === "string" ? new Date(since) : since;
+function timeIso(value: Date | string, name: "since" | "until"): string {
+  const time = typeof value === "string" ? new Date(value) : value;
   if (Number.isNaN(time.getTime())) {
-    throw new InputError(`"since" must be a date, not ${JSON.stringify(String(since))}.`, [{ path: "since", message: "not a date" }]);
+    throw new InputError(`"${name}" must be a date, not ${JSON.stringify(String(value))}.`, [{ path: name, message: "not a date" }]);
   }
   return time.toISOString();
 }
