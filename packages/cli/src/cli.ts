@@ -132,7 +132,8 @@ function buildProgram(io: CliIo): Command {
     .description("list approval requests (newest first)")
     .option("--status <status>", "only this status (pending, approved, executing, completed, failed, rejected, expired)")
     .option("--limit <n>", "at most this many", "50")
-    .action(async (options: { status?: string; limit: string }) => (await import("./commands/approvals.js")).approvalsListCommand(io, globals(), options));
+    .option("--host <id>", "only this host's requests (a fleet store holds every host's)")
+    .action(async (options: { status?: string; limit: string; host?: string }) => (await import("./commands/approvals.js")).approvalsListCommand(io, globals(), options));
   approvals
     .command("show")
     .argument("<id>", "approval id")
@@ -152,7 +153,7 @@ function buildProgram(io: CliIo): Command {
     .action(async (id: string, options: { note?: string }) => (await import("./commands/approvals.js")).approvalsDecideCommand(io, globals(), id, "reject", options));
 
   const audit = program.command("audit").description("list or verify the audit journal");
-  const auditList = (options: { tool?: string; outcome?: string; caller?: string; limit: string }) =>
+  const auditList = (options: { tool?: string; outcome?: string; caller?: string; host?: string; limit: string }) =>
     import("./commands/audit.js").then((module) => module.auditListCommand(io, globals(), options));
   audit
     .command("list", { isDefault: true })
@@ -160,12 +161,14 @@ function buildProgram(io: CliIo): Command {
     .option("--tool <name>", "only this tool")
     .option("--outcome <outcome>", "only this outcome (ok, denied, pending, failed, error)")
     .option("--caller <kind>", "only this caller kind (cli, mcp, embedded, http)")
+    .option("--host <id>", "only this host's events (a fleet store holds every host's chain)")
     .option("--limit <n>", "at most this many", "50")
     .action(auditList);
   audit
     .command("verify")
-    .description("check the hash chain: exit 1 if any event was changed or deleted")
-    .action(async () => (await import("./commands/audit.js")).auditVerifyCommand(io, globals()));
+    .description("check the hash chain (in a fleet store every host's, or --host's): exit 1 if any event was changed or deleted")
+    .option("--host <id>", "only this host's chain")
+    .action(async (options: { host?: string }) => (await import("./commands/audit.js")).auditVerifyCommand(io, globals(), options));
 
   const config = program.command("config").description("managed config files");
   config

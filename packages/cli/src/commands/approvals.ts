@@ -12,25 +12,26 @@ type Options = GlobalOptions & { stateDir?: string; policy?: string };
 const ListOptionsSchema = v.object({
   status: v.optional(v.picklist(APPROVAL_STATUSES, `--status must be one of ${APPROVAL_STATUSES.join(", ")}`)),
   limit: v.pipe(v.string(), v.regex(/^\d+$/, "--limit must be a whole number"), v.transform(Number), v.minValue(1, "--limit must be at least 1"), v.maxValue(1000, "--limit must be at most 1000")),
+  host: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,251}[A-Za-z0-9])?$/, "--host must be a host id (letters, digits, '.', '_', '-')"))),
 });
 
 /**
  * `mc approvals list`: approval requests, newest first.
  * @param io - streams
  * @param options - global options
- * @param listOptions - `--status`, `--limit`
+ * @param listOptions - `--status`, `--limit`, `--host`
  */
-export async function approvalsListCommand(io: CliIo, options: Options, listOptions: { status?: string; limit: string }): Promise<void> {
+export async function approvalsListCommand(io: CliIo, options: Options, listOptions: { status?: string; limit: string; host?: string }): Promise<void> {
   const parsed = v.safeParse(ListOptionsSchema, listOptions);
   if (!parsed.success) throw new ExitError(EXIT.usage, parsed.issues[0].message);
   const runtime = runtimeFromOptions(io, options);
   try {
     const store = await runtime.store();
-    const approvals = await store.list({ ...(parsed.output.status ? { status: parsed.output.status as ApprovalStatus } : {}), limit: parsed.output.limit });
+    const approvals = await store.list({ ...(parsed.output.status ? { status: parsed.output.status as ApprovalStatus } : {}), ...(parsed.output.host ? { host: parsed.output.host } : {}), limit: parsed.output.limit });
     emit(io, options, { approvals }, () =>
       approvals.length === 0
         ? terminalText`no approval requests`
-        : terminalLines(approvals.map((approval) => terminalText`${approval.id}  ${terminalCell(approval.status, 9)}  ${terminalCell(approval.tool, 22)} ${summarize(approval)}`)),
+        : terminalLines(approvals.map((approval) => terminalText`${approval.id}  ${terminalCell(approval.host ?? "-", 16)}  ${terminalCell(approval.status, 9)}  ${terminalCell(approval.tool, 22)} ${summarize(approval)}`)),
     );
   } finally {
     await runtime.close();
@@ -110,6 +111,7 @@ function describe(approval: ApprovalRecord): TerminalText {
   const requester = approval.requester;
   const rows: Array<[string, TerminalText | string | null]> = [
     ["id", approval.id],
+    ["host", approval.host],
     ["tool", approval.tool],
     ["status", approval.status],
     ["arguments", terminalJson(approval.arguments, { indent: 0 })],

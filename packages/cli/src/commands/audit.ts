@@ -8,10 +8,13 @@ import { terminalCell, terminalLines, terminalMessage, terminalText } from "../t
 
 type Options = GlobalOptions & { stateDir?: string; policy?: string };
 
+const HostSchema = v.pipe(v.string(), v.regex(/^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,251}[A-Za-z0-9])?$/, "--host must be a host id (letters, digits, '.', '_', '-')"));
+
 const ListOptionsSchema = v.object({
   tool: v.optional(v.pipe(v.string(), v.regex(/^[a-z][a-z0-9_]*$/, "--tool must be a tool name"))),
   outcome: v.optional(v.picklist(AUDIT_OUTCOMES, `--outcome must be one of ${AUDIT_OUTCOMES.join(", ")}`)),
   caller: v.optional(v.picklist(CALLER_KINDS, `--caller must be one of ${CALLER_KINDS.join(", ")}`)),
+  host: v.optional(HostSchema),
   limit: v.pipe(v.string(), v.regex(/^\d+$/, "--limit must be a whole number"), v.transform(Number), v.minValue(1, "--limit must be at least 1"), v.maxValue(10_000, "--limit must be at most 10000")),
 });
 
@@ -19,18 +22,19 @@ const ListOptionsSchema = v.object({
  * `mc audit [list]`: audit events, newest first, filtered.
  * @param io - streams
  * @param options - global options
- * @param listOptions - `--tool`, `--outcome`, `--caller`, `--limit`
+ * @param listOptions - `--tool`, `--outcome`, `--caller`, `--host`, `--limit`
  */
-export async function auditListCommand(io: CliIo, options: Options, listOptions: { tool?: string; outcome?: string; caller?: string; limit: string }): Promise<void> {
+export async function auditListCommand(io: CliIo, options: Options, listOptions: { tool?: string; outcome?: string; caller?: string; host?: string; limit: string }): Promise<void> {
   const parsed = v.safeParse(ListOptionsSchema, listOptions);
   if (!parsed.success) throw new ExitError(EXIT.usage, parsed.issues[0].message);
-  const { tool, outcome, caller, limit } = parsed.output;
+  const { tool, outcome, caller, host, limit } = parsed.output;
   const runtime = runtimeFromOptions(io, options);
   try {
     const events = await (await runtime.store()).listAudit({
       ...(tool ? { tool } : {}),
       ...(outcome ? { outcome: outcome as AuditOutcome } : {}),
       ...(caller ? { caller: caller as CallerKind } : {}),
+      ...(host ? { host } : {}),
       limit,
     });
     emit(io, options, { events }, () =>
@@ -40,6 +44,7 @@ export async function auditListCommand(io: CliIo, options: Options, listOptions:
             events.map((event) =>
               terminalLines(
                 [
+                  terminalCell(event.host ?? "-", 16),
                   terminalCell(event.seq, 6, "right"),
                   terminalText`${event.time}`,
                   terminalCell(event.clientName ? terminalText`${event.caller}:${event.clientName}` : event.caller, 18),
@@ -61,17 +66,24 @@ export async function auditListCommand(io: CliIo, options: Options, listOptions:
  * `mc audit verify`: checks the hash chain; exit 1 when an event was changed or deleted.
  * @param io - streams
  * @param options - global options
+ * @param verifyOptions - `--host`: only that host's chain
  */
-export async function auditVerifyCommand(io: CliIo, options: Options): Promise<void> {
+export async function auditVerifyCommand(io: CliIo, options: Options, verifyOptions: { host?: string } = {}): Promise<void> {
+  const host = verifyOptions.host === undefined ? undefined : v.safeParse(HostSchema, verifyOptions.host);
+  if (host !== undefined && !host.success) throw new ExitError(EXIT.usage, host.issues[0].message);
   const runtime = runtimeFromOptions(io, options);
   try {
-    const verification = await (await runtime.store()).verifyAudit();
+    const verification = await (await runtime.store()).verifyAudit(host === undefined ? {} : { host: host.output });
     emit(io, options, verification, () =>
       verification.ok
         ? terminalText`audit chain intact: ${verification.checked} events verified`
         : terminalLines([
             terminalText`audit chain BROKEN (${verification.checked} events checked):`,
-            ...verification.problems.map((problem) => terminalText`  event ${problem.seq}: ${terminalMessage(problem.problem)}`),
+            ...verification.problems.map((problem) =>
+              problem.host === undefined
+                ? terminalText`  event ${problem.seq}: ${terminalMessage(problem.problem)}`
+                : terminalText`  host ${problem.host} event ${problem.seq}: ${terminalMessage(problem.problem)}`,
+            ),
           ]),
     );
     if (!verification.ok) setExitCode(EXIT.failed);
