@@ -61,6 +61,8 @@ describe("human values", () => {
     expect(humanValue("uptime_seconds", 3600)).toBe("1h");
     expect(humanValue("time", "2026-12-01T10:00:00.123Z")).toBe("2026-12-01 10:00:00 UTC");
     expect(humanValue("active", true)).toBe("yes");
+    expect(humanValue("addresses", [{ family: "inet", address: "127.0.0.1", prefix_length: 8 }, { family: "inet6", address: "::1", prefix_length: 128 }])).toBe("127.0.0.1/8, ::1/128");
+    expect(humanValue("ports", [{ protocol: "tcp", port: 22 }, { protocol: "udp", port: 53 }])).toBe("tcp 22, udp 53");
   });
 
   it("should show a tool's output as key/values and tables, not JSON", () => {

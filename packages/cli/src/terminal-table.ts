@@ -192,6 +192,8 @@ export function humanValue(key: string, value: unknown): TableCell {
   }
   if (Array.isArray(value) && value.length === 0) return null;
   if (Array.isArray(value) && value.every((item) => typeof item === "string" || typeof item === "number")) return value.map(String).join(", ");
+  // A list of small records in a cell (an interface's addresses): each record's values on one line.
+  if (Array.isArray(value) && value.every(isPlainObject)) return value.map(recordSummary).join(", ");
   return terminalJson(value, { indent: 0, maxLength: 200 });
 }
 
@@ -236,6 +238,14 @@ function indent(text: StyledText): StyledText {
     });
   }
   return styledLines(segments, "");
+}
+
+function recordSummary(record: Record<string, unknown>): string {
+  if (typeof record.address === "string" && typeof record.prefix_length === "number") return `${record.address}/${record.prefix_length}`;
+  return Object.values(record)
+    .filter((item) => item !== null && typeof item !== "object")
+    .map(String)
+    .join(" ");
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
