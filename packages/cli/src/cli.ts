@@ -153,7 +153,7 @@ function buildProgram(io: CliIo): Command {
     .action(async (id: string, options: { note?: string }) => (await import("./commands/approvals.js")).approvalsDecideCommand(io, globals(), id, "reject", options));
 
   const audit = program.command("audit").description("list or verify the audit journal");
-  const auditList = (options: { tool?: string; outcome?: string; caller?: string; host?: string; limit: string }) =>
+  const auditList = (options: { tool?: string; outcome?: string; caller?: string; host?: string; limit: string; since?: string; until?: string }) =>
     import("./commands/audit.js").then((module) => module.auditListCommand(io, globals(), options));
   audit
     .command("list", { isDefault: true })
@@ -162,6 +162,8 @@ function buildProgram(io: CliIo): Command {
     .option("--outcome <outcome>", "only this outcome (ok, denied, pending, failed, error)")
     .option("--caller <kind>", "only this caller kind (cli, mcp, embedded, http)")
     .option("--host <id>", "only this host's events (a fleet store holds every host's chain)")
+    .option("--since <time>", "only events at or after this time: ISO (2026-12-01T10:00:00Z) or an age (90s, 15m, 1h, 2d, 1w)")
+    .option("--until <time>", "only events at or before this time, as --since")
     .option("--limit <n>", "at most this many", "50")
     .action(auditList);
   audit

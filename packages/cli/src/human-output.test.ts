@@ -68,6 +68,36 @@ describe("human output", () => {
     expect((await run(["tools"], { FORCE_COLOR: "1" }, false)).stdout).toContain(STYLE_SEQUENCES.bold[0]);
   });
 
+  it("should list audit events as a table and filter them by --since/--until (ISO or an age)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "mc-human-audit-"));
+    dirs.push(dir);
+    const env = { MC_STATE_DIR: dir, HOME: dir };
+    const runIn = async (argv: string[]) => {
+      const stdout = capture(false);
+      const stderr = capture(false);
+      const code = await main(argv, { stdout: stdout.stream, stderr: stderr.stream, env, stdinIsTty: false });
+      return { code, stdout: stdout.text(), stderr: stderr.text() };
+    };
+    expect((await runIn(["tool", "memory_usage"])).code).toBe(0);
+    expect((await runIn(["tool", "disk_usage", "--arg", "limt=3"])).code).toBe(2);
+    const all = await runIn(["audit", "list", "--since", "1h"]);
+    const lines = all.stdout.trimEnd().split("\n");
+    expect(lines[0]).toMatch(/^HOST +SEQ +TIME +CALLER +TOOL +OUTCOME +REASON$/);
+    expect(lines.slice(1, -1).map((line) => / (memory_usage|disk_usage) +(ok|error) /.exec(line)?.slice(1))).toStrictEqual([
+      ["disk_usage", "error"],
+      ["memory_usage", "ok"],
+    ]);
+    expect(lines.at(-1)).toBe("2 events");
+    const future = new Date(Date.now() + 3_600_000).toISOString();
+    expect((await runIn(["audit", "list", "--since", future])).stdout).toBe("no audit events\n");
+    expect((await runIn(["audit", "list", "--until", "1d"])).stdout).toBe("no audit events\n");
+    const json = JSON.parse((await runIn(["audit", "list", "--until", future, "--json"])).stdout) as { events: unknown[] };
+    expect(json.events).toHaveLength(2);
+    const bad = await runIn(["audit", "list", "--since", "yesterday"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("--since must be an ISO time");
+  });
+
   it("should show doctor's checks as an aligned table, a hostile policy path escaped with colour on", async () => {
     const result = await run(["doctor", "--policy", "/nonexistent/\u001b[2J\u202epolicy.toml"], { FORCE_COLOR: "1" }, false);
     const plain = withoutOwnSequences(result.stdout);

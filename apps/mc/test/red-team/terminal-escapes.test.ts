@@ -184,7 +184,7 @@ describe.skipIf(!harness.available)("red team: terminal escapes through every hu
     PAYLOADS.forEach((_payload, index) => {
       // One line per approval: a payload's newline must not add one.
       record("approvals list", index, list, approvals.some((approval) => approval.requester.clientName === stored(index)), listLines.length === approvals.length ? undefined : " line count");
-      record("audit list", index, auditHuman, events.some((event) => event.clientName === stored(index)), auditHuman.stdout.split("\n").filter((line) => line !== "").length === events.length ? undefined : " line count");
+      record("audit list", index, auditHuman, events.some((event) => event.clientName === stored(index)), auditHuman.stdout.split("\n").filter((line) => line !== "").length === events.length + 2 ? undefined : " line count");
     });
     expect(tally.failures).toStrictEqual([]);
   }, 600_000);

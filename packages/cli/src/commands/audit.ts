@@ -4,7 +4,10 @@ import { setExitCode } from "../cli.js";
 import { EXIT, ExitError } from "../exit-error.js";
 import { emit, type CliIo, type GlobalOptions } from "../io.js";
 import { runtimeFromOptions } from "../runtime-from-options.js";
-import { terminalCell, terminalLines, terminalMessage, terminalText } from "../terminal-text.js";
+import { styled, styledLines, type TerminalStyle } from "../terminal-style.js";
+import { humanValue, renderTable } from "../terminal-table.js";
+import { terminalLines, terminalMessage, terminalText } from "../terminal-text.js";
+import { parseTimeOption } from "../time-option.js";
 
 type Options = GlobalOptions & { stateDir?: string; policy?: string };
 
@@ -16,18 +19,36 @@ const ListOptionsSchema = v.object({
   caller: v.optional(v.picklist(CALLER_KINDS, `--caller must be one of ${CALLER_KINDS.join(", ")}`)),
   host: v.optional(HostSchema),
   limit: v.pipe(v.string(), v.regex(/^\d+$/, "--limit must be a whole number"), v.transform(Number), v.minValue(1, "--limit must be at least 1"), v.maxValue(10_000, "--limit must be at most 10000")),
+  since: v.optional(v.pipe(v.string(), timeOption("--since"))),
+  until: v.optional(v.pipe(v.string(), timeOption("--until"))),
 });
+
+/** A valibot step reading `--since`/`--until` (ISO time or an age: `1h`, `2d`). */
+function timeOption(name: string) {
+  return v.rawTransform<string, Date>(({ dataset, addIssue, NEVER }) => {
+    const time = parseTimeOption(dataset.value);
+    if (time !== undefined) return time;
+    addIssue({ message: `${name} must be an ISO time (2026-12-01T10:00:00Z, 2026-12-01) or an age (90s, 15m, 1h, 2d, 1w), not ${JSON.stringify(dataset.value)}` });
+    return NEVER;
+  });
+}
+
+const OUTCOME_STYLES: Readonly<Partial<Record<string, TerminalStyle>>> = { ok: "green", denied: "red", failed: "red", error: "red", pending: "yellow", started: "cyan" };
 
 /**
  * `mc audit [list]`: audit events, newest first, filtered.
  * @param io - streams
  * @param options - global options
- * @param listOptions - `--tool`, `--outcome`, `--caller`, `--host`, `--limit`
+ * @param listOptions - `--tool`, `--outcome`, `--caller`, `--host`, `--limit`, `--since`, `--until`
  */
-export async function auditListCommand(io: CliIo, options: Options, listOptions: { tool?: string; outcome?: string; caller?: string; host?: string; limit: string }): Promise<void> {
+export async function auditListCommand(
+  io: CliIo,
+  options: Options,
+  listOptions: { tool?: string; outcome?: string; caller?: string; host?: string; limit: string; since?: string; until?: string },
+): Promise<void> {
   const parsed = v.safeParse(ListOptionsSchema, listOptions);
   if (!parsed.success) throw new ExitError(EXIT.usage, parsed.issues[0].message);
-  const { tool, outcome, caller, host, limit } = parsed.output;
+  const { tool, outcome, caller, host, limit, since, until } = parsed.output;
   const runtime = runtimeFromOptions(io, options);
   try {
     const events = await (await runtime.store()).listAudit({
@@ -35,27 +56,28 @@ export async function auditListCommand(io: CliIo, options: Options, listOptions:
       ...(outcome ? { outcome: outcome as AuditOutcome } : {}),
       ...(caller ? { caller: caller as CallerKind } : {}),
       ...(host ? { host } : {}),
+      ...(since ? { since } : {}),
+      ...(until ? { until } : {}),
       limit,
     });
     emit(io, options, { events }, () =>
       events.length === 0
         ? terminalText`no audit events`
-        : terminalLines(
-            events.map((event) =>
-              terminalLines(
-                [
-                  terminalCell(event.host ?? "-", 16),
-                  terminalCell(event.seq, 6, "right"),
-                  terminalText`${event.time}`,
-                  terminalCell(event.clientName ? terminalText`${event.caller}:${event.clientName}` : event.caller, 18),
-                  terminalCell(event.tool, 22),
-                  terminalCell(event.outcome, 7),
-                  terminalMessage(event.reason ?? ""),
-                ],
-                "  ",
-              ),
+        : styledLines([
+            renderTable(
+              [{ header: "host", maxWidth: 24 }, { header: "seq", align: "right" }, { header: "time" }, { header: "caller", maxWidth: 32 }, { header: "tool" }, { header: "outcome" }, { header: "reason" }],
+              events.map((event) => [
+                event.host ?? null,
+                event.seq,
+                humanValue("time", event.time),
+                event.clientName ? terminalText`${event.caller}:${event.clientName}` : event.caller,
+                event.tool,
+                styled(event.outcome, OUTCOME_STYLES[event.outcome]),
+                event.reason ? terminalMessage(event.reason) : null,
+              ]),
             ),
-          ),
+            styled(`${events.length} ${events.length === 1 ? "event" : "events"}${events.length === limit ? ` (the newest ${limit}; --limit for more)` : ""}`, "dim"),
+          ]),
     );
   } finally {
     await runtime.close();

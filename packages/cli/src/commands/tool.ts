@@ -3,7 +3,8 @@ import { setExitCode } from "../cli.js";
 import { EXIT, ExitError } from "../exit-error.js";
 import { emit, type CliIo, type GlobalOptions } from "../io.js";
 import { runtimeFromOptions } from "../runtime-from-options.js";
-import { terminalJson, terminalMessage, terminalText } from "../terminal-text.js";
+import { renderToolOutput } from "../terminal-table.js";
+import { terminalMessage, terminalText } from "../terminal-text.js";
 import { buildToolArguments } from "../tool-arguments.js";
 
 /**
@@ -37,7 +38,8 @@ export async function toolCommand(
     });
     switch (result.status) {
       case "ok":
-        emit(io, options, { ok: true, tool: name, output: result.output }, () => terminalJson(result.output));
+        // People get key/values and tables (sizes and times formatted); --json the exact data.
+        emit(io, options, { ok: true, tool: name, output: result.output }, () => renderToolOutput(result.output));
         return;
       case "approval_required":
         emit(io, options, { ok: false, ...result }, () => terminalText`${terminalMessage(result.message)}\n(expires ${result.expires_at})`);
