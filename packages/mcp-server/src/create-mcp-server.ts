@@ -4,6 +4,7 @@ import type { Runtime } from "@mc/runtime";
 import { toCallToolResult } from "./call-tool-result.js";
 import { elicitApproval } from "./elicit-approval.js";
 import { publishedInputSchema, publishedOutputSchema } from "./published-schemas.js";
+import { cacheToolList } from "./tool-list-cache.js";
 
 /** How the MCP server presents itself. */
 export interface McpServerOptions {
@@ -60,5 +61,6 @@ export function createMcpServer(runtime: Runtime, options: McpServerOptions): Mc
       },
     );
   }
+  cacheToolList(server);
   return server;
 }

@@ -16,8 +16,20 @@ type JsonTarget = "draft-07" | "draft-2020-12" | "openapi-3.0";
  * @returns a Standard Schema with JSON Schema conversion and a pass-through validator
  */
 function published(schema: AnySchema): StandardSchemaWithJSON {
-  const convert = (options?: { target?: string }) =>
-    toJsonSchema(schema, { errorMode: "ignore", ...(isTarget(options?.target) ? { target: options.target } : {}) }) as Record<string, unknown>;
+  // The SDK converts every schema again on each `tools/list` (~4 ms for mc's tools); a schema
+  // never changes after registration, so each target's JSON Schema is built once and frozen
+  // (deeply: the same object goes out in every answer, and nothing may edit it in between).
+  const converted = new Map<string, Record<string, unknown>>();
+  const convert = (options?: { target?: string }) => {
+    const target = isTarget(options?.target) ? options.target : undefined;
+    const key = target ?? "";
+    let json = converted.get(key);
+    if (json === undefined) {
+      json = deepFreeze(toJsonSchema(schema, { errorMode: "ignore", ...(target === undefined ? {} : { target }) }) as Record<string, unknown>);
+      converted.set(key, json);
+    }
+    return json;
+  };
   return {
     "~standard": {
       version: 1,
@@ -26,6 +38,14 @@ function published(schema: AnySchema): StandardSchemaWithJSON {
       jsonSchema: { input: convert, output: convert },
     },
   } as unknown as StandardSchemaWithJSON;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
 }
 
 function isTarget(target: string | undefined): target is JsonTarget {
