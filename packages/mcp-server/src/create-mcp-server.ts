@@ -1,6 +1,7 @@
 import { McpServer } from "@modelcontextprotocol/server";
 import { riskAnnotations } from "@mc/core";
-import type { Runtime } from "@mc/runtime";
+import type { Runtime, ToolCallResult } from "@mc/runtime";
+import { watchCall } from "./call-log.js";
 import { toCallToolResult } from "./call-tool-result.js";
 import { elicitApproval } from "./elicit-approval.js";
 import { publishedInputSchema, publishedOutputSchema } from "./published-schemas.js";
@@ -14,6 +15,8 @@ export interface McpServerOptions {
   version: string;
   /** Caller kind recorded in audit. Default `mcp`. */
   callerKind?: "mcp" | "http";
+  /** When a running call first reports "still running" as a log notification, in ms. Default 5 s. */
+  slowCallNoticeMs?: number;
 }
 
 /**
@@ -28,7 +31,8 @@ export function createMcpServer(runtime: Runtime, options: McpServerOptions): Mc
   const server = new McpServer(
     { name: options.name ?? "mc", version: options.version },
     {
-      capabilities: { tools: { listChanged: false } },
+      // logging: the client sets a level (logging/setLevel) and gets notices of approvals and slow calls.
+      capabilities: { tools: { listChanged: false }, logging: {} },
       instructions:
         "mc reads facts from this Linux host and makes a few bounded changes under an operator's policy. " +
         "Calls that change the host may return status approval_required: ask a human to run the printed " +
@@ -52,10 +56,18 @@ export function createMcpServer(runtime: Runtime, options: McpServerOptions): Mc
         const caller = { kind: options.callerKind ?? "mcp", ...(client?.name ? { name: client.name } : {}) } as const;
         // A client that cancels the request (or goes away) kills the command it started.
         const signal = context.mcpReq.signal;
-        let result = await runtime.runTool(definition.name, args, { caller, signal });
-        if (result.status === "approval_required" && (await elicitApproval(server, runtime, result, { risk: definition.risk, clientName: client?.name }))) {
-          const approved = typeof args === "object" && args !== null ? { ...args, approval_id: result.approval_id } : { approval_id: result.approval_id };
-          result = await runtime.runTool(definition.name, approved, { caller, signal });
+        // Log notifications (when the client set a level): "still running" for a slow call, and a
+        // call that ends pending says who must approve it and how.
+        const watch = watchCall(context.mcpReq.log, definition.name, options.slowCallNoticeMs);
+        let result: ToolCallResult | undefined;
+        try {
+          result = await runtime.runTool(definition.name, args, { caller, signal });
+          if (result.status === "approval_required" && (await elicitApproval(server, runtime, result, { risk: definition.risk, clientName: client?.name }))) {
+            const approved = typeof args === "object" && args !== null ? { ...args, approval_id: result.approval_id } : { approval_id: result.approval_id };
+            result = await runtime.runTool(definition.name, approved, { caller, signal });
+          }
+        } finally {
+          watch.settle(result);
         }
         return toCallToolResult(result);
       },

@@ -16,6 +16,8 @@ import { createMcpServer } from "./create-mcp-server.js";
 import { MIN_TOKEN_LENGTH, staticBearerGate } from "./http-bearer-token.js";
 import { readBody, toWebRequest, writeWebResponse } from "./http-node-bridge.js";
 import { HttpServeError } from "./errors/http-serve-error.js";
+import { isLoopbackHost, isOwnLoopbackOrigin } from "./http-origin.js";
+import { requestLogLine } from "./http-request-log.js";
 
 /** How to serve MCP over Streamable HTTP. */
 export interface HttpServerOptions {
@@ -43,6 +45,13 @@ export interface HttpServerOptions {
   maxBodyBytes?: number;
   /** A 2025-era session with no request for this long is closed (its client must initialize again). Default 30 minutes. */
   sessionIdleMs?: number;
+  /**
+   * Receives one line per HTTP request once it is answered (method, path, status, time, peer,
+   * JSON-RPC method; never a header, a query string or the token). The CLI writes it to stderr.
+   */
+  onRequestLog?: (line: string) => void;
+  /** When a running call first reports "still running" as a log notification, in ms. Default 5 s. */
+  slowCallNoticeMs?: number;
 }
 
 /** A running HTTP server. */
@@ -55,15 +64,7 @@ export interface HttpServerHandle {
 
 const ENDPOINT = "/mcp";
 
-/**
- * Whether `host` is a loopback address or name.
- * @param host - an address or hostname (IPv6 with or without brackets)
- * @returns true for localhost, 127.0.0.0/8 and ::1
- */
-export function isLoopbackHost(host: string): boolean {
-  const bare = host.replace(/^\[(.*)\]$/, "$1").toLowerCase();
-  return bare === "localhost" || bare === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(bare);
-}
+export { isLoopbackHost } from "./http-origin.js";
 
 /**
  * Serves `runtime` over MCP Streamable HTTP on `/mcp`. Every request is checked, in this order,
@@ -93,7 +94,14 @@ export async function serveHttp(runtime: Runtime, options: HttpServerOptions): P
   const allowedOrigins = (options.allowedOrigins ?? []).map(originHostname);
   const maxSessions = options.maxSessions ?? 64;
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
-  const serverOptions = { name: options.name ?? "mc", version: options.version, callerKind: "http" as const };
+  const serverOptions = {
+    name: options.name ?? "mc",
+    version: options.version,
+    callerKind: "http" as const,
+    ...(options.slowCallNoticeMs === undefined ? {} : { slowCallNoticeMs: options.slowCallNoticeMs }),
+  };
+  // Known once listening; requests arrive only after that.
+  let listeningPort = -1;
   const gate = staticBearerGate(options.token);
   const modern = createMcpHandler(() => createMcpServer(runtime, serverOptions), { legacy: "reject", maxRequestBodySize: maxBodyBytes });
   const sessionIdleMs = options.sessionIdleMs ?? 30 * 60_000;
@@ -145,7 +153,7 @@ export async function serveHttp(runtime: Runtime, options: HttpServerOptions): P
     const headersOnly = toWebRequest(request, response, undefined, origin);
     const refused =
       (loopback ? hostHeaderValidationResponse(headersOnly, localhostAllowedHostnames()) : undefined) ??
-      originValidationResponse(headersOnly, allowedOrigins);
+      (loopback && isOwnLoopbackOrigin(request.headers.origin ?? "", listeningPort) ? undefined : originValidationResponse(headersOnly, allowedOrigins));
     if (refused) {
       await writeWebResponse(refused, response);
       return;
@@ -177,6 +185,7 @@ export async function serveHttp(runtime: Runtime, options: HttpServerOptions): P
         await writeWebResponse(jsonRpcError(400, -32700, "Parse error: the body is not JSON"), response);
         return;
       }
+      parsedBodies.set(request, parsedBody);
     }
     const answer =
       request.method === "POST" && !(await isLegacyRequest(webRequest, parsedBody)) && !request.headers["mcp-session-id"]
@@ -185,7 +194,17 @@ export async function serveHttp(runtime: Runtime, options: HttpServerOptions): P
     await writeWebResponse(answer, response);
   }
 
+  // The JSON-RPC body of each request, for its log line.
+  const parsedBodies = new WeakMap<IncomingMessage, unknown>();
   const server = createServer((request, response) => {
+    if (options.onRequestLog) {
+      const log = options.onRequestLog;
+      const started = performance.now();
+      // "close" fires for every response: finished, refused, or cut by the client (SSE ends here).
+      response.once("close", () => {
+        log(requestLogLine({ request, status: response.statusCode, finished: response.writableFinished, durationMs: performance.now() - started, body: parsedBodies.get(request) }));
+      });
+    }
     handle(request, response).catch(() => {
       if (!response.headersSent) response.writeHead(500, { "content-type": "application/json" });
       response.end(JSON.stringify({ jsonrpc: "2.0", error: { code: -32603, message: "Internal server error" }, id: null }));
@@ -195,6 +214,7 @@ export async function serveHttp(runtime: Runtime, options: HttpServerOptions): P
     server.once("error", reject);
     server.listen(options.port, host, () => {
       server.off("error", reject);
+      listeningPort = (server.address() as AddressInfo).port;
       resolve();
     });
   });

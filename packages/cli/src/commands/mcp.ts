@@ -37,6 +37,10 @@ export async function mcpServeCommand(io: CliIo, options: GlobalOptions & McpSer
   }
   try {
     if (http === undefined) {
+      // Someone typed the command at a terminal: say why it seems to hang (MCP clients start it themselves).
+      if (io.stdinIsTty) {
+        io.stderr.write("mc: serving MCP over stdio, waiting for a client on stdin (an MCP client such as Claude Desktop or VS Code starts this command itself; Ctrl-D stops it)\n");
+      }
       const handle = await serveStdio(runtime, { name: "mc", version: VERSION, onDiagnostic: (message) => io.stderr.write(`mc: ${message}\n`) });
       await handle.closed;
       return;
@@ -49,6 +53,8 @@ export async function mcpServeCommand(io: CliIo, options: GlobalOptions & McpSer
         port: http.port,
         token: http.token,
         version: VERSION,
+        // One line per request for the operator; never a header, so never the token.
+        onRequestLog: (line) => io.stderr.write(`mc: http ${line}\n`),
         ...(options.allowOrigin ? { allowedOrigins: options.allowOrigin } : {}),
         ...(options.allowRemote ? { allowRemote: true } : {}),
       });
