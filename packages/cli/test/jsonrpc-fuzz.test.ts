@@ -200,11 +200,10 @@ describe("mc mcp serve against malformed JSON-RPC frames", () => {
     // The audit journal: exactly the valid memory_usage calls ran; nothing malformed did.
     const runtime = createRuntime({ stateDir: join(dir, "state"), policyPath: join(dir, "policy.toml"), env: {} });
     try {
-      const store = await runtime.store();
-      const ran = await store.listAudit({ outcome: "ok", limit: 10_000 });
+      const ran = await runtime.audit.list({ outcome: "ok", limit: 10_000 });
       expect(ran.map((record) => record.tool)).toStrictEqual(Array.from({ length: validCalls }, () => "memory_usage"));
       expect(ran.every((record) => Object.keys(record.arguments).length === 0)).toBe(true);
-      expect((await store.verifyAudit()).ok).toBe(true);
+      expect((await runtime.audit.verify()).ok).toBe(true);
     } finally {
       await runtime.close();
     }

@@ -101,7 +101,7 @@ describe("createMcpServer (in memory)", () => {
     expect(result.isError).toBe(true);
     expect((result.content[0] as { text: string }).text).toMatch(/^Error \(input_invalid\): Invalid arguments for echo_text: text:/);
     // The refusal went through the runtime, so it is audited.
-    const events = await (await runtime.store()).listAudit({ tool: "echo_text" });
+    const events = await runtime.audit.list({ tool: "echo_text" });
     expect(events.map((event) => event.outcome)).toStrictEqual(["error"]);
   });
 
@@ -125,7 +125,8 @@ describe("createMcpServer (in memory)", () => {
     expect(result.isError).toBeFalsy();
     expect(result.structuredContent).toMatchObject({ status: "approval_required", tool: "change_thing" });
     const { approval_id: approvalId, approve_with: approveWith } = result.structuredContent as { approval_id: string; approve_with: string };
-    expect(approveWith).toBe(`mc approvals approve ${approvalId}`);
+    // The test's state dir is not the default one: approve_with names it, so it works as printed.
+    expect(approveWith).toMatch(new RegExp(`^MC_STATE_DIR=\\S+ mc approvals approve ${approvalId}$`));
   });
 
   it("should return a tool failure as isError with its message", async () => {
@@ -147,7 +148,7 @@ describe("createMcpServer (in memory)", () => {
     expect(result.isError).toBeFalsy();
     expect(result.structuredContent).toStrictEqual({ tweaked: true });
     expect(prompts[0]).toContain("tweak_thing (mutating_safe)");
-    const [approval] = await (await runtime.store()).list({});
+    const [approval] = await runtime.approvals.list({});
     expect(approval).toMatchObject({ status: "completed", decidedBy: "elicitation via in-memory-test" });
   });
 
@@ -164,14 +165,14 @@ describe("createMcpServer (in memory)", () => {
     expect(prompts).toStrictEqual([]);
     const { client, runtime } = await connect('version = 1\n[approvals]\nallow_elicitation = ["privileged"]\n', approve);
     expect((await client.callTool({ name: "change_thing", arguments: { value: 1 } })).structuredContent).toStrictEqual({ changed: true });
-    expect(await (await runtime.store()).list({})).toMatchObject([{ status: "completed", decidedBy: "elicitation via in-memory-test" }]);
+    expect(await runtime.approvals.list({})).toMatchObject([{ status: "completed", decidedBy: "elicitation via in-memory-test" }]);
   });
 
   it("should record a hostile client name escaped and bounded", async () => {
     const name = `evil\u202e\u001b[31mname\n${"x".repeat(200)}`;
     const { client, runtime } = await connect("version = 1\n[approvals]\nallow_elicitation = true\n", approve, name);
     await client.callTool({ name: "tweak_thing", arguments: { value: 1 } });
-    const [approval] = await (await runtime.store()).list({});
+    const [approval] = await runtime.approvals.list({});
     expect(approval?.decidedBy).toBe(`elicitation via evil\\u{202e}\\u{1b}[31mname\\u{a}${"x".repeat(64 - 31)}…`);
   });
 

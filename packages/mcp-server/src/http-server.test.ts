@@ -48,7 +48,7 @@ describe("serveHttp", () => {
   }
 
   async function toolCalls(runtime: Runtime): Promise<number> {
-    return (await (await runtime.store()).listAudit({ limit: 10_000 })).length;
+    return (await runtime.audit.list({ limit: 10_000 })).length;
   }
 
   it("should bind to 127.0.0.1 by default and name the /mcp endpoint", async () => {
@@ -80,7 +80,7 @@ describe("serveHttp", () => {
     const result = await client.callTool({ name: "memory_usage", arguments: {} });
     expect(result.isError).toBeFalsy();
     expect((result.structuredContent as { total_bytes: number }).total_bytes).toBeGreaterThan(0);
-    const events = await (await runtime.store()).listAudit({});
+    const events = await runtime.audit.list({});
     expect(events.map((event) => [event.caller, event.clientName, event.tool, event.outcome])).toStrictEqual([["http", "legacy-client", "memory_usage", "ok"]]);
   });
 
@@ -90,7 +90,7 @@ describe("serveHttp", () => {
     expect(client.getProtocolEra()).toBe("modern");
     const result = await client.callTool({ name: "memory_usage", arguments: {} });
     expect(result.isError).toBeFalsy();
-    const events = await (await runtime.store()).listAudit({});
+    const events = await runtime.audit.list({});
     expect(events.map((event) => [event.caller, event.clientName])).toStrictEqual([["http", "modern-client"]]);
   });
 
@@ -131,12 +131,12 @@ describe("serveHttp", () => {
       expect(result.isError).toBeFalsy();
       expect((result.structuredContent as { total_bytes: number }).total_bytes).toBeGreaterThan(0);
     }
-    const events = await (await runtime.store()).listAudit({ limit: 10_000 });
+    const events = await runtime.audit.list({ limit: 10_000 });
     expect(events).toHaveLength(240);
     const perClient = new Map<string, number>();
     for (const event of events) perClient.set(event.clientName ?? "", (perClient.get(event.clientName ?? "") ?? 0) + 1);
     expect(Object.fromEntries([...perClient].sort())).toStrictEqual(Object.fromEntries(clients.map((_, index) => [`burst-${index}`, 40])));
-    expect((await (await runtime.store()).verifyAudit()).ok).toBe(true);
+    expect((await runtime.audit.verify()).ok).toBe(true);
   });
 
   it.skipIf(!harness.available)("should answer concurrent service_status calls from several clients against real systemd", async () => {

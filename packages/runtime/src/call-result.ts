@@ -16,13 +16,16 @@ export type ApprovalRequired = v.InferOutput<typeof ApprovalRequiredSchema>;
 /** Why a call did not produce output. */
 export type CallErrorCode = "input_invalid" | "unknown_tool" | "tool_failed" | "timeout" | "output_invalid" | "internal_error";
 
-/** What `runtime.runTool` returns: never throws for an expected outcome. */
-export type ToolCallResult =
+/**
+ * What `runtime.runTool` returns: never throws for an expected outcome.
+ * @typeParam TOutput - the tool's output type (`runTool` infers it from the tool map)
+ */
+export type ToolCallResult<TOutput = Record<string, unknown>> =
   | {
       status: "ok";
       tool: string;
       /** Data matching the tool's output schema. */
-      output: Record<string, unknown>;
+      output: TOutput;
       approvalId?: string;
       durationMs: number;
     }

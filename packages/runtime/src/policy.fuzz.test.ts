@@ -218,7 +218,7 @@ describe("runtime with a malformed policy file (property)", () => {
 
   it("should run memory_usage under an unmutated policy (the property below can fail)", async () => {
     writePolicy('version = 1\n[tools.memory_usage]\nenabled = true\n');
-    expect(await runtime.runTool("memory_usage", {}, { caller: { kind: "embedded", name: "fuzz" } })).toMatchObject({ status: "ok" });
+    expect(await runtime.call("memory_usage", {}, { caller: { kind: "embedded", name: "fuzz" } })).toMatchObject({ status: "ok" });
   });
 
   it("should deny every tool with policy_load_error and report doctor not ok for 1,000 malformed policies", async () => {
@@ -235,7 +235,7 @@ describe("runtime with a malformed policy file (property)", () => {
         for (let offset = 0; offset < TOOLS_PER_CASE; offset += 1) {
           const [name, args] = entries[(cases * TOOLS_PER_CASE + offset) % entries.length] ?? ["memory_usage", {}];
           denied.set(name, (denied.get(name) ?? 0) + 1);
-          const result = await runtime.runTool(name, args, { caller: { kind: "mcp", name: "fuzz" } });
+          const result = await runtime.call(name, args, { caller: { kind: "mcp", name: "fuzz" } });
           calls += 1;
           if (result.status !== "denied" || result.code !== "policy_load_error") {
             throw new Error(`${name} was not denied with policy_load_error (${JSON.stringify(result)}) under policy:\n${bytes.toString("utf8")}`);

@@ -8,6 +8,7 @@ import { openStore } from "@mc/approvals";
 import { defineTool } from "@mc/core";
 import * as v from "valibot";
 import { afterEach, describe, expect, it } from "vitest";
+import { storeView } from "./test-store-view.js";
 import { createRuntime, type Runtime } from "./runtime.js";
 
 const caller = { caller: { kind: "mcp" as const, name: "audit-test" } };
@@ -42,11 +43,11 @@ function setup(extraTools: ReturnType<typeof defineTool>[] = []) {
 describe("the started event", () => {
   it("should record approved → started → ok for an approved call, all naming the approval", async () => {
     const { runtime } = setup();
-    const pending = await runtime.runTool("change_thing", { unit: "a.service" }, caller);
+    const pending = await runtime.call("change_thing", { unit: "a.service" }, caller);
     if (pending.status !== "approval_required") throw new Error(JSON.stringify(pending));
-    const store = await runtime.store();
-    await store.approve(pending.approval_id, { approver: "ops", via: "test" });
-    expect(await runtime.runTool("change_thing", { unit: "a.service", approval_id: pending.approval_id }, caller)).toMatchObject({ status: "ok" });
+    const store = storeView(runtime);
+    await store.approve(pending.approval_id, { by: "ops", method: "embedded" });
+    expect(await runtime.call("change_thing", { unit: "a.service", approval_id: pending.approval_id }, caller)).toMatchObject({ status: "ok" });
     const events = (await store.listAudit()).reverse();
     expect(events.map((event) => [event.decision, event.outcome, event.approvalId])).toStrictEqual([
       ["approval_required", "pending", pending.approval_id],
@@ -60,17 +61,17 @@ describe("the started event", () => {
 
   it("should record --yes as an approval at the terminal, then started and ok", async () => {
     const { runtime } = setup();
-    expect(await runtime.runTool("change_thing", { unit: "b.service" }, { caller: { kind: "cli" }, approvedBy: "root" })).toMatchObject({ status: "ok" });
-    const events = (await (await runtime.store()).listAudit()).reverse();
+    expect(await runtime.call("change_thing", { unit: "b.service" }, { caller: { kind: "cli" }, approvedBy: "root" })).toMatchObject({ status: "ok" });
+    const events = (await runtime.audit.list()).reverse();
     expect(events.map((event) => event.outcome)).toStrictEqual(["ok", "started", "ok"]);
-    expect(events[0]).toMatchObject({ decision: "approved", reason: "approved by root via mc tool --yes at a terminal: approved at the terminal (--yes)" });
+    expect(events[0]).toMatchObject({ decision: "approved", reason: "approved by root via mc tool --yes at a terminal (method terminal): approved at the terminal (--yes)" });
   });
 
   it("should keep one event for a read-only call", async () => {
     const readTool = defineTool({ name: "read_thing", title: "Read", description: "Reads", risk: "read_only", input: v.strictObject({}), output: v.object({}), run: async () => ({}) });
     const { runtime } = setup([readTool]);
-    await runtime.runTool("read_thing", {}, caller);
-    expect((await (await runtime.store()).listAudit()).map((event) => event.outcome)).toStrictEqual(["ok"]);
+    await runtime.call("read_thing", {}, caller);
+    expect((await runtime.audit.list()).map((event) => event.outcome)).toStrictEqual(["ok"]);
   });
 });
 
@@ -78,9 +79,9 @@ describe("a malformed approval_id", () => {
   for (const bad of ["' OR 1=1 --", "apr_short", "APR_0123456789ABCDEF", "apr_0123456789abcdefg", "apr_0123456789abcdeu", 42, null, "x".repeat(5 * 1024 * 1024)]) {
     it(`should be input_invalid naming approval_id, queueing nothing: ${JSON.stringify(bad).slice(0, 30)}`, async () => {
       const { runtime, runs } = setup();
-      const result = await runtime.runTool("change_thing", { unit: "a.service", approval_id: bad }, caller);
+      const result = await runtime.call("change_thing", { unit: "a.service", approval_id: bad }, caller);
       expect(result).toMatchObject({ status: "error", code: "input_invalid", data: { issues: [{ path: "approval_id" }] } });
-      const store = await runtime.store();
+      const store = storeView(runtime);
       expect(await store.list()).toStrictEqual([]);
       expect(runs()).toBe(0);
       expect(await store.listAudit()).toMatchObject([{ outcome: "error", tool: "change_thing" }]);
@@ -110,11 +111,11 @@ describe("a finalize that fails", () => {
     });
     const runtime = createRuntime({ stateDir: dir, tools: [hijacked], env: {} });
     runtimes.push(runtime);
-    const pending = await runtime.runTool("hijacked_change", {}, caller);
+    const pending = await runtime.call("hijacked_change", {}, caller);
     if (pending.status !== "approval_required") throw new Error(JSON.stringify(pending));
-    const store = await runtime.store();
-    await store.approve(pending.approval_id, { approver: "ops" });
-    const result = await runtime.runTool("hijacked_change", { approval_id: pending.approval_id }, caller);
+    const store = storeView(runtime);
+    await store.approve(pending.approval_id, { by: "ops", method: "embedded" });
+    const result = await runtime.call("hijacked_change", { approval_id: pending.approval_id }, caller);
     expect(result).toMatchObject({ status: "ok", output: { changed: true } });
     const [last] = await store.listAudit({ limit: 1 });
     expect(last).toMatchObject({ outcome: "ok", approvalId: pending.approval_id, error: expect.stringMatching(/could not be finalized/) as unknown });
@@ -126,13 +127,13 @@ describe("a refused call with a 5 MB argument", () => {
   it("should grow the database by less than 64 KiB", async () => {
     const { dir, runtime } = setup();
     const size = () => ["mc.sqlite3", "mc.sqlite3-wal"].reduce((total, name) => total + (statSync(join(dir, name), { throwIfNoEntry: false })?.size ?? 0), 0);
-    await runtime.runTool("change_thing", { unit: "warm-up" }, caller);
+    await runtime.call("change_thing", { unit: "warm-up" }, caller);
     const before = size();
     const huge = "y".repeat(5 * 1024 * 1024);
-    expect(await runtime.runTool("change_thing", { unit: huge }, caller)).toMatchObject({ status: "error", code: "input_invalid" });
-    expect(await runtime.runTool("no_such_tool", { unit: huge }, caller)).toMatchObject({ status: "error", code: "unknown_tool" });
-    expect(await runtime.runTool("change_thing", { unit: "a.service", extra: huge }, caller)).toMatchObject({ status: "error", code: "input_invalid" });
+    expect(await runtime.call("change_thing", { unit: huge }, caller)).toMatchObject({ status: "error", code: "input_invalid" });
+    expect(await runtime.call("no_such_tool", { unit: huge }, caller)).toMatchObject({ status: "error", code: "unknown_tool" });
+    expect(await runtime.call("change_thing", { unit: "a.service", extra: huge }, caller)).toMatchObject({ status: "error", code: "input_invalid" });
     expect(size() - before).toBeLessThan(64 * 1024);
-    expect((await (await runtime.store()).verifyAudit()).ok).toBe(true);
+    expect((await runtime.audit.verify()).ok).toBe(true);
   });
 });

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { slowTool } from "./__fixtures__/slow-tool.mjs";
+import { storeView } from "./test-store-view.js";
 import { createRuntime } from "./runtime.js";
 
 const CHILD = fileURLToPath(new URL("./__fixtures__/crash-child.mjs", import.meta.url));
@@ -26,9 +27,9 @@ describe("an execution killed mid-run", () => {
     const caller = { caller: { kind: "embedded" as const, name: "crash-test" } };
 
     const first = createRuntime({ stateDir: dir, tools: [slowTool], env: {} });
-    const pending = await first.runTool("slow_change", { target: "x" }, caller);
+    const pending = await first.call("slow_change", { target: "x" }, caller);
     if (pending.status !== "approval_required") throw new Error(`expected approval_required: ${JSON.stringify(pending)}`);
-    await (await first.store()).approve(pending.approval_id, { approver: "ops" });
+    await first.approvals.approve(pending.approval_id, { by: "ops", method: "embedded" });
     await first.close();
 
     const child = spawn(process.execPath, [CHILD, dir, pending.approval_id], { env: { ...process.env, MC_TEST_MARKER: marker }, stdio: ["ignore", "ignore", "pipe"] });
@@ -45,9 +46,9 @@ describe("an execution killed mid-run", () => {
 
     const next = createRuntime({ stateDir: dir, tools: [slowTool], env: {} });
     try {
-      const store = await next.store();
+      const store = storeView(next);
       expect(await store.get(pending.approval_id)).toMatchObject({ status: "failed", error: "interrupted" });
-      const replay = await next.runTool("slow_change", { target: "x", approval_id: pending.approval_id }, caller);
+      const replay = await next.call("slow_change", { target: "x", approval_id: pending.approval_id }, caller);
       expect(replay).toMatchObject({ status: "denied", code: "approval_invalid" });
       expect(readFileSync(marker, "utf8").trim().split("\n")).toHaveLength(1);
       // The run was recorded as started (with its claim) before it ran, and its recovery is an

@@ -7,6 +7,7 @@ import { harnessForTests, waitFor } from "@mc/systemd-harness";
 import * as v from "valibot";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ToolCallResult } from "./call-result.js";
+import { storeView } from "./test-store-view.js";
 import { createRuntime, type Runtime } from "./runtime.js";
 
 const harness = await harnessForTests();
@@ -30,7 +31,7 @@ describe.skipIf(!harness.available)("every systemd tool through runtime.runTool 
 
   /** Runs a call, asserts it succeeded, and validates its output against the tool's published schema. */
   async function ok(name: string, args: Record<string, unknown>, options: { approvedBy?: string } = {}): Promise<Record<string, unknown>> {
-    const result: ToolCallResult = await runtime.runTool(name, args, { ...caller, ...options });
+    const result: ToolCallResult = await runtime.call(name, args, { ...caller, ...options });
     if (result.status !== "ok") throw new Error(`${name} ${JSON.stringify(args)}: ${JSON.stringify(result)}`);
     const tool = runtime.listTools().find((candidate) => candidate.name === name);
     expect(v.safeParse(tool!.definition.output, result.output).success).toBe(true);
@@ -39,11 +40,11 @@ describe.skipIf(!harness.available)("every systemd tool through runtime.runTool 
 
   /** The full approval path: request → a human approves in the store → the same call with approval_id. */
   async function approvedCall(name: string, args: Record<string, unknown>): Promise<Record<string, unknown>> {
-    const pending = await runtime.runTool(name, args, caller);
+    const pending = await runtime.call(name, args, caller);
     if (pending.status !== "approval_required") throw new Error(`${name}: expected approval_required, got ${JSON.stringify(pending)}`);
-    await (await runtime.store()).approve(pending.approval_id, { approver: "test-operator" });
+    await runtime.approvals.approve(pending.approval_id, { by: "test-operator", method: "embedded" });
     const output = await ok(name, { ...args, approval_id: pending.approval_id });
-    expect((await (await runtime.store()).get(pending.approval_id))?.status).toBe("completed");
+    expect((await runtime.approvals.get(pending.approval_id))?.status).toBe("completed");
     return output;
   }
 
@@ -51,7 +52,7 @@ describe.skipIf(!harness.available)("every systemd tool through runtime.runTool 
     expect(await ok("system_info", {})).toMatchObject({ hostname: expect.any(String), cpu_count: expect.any(Number) });
     expect(await ok("memory_usage", {})).toMatchObject({ total_bytes: expect.any(Number) });
     expect(await ok("disk_usage", { path: "/" })).toMatchObject({ total_bytes: expect.any(Number) });
-    expect(await runtime.runTool("disk_usage", { path: "/no/such/mc/path" }, caller)).toMatchObject({ status: "error", code: "input_invalid" });
+    expect(await runtime.call("disk_usage", { path: "/no/such/mc/path" }, caller)).toMatchObject({ status: "error", code: "input_invalid" });
   });
 
   it("should list the container's processes with top_processes", async () => {
@@ -97,7 +98,7 @@ describe.skipIf(!harness.available)("every systemd tool through runtime.runTool 
   });
 
   it("should refuse to reload a unit that cannot reload, with the reason, even when approved", async () => {
-    const result = await runtime.runTool("reload_service", { unit: "mc-demo.service" }, { ...caller, approvedBy: "test-operator" });
+    const result = await runtime.call("reload_service", { unit: "mc-demo.service" }, { ...caller, approvedBy: "test-operator" });
     expect(result).toMatchObject({ status: "error", code: "tool_failed" });
     expect(result.status === "error" && result.message).toMatch(/reload/i);
   });
@@ -116,7 +117,7 @@ describe.skipIf(!harness.available)("every systemd tool through runtime.runTool 
   });
 
   it("should have audited every call of this file in a chain that verifies", async () => {
-    const store = await runtime.store();
+    const store = storeView(runtime);
     const events = await store.listAudit({ limit: 1_000 });
     expect(events.length).toBeGreaterThan(20);
     // The operator's approvals are events of their own, through the CLI surface by default.

@@ -1,5 +1,6 @@
 import {
   createCommandRunner,
+  approvalWaitSchema,
   formatIssues,
   isApprovalId,
   McError,
@@ -12,16 +13,25 @@ import {
   type ToolContext,
   type ToolDefinition,
 } from "@mc/core";
-import { createPolicySource, decide, type LoadedPolicy, type PolicySource } from "@mc/policy";
+import { createPolicySource, decide, toolStatus, type LoadedPolicy, type PolicySource } from "@mc/policy";
 import type { ApprovalStore, AuditEventInput, ClaimResult, StartedEvent } from "@mc/approvals";
 import { EventEmitter } from "node:events";
 import * as v from "valibot";
+import { previewApproval } from "./approval-preview.js";
+import { expiredResult, rejectedResult, standingRejection } from "./approval-decision-result.js";
+import { splitApprovalWait, waitForDecision, type ApprovalWaitProgress } from "./approval-wait.js";
+import { approveCommand } from "./approve-command.js";
 import { auditableValue } from "./auditable-value.js";
 import type { ApprovalRequired, CallErrorCode, ToolCallResult } from "./call-result.js";
 import type { Caller } from "./caller.js";
+import type { BuiltinTools } from "./builtin-tools.js";
 import { runDoctor, type DoctorReport } from "./doctor.js";
 import { inMemoryDatabaseReason } from "./in-memory-database.js";
+import { createRuntimeApprovals, type RuntimeApprovals } from "./runtime-approvals.js";
+import type { RuntimeAudit } from "./runtime-audit.js";
+import { createRuntimeBackups, type RuntimeBackups } from "./runtime-backups.js";
 import { resolveRuntimePaths, type RuntimePathOptions, type RuntimePaths } from "./runtime-paths.js";
+import type { ToolArguments, ToolMap, ToolOutput } from "./tool-types.js";
 import { builtinTools, indexTools, type RegisteredTool, type ToolSource } from "./tool-registry.js";
 import { toolTimeout } from "./tool-timeout.js";
 
@@ -40,12 +50,18 @@ export interface RunToolOptions {
   /** Who is calling: recorded in audit and approvals. */
   caller: Caller;
   /**
-   * An operator approving this very call (CLI `--yes` at a terminal). Recorded as the approver;
-   * never set it from anything an agent controls.
+   * An operator approving this very call (CLI `--yes` at a terminal). Recorded as the approver,
+   * with method `terminal`, through the same audited decision as `approvals.approve`; never set
+   * it from anything an agent controls.
    */
   approvedBy?: string;
-  /** Aborts a running command. */
+  /** Aborts a running command, and ends a wait for approval (`approval_wait_s`). */
   signal?: AbortSignal;
+  /**
+   * Told while the call waits for a human (`approval_wait_s`): when the wait starts and every
+   * few seconds. Its errors are ignored.
+   */
+  onApprovalWait?: (progress: ApprovalWaitProgress) => void;
 }
 
 /** A tool as listed to callers. */
@@ -61,8 +77,10 @@ export interface ToolInfo {
   outputSchema: Record<string, unknown>;
   /** Whether the current policy lets it run at all (it may still need approval). */
   enabled: boolean;
-  /** Whether the current policy asks for approval before every call. */
+  /** Whether the current policy asks for approval before every call (a dry run may be exempt). */
   requiresConfirmation: boolean;
+  /** Why, in words: the policy's confirmation rule and restrictions, or why the tool is disabled. */
+  policyReason: string;
   /** The definition itself (valibot schemas), for surfaces that register tools. */
   definition: ToolDefinition;
   /** The package and version that define it, when known (its schemas are that package's contract). */
@@ -77,27 +95,46 @@ export interface RuntimeEvents {
   approval_requested: [event: ApprovalRequired & { tool: string; caller: Caller }];
 }
 
-/** The composed runtime: policy, approvals, audit and tools behind one object. */
-export interface Runtime {
+/**
+ * The composed runtime: policy, approvals, audit and tools behind one object — the only way in
+ * for every surface (CLI, MCP, HTTP, embedders). It hands out no store: approvals are decided
+ * through `approvals`, each decision one audit event.
+ * @typeParam Tools - the tools by name, for typed `runTool` calls (default: the built-in tools)
+ */
+export interface Runtime<Tools extends ToolMap = BuiltinTools> {
   /** Resolved state dir, policy path and database URL. */
   readonly paths: RuntimePaths;
   /** Every registered tool with its schemas and what the current policy says of it. */
   listTools(): ToolInfo[];
   /**
    * Runs one tool call through the whole pipeline: validate input → policy decision → approval
-   * (if needed) → run → validate output → audit. Never throws for an expected outcome.
+   * (if needed) → run → validate output → audit. Never throws for an expected outcome. Typed:
+   * the name must be a tool of the map, the arguments its input, the output its output type.
    * @param name - tool name
-   * @param args - untrusted arguments (an `approval_id` among them names an approved request)
+   * @param args - the tool's arguments (an `approval_id` among them names an approved request)
    * @param options - caller and, for an operator at a terminal, the approver
    * @returns ok / denied / approval_required / error
    */
-  runTool(name: string, args: unknown, options: RunToolOptions): Promise<ToolCallResult>;
+  runTool<N extends keyof Tools & string>(name: N, args: ToolArguments<Tools[N]>, options: RunToolOptions): Promise<ToolCallResult<ToolOutput<Tools[N]>>>;
+  /**
+   * `runTool` for untrusted names and arguments (an MCP request, a command line): everything is
+   * checked at run time, exactly as `runTool` does.
+   * @param name - tool name, as given
+   * @param args - untrusted arguments
+   * @param options - caller and, for an operator at a terminal, the approver
+   * @returns ok / denied / approval_required / error
+   */
+  call(name: string, args: unknown, options: RunToolOptions): Promise<ToolCallResult>;
   /** Checks policy, state dir, database, audit chain and the systemd tools' commands. */
   doctor(): Promise<DoctorReport>;
   /** The policy in force now (re-read when its file changed). */
   policy(): LoadedPolicy;
-  /** The approval and audit store (opened on first use). */
-  store(): Promise<ApprovalStore>;
+  /** The approval queue: list, show, and decide (every decision audited with approver and method). */
+  readonly approvals: RuntimeApprovals;
+  /** The audit journal: list and verify. */
+  readonly audit: RuntimeAudit;
+  /** Backups of managed config files. */
+  readonly backups: RuntimeBackups;
   /** Subscribe to runtime events. */
   on<K extends keyof RuntimeEvents>(event: K, listener: (...args: RuntimeEvents[K]) => void): () => void;
   /** Closes the database. */
@@ -106,6 +143,8 @@ export interface Runtime {
 
 /**
  * Creates a runtime. Cheap: the database opens on first use, the policy on first read.
+ * @typeParam Tools - the tools by name, when `options.tools` is not the built-in set (e.g.
+ *   `createRuntime<{ echo_text: typeof echoTool }>({ tools: [echoTool] })`)
  * @param options - paths, tools and command prefix
  * @returns the runtime
  * @example
@@ -113,7 +152,7 @@ export interface Runtime {
  * const result = await runtime.runTool("service_status", { unit: "nginx.service" }, { caller: { kind: "embedded", name: "my-agent" } });
  * await runtime.close();
  */
-export function createRuntime(options: RuntimeOptions = {}): Runtime {
+export function createRuntime<Tools extends ToolMap = BuiltinTools>(options: RuntimeOptions = {}): Runtime<Tools> {
   const env = options.env ?? process.env;
   const paths = resolveRuntimePaths(options, env);
   const registry = indexTools(options.tools ?? builtinTools());
@@ -124,6 +163,15 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
   const events = new EventEmitter();
   let storePromise: Promise<ApprovalStore> | undefined;
   let jsonSchemas: Map<string, { input: Record<string, unknown>; output: Record<string, unknown> }> | undefined;
+  const approvals = createRuntimeApprovals({
+    store,
+    policy: () => policySource.current(),
+    riskOf: (name) => tools.get(name)?.risk,
+    preview: (approval) => {
+      const current = policySource.current();
+      return previewApproval(approval, tools.get(approval.tool), { runner, stateDir: paths.stateDir, configTargets: current.configTargets, logTargets: current.logTargets });
+    },
+  });
 
   function store(): Promise<ApprovalStore> {
     storePromise ??= (async () => {
@@ -160,7 +208,8 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
   function listTools(): ToolInfo[] {
     const policy = policySource.current();
     return [...tools.values()].map((tool) => {
-      const decision = decide(policy, { tool: { name: tool.name, risk: tool.risk } });
+      // The same function the call's decision starts from: a listing and a call cannot disagree.
+      const status = toolStatus(policy, { name: tool.name, risk: tool.risk });
       const schemas = schemasOf(tool);
       return {
         name: tool.name,
@@ -170,15 +219,16 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
         annotations: riskAnnotations(tool.risk),
         inputSchema: schemas.input,
         outputSchema: schemas.output,
-        enabled: decision.allowed || (decision.code !== "tool_disabled" && decision.code !== "policy_load_error"),
-        requiresConfirmation: decision.allowed ? decision.requiresConfirmation : tool.risk !== "read_only",
+        enabled: status.enabled,
+        requiresConfirmation: status.requiresConfirmation,
+        policyReason: status.reason,
         definition: tool,
         ...(registry.get(tool.name)?.source ? { source: registry.get(tool.name)?.source } : {}),
       };
     });
   }
 
-  async function runTool(name: string, args: unknown, runOptions: RunToolOptions): Promise<ToolCallResult> {
+  async function call(name: string, args: unknown, runOptions: RunToolOptions): Promise<ToolCallResult> {
     const started = performance.now();
     const elapsed = () => Math.round((performance.now() - started) * 1000) / 1000;
     let db: ApprovalStore;
@@ -207,12 +257,54 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
       }
     }
     emit("call", { tool: name, caller: runOptions.caller, result });
+    if (verdict.waitFor !== undefined && (result.status === "approval_required" || result.status === "denied")) {
+      return waitThenRun(db, name, args, runOptions, verdict.waitFor, result, elapsed);
+    }
     return result;
+  }
+
+  /**
+   * A call with `approval_wait_s` whose request is pending stays open: it runs (as the same call
+   * with `approval_id`, audited as such) as soon as a human approves, and returns at once on a
+   * rejection (with the note) or expiry; when the wait runs out or the caller cancels, the
+   * pending answer stands.
+   */
+  async function waitThenRun(
+    db: ApprovalStore,
+    name: string,
+    args: unknown,
+    runOptions: RunToolOptions,
+    waitFor: { id: string; waitS: number },
+    pending: ToolCallResult,
+    elapsed: () => number,
+  ): Promise<ToolCallResult> {
+    const outcome = await waitForDecision({
+      get: (id) => db.get(id),
+      id: waitFor.id,
+      tool: name,
+      waitS: waitFor.waitS,
+      approveWith: approveCommand(waitFor.id, paths, env),
+      ...(runOptions.signal ? { signal: runOptions.signal } : {}),
+      ...(runOptions.onApprovalWait ? { onProgress: runOptions.onApprovalWait } : {}),
+    });
+    switch (outcome.kind) {
+      case "approved": {
+        const { rest } = splitApprovalWait(args);
+        return call(name, { ...(rest as Record<string, unknown>), approval_id: waitFor.id }, runOptions);
+      }
+      case "rejected":
+        return rejectedResult(name, outcome.approval, elapsed());
+      case "expired":
+        return expiredResult(name, outcome.approval, elapsed());
+      default:
+        return { ...pending, durationMs: elapsed() };
+    }
   }
 
   /** Steps 1–7 of a call (see docs/architecture.md); never audits, never throws on purpose. */
   async function evaluate(db: ApprovalStore, name: string, args: unknown, runOptions: RunToolOptions, elapsed: () => number): Promise<Verdict> {
-    const { approvalId: givenApprovalId, rest: callArgs } = splitApprovalId(args ?? {});
+    const { waitS: givenWait, rest: withoutWait } = splitApprovalWait(args ?? {});
+    const { approvalId: givenApprovalId, rest: callArgs } = splitApprovalId(withoutWait);
     const tool = tools.get(name);
     if (tool === undefined) {
       return { result: errorResult(name, "unknown_tool", `Unknown tool ${JSON.stringify(name)}. Known tools: ${[...tools.keys()].join(", ")}`, elapsed()), auditArgs: callArgs };
@@ -224,6 +316,12 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
       return { result: errorResult(tool.name, "input_invalid", `Invalid arguments for ${tool.name}: approval_id ${problem}`, elapsed(), { issues: [{ path: "approval_id", message: problem }] }), auditArgs: args };
     }
     const approvalId = givenApprovalId;
+    const waited = v.safeParse(approvalWaitSchema, givenWait);
+    if (!waited.success) {
+      const problem = waited.issues[0].message;
+      return { result: errorResult(tool.name, "input_invalid", `Invalid arguments for ${tool.name}: approval_wait_s ${problem}`, elapsed(), { issues: [{ path: "approval_wait_s", message: problem }] }), auditArgs: args };
+    }
+    const waitS = waited.output ?? 0;
     const shape = argumentsShapeProblem(callArgs);
     if (shape !== undefined) {
       const message = `Invalid arguments for ${tool.name}: ${shape}`;
@@ -237,11 +335,7 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
       return { result: errorResult(tool.name, "input_invalid", error.message, elapsed(), { ...error.data }), auditArgs: callArgs };
     }
     const policy = policySource.current();
-    const decision = decide(policy, {
-      tool: { name: tool.name, risk: tool.risk },
-      scope: typeof input.scope === "string" ? input.scope : undefined,
-      unit: typeof input.unit === "string" ? input.unit : undefined,
-    });
+    const decision = decide(policy, { tool: { name: tool.name, risk: tool.risk }, ...policySubjectOf(tool, input) });
     if (!decision.allowed) {
       return { result: { status: "denied", tool: tool.name, code: decision.code, reason: decision.reason, durationMs: elapsed() }, auditArgs: input };
     }
@@ -274,6 +368,13 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
       // A request that can never succeed (invalid content) is an input error now, not an approval.
       const refused = await checkBeforeQueueing(tool, input, context, elapsed);
       if (refused !== undefined) return { result: refused, auditArgs: input };
+      // A human's rejection answers the identical call for the request's lifetime: the agent
+      // gets the note instead of a new pending request (an operator's --yes decides anew).
+      if (runOptions.approvedBy === undefined) {
+        const { requestHash } = await import("@mc/approvals");
+        const rejected = await standingRejection(db, tool.name, requestHash(tool.name, input), Date.now());
+        if (rejected !== undefined) return { result: rejectedResult(tool.name, rejected, elapsed()), auditArgs: input, approvalId: rejected.id };
+      }
       const requested = await db.requestApproval({ tool: tool.name, arguments: input, requester, ttlMs });
       const { id, status, expiresAt } = requested.approval;
       if (runOptions.approvedBy === undefined) {
@@ -282,21 +383,20 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
           approval_id: id,
           tool: tool.name,
           expires_at: expiresAt,
-          approve_with: `mc approvals approve ${id}`,
-          message: `${tool.name} needs a human approval. Ask an operator to run \`mc approvals approve ${id}\` on the host, then repeat this call with approval_id "${id}".`,
+          approve_with: approveCommand(id, paths, env),
+          message: `${tool.name} needs a human approval. Ask an operator to run \`${approveCommand(id, paths, env)}\` on the host, then repeat this call with approval_id "${id}".`,
         };
         if (requested.created) emit("approval_requested", { ...pending, caller: runOptions.caller });
-        return { result: { ...pending, durationMs: elapsed() }, auditArgs: input, approvalId: id };
+        return { result: { ...pending, durationMs: elapsed() }, auditArgs: input, approvalId: id, ...(waitS > 0 ? { waitFor: { id, waitS } } : {}) };
       }
       // An operator at the terminal approves this very call and is recorded as approver. An
       // identical request someone already approved is claimed as it is.
       if (status === "pending") {
-        await db.approve(id, {
-          approver: runOptions.approvedBy,
+        await approvals.approve(id, {
+          by: runOptions.approvedBy,
+          method: "terminal",
           note: "approved at the terminal (--yes)",
-          via: "mc tool --yes at a terminal",
-          caller: runOptions.caller.kind,
-          clientName: runOptions.caller.name ?? null,
+          ...(runOptions.caller.name === undefined ? {} : { clientName: runOptions.caller.name }),
         });
       }
       claimId = id;
@@ -312,6 +412,17 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
       return { result: errorResult(tool.name, "internal_error", message, elapsed()), auditArgs: input, approvalId: claimId };
     }
     if (!claim.claimed) {
+      if (claim.refusal === "rejected" || claim.refusal === "not_approved") {
+        const current = await db.get(claimId);
+        const { requestHash } = await import("@mc/approvals");
+        // The rejection's note goes only to the call that was rejected (same tool and arguments).
+        if (current !== undefined && current.requestHash === requestHash(tool.name, input)) {
+          if (current.status === "rejected") return { result: rejectedResult(tool.name, current, elapsed()), auditArgs: input, approvalId: claimId };
+          if (current.status === "pending" && waitS > 0) {
+            return { result: { status: "denied", tool: tool.name, code: "approval_invalid", reason: claim.message, durationMs: elapsed() }, auditArgs: input, approvalId: claimId, waitFor: { id: claimId, waitS } };
+          }
+        }
+      }
       return { result: { status: "denied", tool: tool.name, code: "approval_invalid", reason: claim.message, durationMs: elapsed() }, auditArgs: input, approvalId: claimId };
     }
     let outcome: ToolCallResult;
@@ -377,10 +488,16 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
   return {
     paths,
     listTools,
-    runTool,
+    runTool: (name, args, runOptions) => call(name, args, runOptions),
+    call,
     doctor: () => runDoctor({ paths, policy: policySource.current(), runner, store, toolCount: tools.size }),
     policy: () => policySource.current(),
-    store,
+    approvals,
+    audit: {
+      list: async (listOptions = {}) => (await store()).listAudit(listOptions),
+      verify: async (verifyOptions = {}) => (await store()).verifyAudit(verifyOptions),
+    },
+    backups: createRuntimeBackups({ stateDir: paths.stateDir, policy: () => policySource.current() }),
     on(event, listener) {
       events.on(event, listener as (...args: unknown[]) => void);
       return () => events.off(event, listener as (...args: unknown[]) => void);
@@ -406,6 +523,8 @@ interface Verdict {
   audited?: boolean;
   /** Why the claimed approval could not be finalized, recorded in the final event. */
   finalizeError?: string;
+  /** The pending approval this call waits for (`approval_wait_s`), after its event is stored. */
+  waitFor?: { id: string; waitS: number };
 }
 
 function errorResult(tool: string, code: CallErrorCode, message: string, durationMs: number, data?: Record<string, unknown>, approvalId?: string): Extract<ToolCallResult, { status: "error" }> {
@@ -473,6 +592,19 @@ function auditEvent(tool: string, caller: Caller, verdict: Verdict): AuditEventI
 /** The reason of a denial or the message of an error. */
 function failureText(result: ToolCallResult): string {
   return result.status === "denied" ? result.reason : result.status === "error" ? result.message : result.status;
+}
+
+/**
+ * What the policy judges of a call, as the tool declares it; a tool that declares nothing names
+ * no scope and no unit (so `allowed_scopes` and `service_patterns` deny it). Only strings count.
+ */
+function policySubjectOf(tool: ToolDefinition, input: Record<string, unknown>): { scope?: string; unit?: string } {
+  if (tool.policySubject === undefined) return {};
+  const subject = tool.policySubject(input);
+  return {
+    ...(typeof subject.scope === "string" ? { scope: subject.scope } : {}),
+    ...(typeof subject.unit === "string" ? { unit: subject.unit } : {}),
+  };
 }
 
 /** A tool's own exemption from approval (a dry run); an exemption that throws exempts nothing. */

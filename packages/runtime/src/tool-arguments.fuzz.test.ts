@@ -9,6 +9,7 @@ import { harnessForTests } from "@mc/systemd-harness";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SEED, VALID_ARGS } from "./fuzz-support.js";
+import { storeView } from "./test-store-view.js";
 import { createRuntime, type Runtime, type ToolInfo } from "./runtime.js";
 
 const RUNS_PER_TOOL = Number(process.env.MC_FUZZ_ARGUMENT_RUNS ?? 150);
@@ -183,9 +184,9 @@ describe("every tool's input schema against generated invalid arguments (propert
 
   it("should load the test policy and record the argv of a valid command (the properties below can fail)", async () => {
     expect(runtime.policy().ok).toBe(true);
-    await runtime.runTool("service_status", VALID_ARGS.service_status, caller);
+    await runtime.call("service_status", VALID_ARGS.service_status, caller);
     expect(readFileSync(logPath, "utf8")).toContain("systemctl");
-    const pending = await runtime.runTool("restart_service", VALID_ARGS.restart_service, caller);
+    const pending = await runtime.call("restart_service", VALID_ARGS.restart_service, caller);
     expect(pending.status).toBe("approval_required");
   });
 
@@ -197,26 +198,26 @@ describe("every tool's input schema against generated invalid arguments (propert
 
   // valibot's strictObject takes an array for an object: the runtime refuses it first.
   it("should refuse an empty array as arguments of a tool without required arguments", async () => {
-    const result = await runtime.runTool("memory_usage", [], caller);
+    const result = await runtime.call("memory_usage", [], caller);
     expect(result).toMatchObject({ status: "error", code: "input_invalid" });
   });
 
   // An own "__proto__" key (as JSON.parse makes it) is refused, and the refusal is audited.
   it("should refuse an own __proto__ key as input_invalid and audit it", async () => {
-    const result = await runtime.runTool("memory_usage", JSON.parse('{"__proto__": []}'), caller);
+    const result = await runtime.call("memory_usage", JSON.parse('{"__proto__": []}'), caller);
     expect(result).toMatchObject({ status: "error", code: "input_invalid" });
-    const [event] = await (await runtime.store()).listAudit({ tool: "memory_usage", limit: 1 });
+    const [event] = await runtime.audit.list({ tool: "memory_usage", limit: 1 });
     expect(event).toMatchObject({ outcome: "error", arguments: JSON.parse('{"__proto__": []}') });
   });
 
   // Embedded callers can pass what JSON cannot (NaN, Infinity): refused, and audited described.
   it("should refuse an infinite limit as input_invalid", async () => {
-    const result = await runtime.runTool("top_processes", { limit: Number.POSITIVE_INFINITY }, caller);
+    const result = await runtime.call("top_processes", { limit: Number.POSITIVE_INFINITY }, caller);
     expect(result).toMatchObject({ status: "error", code: "input_invalid" });
   });
 
   it("should refuse generated invalid arguments as input_invalid for every tool, before any process or approval", async () => {
-    const store = await runtime.store();
+    const store = storeView(runtime);
     const ranBefore = (await store.listAudit({ outcome: "ok", limit: 10_000 })).length;
     const counts: Record<string, number> = {};
     const kinds = new Map<string, number>();
@@ -226,7 +227,7 @@ describe("every tool's input schema against generated invalid arguments (propert
       await fc.assert(
         fc.asyncProperty(invalidArguments(tool), async ({ args, broken }) => {
           const logBefore = statSync(logPath).size;
-          const result = await runtime.runTool(tool.name, args, caller);
+          const result = await runtime.call(tool.name, args, caller);
           if (result.status !== "error" || result.code !== "input_invalid") {
             throw new Error(`${tool.name} (${broken}) was not input_invalid: ${JSON.stringify(result)}`);
           }

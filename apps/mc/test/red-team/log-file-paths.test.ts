@@ -84,7 +84,7 @@ describe("read_log_file path rules through the runtime", () => {
 
   it("should read an allowed log file, tail and grep, through the runtime", async () => {
     expect(runtime.policy().ok).toBe(true);
-    const result = await runtime.runTool("read_log_file", { path: join(logs, "app.log"), grep: "ERROR" }, caller);
+    const result = await runtime.call("read_log_file", { path: join(logs, "app.log"), grep: "ERROR" }, caller);
     expect(result).toMatchObject({ status: "ok", output: { path: join(logs, "app.log"), target: "app_logs", lines: ["ERROR one"], truncated: false } });
   });
 
@@ -128,7 +128,7 @@ describe("read_log_file path rules through the runtime", () => {
       ["a target override", { path: join(dir, "outside", "secret.log"), target: "app_logs" }],
     ];
     for (const [name, args] of hostile) {
-      const result = await runtime.runTool("read_log_file", args, caller);
+      const result = await runtime.call("read_log_file", args, caller);
       const text = JSON.stringify(result);
       const broke = result.status === "ok" || text.includes(secret);
       escapes.record(broke, broke ? `${name}: ${text.slice(0, 200)}` : undefined);
@@ -139,7 +139,7 @@ describe("read_log_file path rules through the runtime", () => {
 
   it("should refuse every read, with the reason, when the policy declares no log targets", async () => {
     for (const path of [join(logs, "app.log"), join(logs, "flip", "x.log"), "/var/log/syslog", join(dir, "outside", "secret.log")]) {
-      const result = await bare.runTool("read_log_file", { path }, caller);
+      const result = await bare.call("read_log_file", { path }, caller);
       const broke = result.status !== "denied" || !/no log targets are declared/.test(result.reason);
       undeclared.record(broke, broke ? `${path}: ${JSON.stringify(result).slice(0, 200)}` : undefined);
     }
@@ -156,7 +156,7 @@ describe("read_log_file path rules through the runtime", () => {
       });
       let ok = 0;
       for (let index = 0; index < RACE_READS; index += 1) {
-        const result = await runtime.runTool("read_log_file", { path: join(logs, "flip", "x.log") }, caller);
+        const result = await runtime.call("read_log_file", { path: join(logs, "flip", "x.log") }, caller);
         const leaked = JSON.stringify(result).includes(secret);
         race.record(leaked, leaked ? `read ${index}: ${JSON.stringify(result).slice(0, 200)}` : undefined);
         if (result.status === "ok") {

@@ -105,7 +105,7 @@ describe("installed_packages and listening_sockets argument injection through th
     ];
     takeRecorded();
     for (const args of hostile) {
-      const result = await runtime.runTool("installed_packages", args, caller);
+      const result = await runtime.call("installed_packages", args, caller);
       const started = takeRecorded();
       const broke = !(result.status === "error" && result.code === "input_invalid") || started.length > 0;
       packages.record(broke, broke ? `${JSON.stringify(args)} → ${result.status} ${JSON.stringify(started)}` : undefined);
@@ -115,7 +115,7 @@ describe("installed_packages and listening_sockets argument injection through th
 
   it("should pass an accepted name or pattern as one argument after the fixed options", async () => {
     for (const args of [{ name: "bash" }, { name: "libc6" }, { pattern: "bas[a-h]*" }, { pattern: "lib?[!z]*" }, { name: "g++" }]) {
-      const result = await runtime.runTool("installed_packages", args, caller);
+      const result = await runtime.call("installed_packages", args, caller);
       const started = takeRecorded();
       const query = "name" in args ? args.name : args.pattern;
       const first = started[0] ?? [];
@@ -146,14 +146,14 @@ describe("installed_packages and listening_sockets argument injection through th
       { pid: 1 },
     ];
     for (const args of hostile) {
-      const result = await runtime.runTool("listening_sockets", args, caller);
+      const result = await runtime.call("listening_sockets", args, caller);
       const started = takeRecorded();
       const broke = !(result.status === "error" && result.code === "input_invalid") || started.length > 0;
       sockets.record(broke, broke ? `${JSON.stringify(args)} → ${result.status}` : undefined);
     }
     // listening_sockets reads /proc: no command runs, so nothing reaches a shell or a parser of ss output.
     for (const args of [{}, { protocol: "tcp" }, { protocol: "udp", limit: 500 }]) {
-      const result = await runtime.runTool("listening_sockets", args, caller);
+      const result = await runtime.call("listening_sockets", args, caller);
       const started = takeRecorded();
       const broke = result.status !== "ok" || started.length > 0;
       sockets.record(broke, broke ? `${JSON.stringify(args)} → ${result.status} ${JSON.stringify(started)}` : undefined);

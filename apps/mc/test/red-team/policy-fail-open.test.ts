@@ -75,7 +75,7 @@ describe("policy rewritten in place while tools are called", () => {
 
   it(`should never run a tool the policy disables at its end, in ${CALLS} calls during in-place rewrites`, async () => {
     const caller = { caller: { kind: "embedded" as const, name: "red-team-policy" } };
-    expect(await runtime.runTool("memory_usage", {}, caller)).toMatchObject({ status: "denied", code: "tool_disabled" });
+    expect(await runtime.call("memory_usage", {}, caller)).toMatchObject({ status: "denied", code: "tool_disabled" });
     writeFileSync(join(dir, "rewriter.mjs"), REWRITER);
     rewriter = spawn(process.execPath, [join(dir, "rewriter.mjs"), join(dir, "policy.toml"), POLICY], { stdio: ["ignore", "pipe", "inherit"] });
     let counts = "";
@@ -83,7 +83,7 @@ describe("policy rewritten in place while tools are called", () => {
 
     const statuses = new Map<string, number>();
     for (let call = 0; call < CALLS; call += 1) {
-      const result = await runtime.runTool("memory_usage", {}, caller);
+      const result = await runtime.call("memory_usage", {}, caller);
       const label = result.status === "denied" || result.status === "error" ? `${result.status}:${result.code}` : result.status;
       statuses.set(label, (statuses.get(label) ?? 0) + 1);
       torn.record(result.status === "ok", `call ${call}: memory_usage ran (${JSON.stringify(result).slice(0, 120)})`);

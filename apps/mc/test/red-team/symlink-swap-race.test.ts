@@ -107,7 +107,7 @@ describe("symlink-swap race against read_config_file and write_config_file dry r
     let ok = 0;
     const outcomes: Record<string, number> = {};
     for (let index = 0; index < READS; index += 1) {
-      const result = await runtime.runTool("read_config_file", { path: join(root, "flip", "x.ini") }, caller);
+      const result = await runtime.call("read_config_file", { path: join(root, "flip", "x.ini") }, caller);
       const leaked = JSON.stringify(result).includes(secret);
       reads.record(leaked, leaked ? `read ${index}: ${JSON.stringify(result).slice(0, 200)}` : undefined);
       if (result.status === "ok") {
@@ -127,7 +127,7 @@ describe("symlink-swap race against read_config_file and write_config_file dry r
   it(`should never diff against the outside file in ${DRY_RUNS} write_config_file dry runs`, async () => {
     let ok = 0;
     for (let index = 0; index < DRY_RUNS; index += 1) {
-      const result = await runtime.runTool("write_config_file", { path: join(root, "flip", "x.ini"), content: `inside = ${index + 2}\n`, dry_run: true }, caller);
+      const result = await runtime.call("write_config_file", { path: join(root, "flip", "x.ini"), content: `inside = ${index + 2}\n`, dry_run: true }, caller);
       const leaked = JSON.stringify(result).includes(secret);
       diffs.record(leaked, leaked ? `dry run ${index}: ${JSON.stringify(result).slice(0, 200)}` : undefined);
       if (result.status === "ok") {
@@ -146,13 +146,13 @@ describe("symlink-swap race against read_config_file and write_config_file dry r
     // A backup of the inside file: one approved write that got through between swaps.
     let backupId: string | undefined;
     for (let attempt = 0; attempt < 1_000 && backupId === undefined; attempt += 1) {
-      const result = await runtime.runTool("write_config_file", { path: join(root, "flip", "x.ini"), content: "inside = 2\n" }, operator);
+      const result = await runtime.call("write_config_file", { path: join(root, "flip", "x.ini"), content: "inside = 2\n" }, operator);
       if (result.status === "ok") backupId = result.output.backup_id as string | undefined;
     }
     expect(backupId).toBeDefined();
     let ok = 0;
     for (let index = 0; index < RESTORES; index += 1) {
-      const result = await runtime.runTool("restore_config_backup", { path: join(root, "flip", "x.ini"), backup_id: backupId }, operator);
+      const result = await runtime.call("restore_config_backup", { path: join(root, "flip", "x.ini"), backup_id: backupId }, operator);
       const leaked = JSON.stringify(result).includes(secret);
       restores.record(leaked, leaked ? `restore ${index}: ${JSON.stringify(result).slice(0, 200)}` : undefined);
       if (result.status === "ok") ok += 1;

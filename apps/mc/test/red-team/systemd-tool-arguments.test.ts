@@ -95,7 +95,7 @@ describe("systemd tool and journal filter arguments through the runtime", () => 
     ];
     takeRecorded();
     for (const [tool, args] of hostile) {
-      const result = await runtime.runTool(tool, args, caller);
+      const result = await runtime.call(tool, args, caller);
       const started = takeRecorded();
       const broke = !(result.status === "error" && result.code === "input_invalid") || started.length > 0;
       injection.record(broke, broke ? `${tool} ${JSON.stringify(args).slice(0, 80)} → ${result.status} ${JSON.stringify(started).slice(0, 120)}` : undefined);
@@ -113,7 +113,7 @@ describe("systemd tool and journal filter arguments through the runtime", () => 
     ];
     takeRecorded();
     for (const args of accepted) {
-      const result = await runtime.runTool("read_journal", { lines: 1, ...args }, caller);
+      const result = await runtime.call("read_journal", { lines: 1, ...args }, caller);
       const started = takeRecorded();
       const problems: string[] = [];
       if (result.status === "error" && result.code === "input_invalid") problems.push("refused");
@@ -147,7 +147,7 @@ describe("systemd tool and journal filter arguments through the runtime", () => 
     for (const tool of ["start_service", "stop_service", "enable_service", "disable_service"]) {
       for (const args of [{ unit: "mc-demo.service" }, { unit: "mc-demo.service", now: true }, { unit: "app-web.service", scope: "user" }]) {
         if (tool.startsWith("start") || tool.startsWith("stop")) delete (args as { now?: boolean }).now;
-        const result = await runtime.runTool(tool, args, caller);
+        const result = await runtime.call(tool, args, caller);
         const started = takeRecorded();
         const expected = tool === "stop_service" && args.unit === "mc-demo.service" ? "denied" : "approval_required";
         const broke = result.status !== expected || started.length > 0;
@@ -155,7 +155,7 @@ describe("systemd tool and journal filter arguments through the runtime", () => 
       }
     }
     // A made-up approval id claims nothing: the action still does not run.
-    const forged = await runtime.runTool("start_service", { unit: "mc-demo.service", approval_id: "apr_0000000000000000" }, caller);
+    const forged = await runtime.call("start_service", { unit: "mc-demo.service", approval_id: "apr_0000000000000000" }, caller);
     const started = takeRecorded();
     unapproved.record(forged.status === "ok" || started.some((argv) => argv.includes("start")), `forged approval id → ${forged.status}`);
     expect(unapproved.failures).toStrictEqual([]);

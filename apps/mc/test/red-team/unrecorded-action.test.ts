@@ -36,7 +36,7 @@ interface StoredEvent {
 async function eventsOf(stateDir: string, approvalId: string, env: Record<string, string | undefined> = {}): Promise<StoredEvent[]> {
   const runtime = createRuntime({ stateDir, env });
   try {
-    const events = await (await runtime.store()).listAudit({ limit: 10_000 });
+    const events = await runtime.audit.list({ limit: 10_000 });
     return events.filter((event) => event.approvalId === approvalId).reverse();
   } finally {
     await runtime.close();
@@ -82,9 +82,9 @@ describe.skipIf(!harness.available)("kill -9 of mc in the middle of an approved 
 
       // Ask and approve in this process; the approved call runs in the `mc` child.
       const runtime = createRuntime({ stateDir, policyPath, commandPrefix: harness.prefix, env: {} });
-      const pending = await runtime.runTool("restart_service", { unit }, caller);
+      const pending = await runtime.call("restart_service", { unit }, caller);
       if (pending.status !== "approval_required") throw new Error(`expected approval_required: ${JSON.stringify(pending)}`);
-      await (await runtime.store()).approve(pending.approval_id, { approver: "red-team", via: "test" });
+      await runtime.approvals.approve(pending.approval_id, { by: "red-team", method: "embedded" });
       await runtime.close();
 
       const child = spawn(process.execPath, [MC_BIN, "tool", "restart_service", "--json", "--json-args", JSON.stringify({ unit, approval_id: pending.approval_id })], {
@@ -115,7 +115,7 @@ describe.skipIf(!harness.available)("kill -9 of mc in the middle of an approved 
       const started = outcomes.includes("allowed/started");
       const recovered = events.some((event) => event.decision === "recovered" && event.error === "interrupted");
       const inspector = createRuntime({ stateDir, env: {} });
-      const status = (await (await inspector.store()).get(pending.approval_id))?.status;
+      const status = (await inspector.approvals.get(pending.approval_id))?.status;
       await inspector.close();
 
       const problems = [
@@ -174,9 +174,9 @@ describe.skipIf(!isRoot)("a nearly full disk under the state dir", () => {
       const original = `[case]\nvalue = original-${index}\n`;
       writeFileSync(path, original);
       const content = `[case]\nvalue = changed-${index}\n`;
-      const pending = await runtime.runTool("write_config_file", { path, content }, caller);
+      const pending = await runtime.call("write_config_file", { path, content }, caller);
       if (pending.status !== "approval_required") throw new Error(`expected approval_required: ${JSON.stringify(pending)}`);
-      await (await runtime.store()).approve(pending.approval_id, { approver: "red-team", via: "test" });
+      await runtime.approvals.approve(pending.approval_id, { by: "red-team", method: "embedded" });
       cases.push({ path, approvalId: pending.approval_id, original, content, free });
     }
     await runtime.close();

@@ -148,8 +148,8 @@ describe.skipIf(!harness.available)("validator injection: unapproved content nev
         const target = index % 2 === 0 ? "canary" : "units_legacy";
         const path = join(box, target === "canary" ? "canary" : "units", `case-${index}.service`);
         const before = new Set((await readdir(record)).filter((name) => name.endsWith(".uid")));
-        const dry = await runtime.runTool("write_config_file", { path, content, target, dry_run: true }, caller);
-        const queued = await runtime.runTool("write_config_file", { path, content, target }, caller);
+        const dry = await runtime.call("write_config_file", { path, content, target, dry_run: true }, caller);
+        const queued = await runtime.call("write_config_file", { path, content, target }, caller);
         const problems: string[] = [];
         // A dry run is exempt from approval only because the validator runs confined.
         if (dry.status !== "ok") problems.push(`dry run: ${dry.status} ${JSON.stringify(dry).slice(0, 200)}`);
@@ -184,10 +184,9 @@ describe.skipIf(!harness.available)("validator injection: unapproved content nev
 
   it("should refuse content its validator rejects before any approval exists", async () => {
     const path = join(box, "units", "invalid.service");
-    const result = await runtime.runTool("write_config_file", { path, content: "[Service]\nExecStart=relative/path\n", target: "units_legacy" }, caller);
+    const result = await runtime.call("write_config_file", { path, content: "[Service]\nExecStart=relative/path\n", target: "units_legacy" }, caller);
     expect(result).toMatchObject({ status: "error", code: "input_invalid" });
-    const store = await runtime.store();
-    const pending = await store.list({});
+    const pending = await runtime.approvals.list({});
     expect(pending.some((approval) => (approval.arguments as { path?: string }).path === path)).toBe(false);
   });
 });

@@ -1,4 +1,4 @@
-import { AUDIT_OUTCOMES, CALLER_KINDS, type AuditOutcome, type CallerKind } from "@mc/approvals";
+import { AUDIT_OUTCOMES, CALLER_KINDS, type AuditOutcome, type CallerKind } from "@mc/runtime";
 import * as v from "valibot";
 import { setExitCode } from "../cli.js";
 import { EXIT, ExitError } from "../exit-error.js";
@@ -51,7 +51,7 @@ export async function auditListCommand(
   const { tool, outcome, caller, host, limit, since, until } = parsed.output;
   const runtime = runtimeFromOptions(io, options);
   try {
-    const events = await (await runtime.store()).listAudit({
+    const events = await runtime.audit.list({
       ...(tool ? { tool } : {}),
       ...(outcome ? { outcome: outcome as AuditOutcome } : {}),
       ...(caller ? { caller: caller as CallerKind } : {}),
@@ -95,7 +95,7 @@ export async function auditVerifyCommand(io: CliIo, options: Options, verifyOpti
   if (host !== undefined && !host.success) throw new ExitError(EXIT.usage, host.issues[0].message);
   const runtime = runtimeFromOptions(io, options);
   try {
-    const verification = await (await runtime.store()).verifyAudit(host === undefined ? {} : { host: host.output });
+    const verification = await runtime.audit.verify(host === undefined ? {} : { host: host.output });
     emit(io, options, verification, () =>
       verification.ok
         ? terminalText`audit chain intact: ${verification.checked} events verified`

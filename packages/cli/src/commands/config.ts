@@ -1,6 +1,5 @@
 import { resolve } from "node:path";
 import { McError } from "@mc/core";
-import { listBackups } from "@mc/tools-config";
 import { EXIT, ExitError } from "../exit-error.js";
 import { emit, type CliIo, type GlobalOptions } from "../io.js";
 import { runtimeFromOptions } from "../runtime-from-options.js";
@@ -22,11 +21,9 @@ export async function configBackupsCommand(
 ): Promise<void> {
   const runtime = runtimeFromOptions(io, options);
   try {
-    const policy = runtime.policy();
-    if (!policy.ok) throw new ExitError(EXIT.failed, `Policy load error: ${policy.loadError ?? "the policy does not load"}`);
     let backups;
     try {
-      backups = await listBackups({ stateDir: runtime.paths.stateDir, configTargets: policy.configTargets, path: resolve(path), target: backupOptions.target });
+      backups = await runtime.backups.list({ path: resolve(path), ...(backupOptions.target === undefined ? {} : { target: backupOptions.target }) });
     } catch (error) {
       if (McError.isInstance(error)) throw new ExitError(EXIT.failed, error.message, { code: error.code });
       throw error;
