@@ -51,15 +51,19 @@ describe("main", () => {
   it("should report a usage error as JSON with --json", async () => {
     const result = await run(["tool", "no_such_tool", "--json"]);
     expect(result.code).toBe(2);
-    expect(JSON.parse(result.stdout)).toMatchObject({ ok: false, error: { code: "usage" } });
+    // The shape of a tool's error result: ok false, status "error", code, message.
+    expect(JSON.parse(result.stdout)).toMatchObject({ ok: false, status: "error", code: "usage", message: expect.stringContaining("no_such_tool") as unknown });
   });
 
   it("should list tools as JSON with their schemas and policy state", async () => {
     const result = await run(["tools", "--json"]);
     expect(result.code).toBe(0);
-    const { tools } = JSON.parse(result.stdout) as { tools: Array<{ name: string; risk: string; requiresConfirmation: boolean; inputSchema: object }> };
-    expect(tools.find((tool) => tool.name === "restart_service")).toMatchObject({ risk: "privileged", requiresConfirmation: true });
-    expect(tools.find((tool) => tool.name === "memory_usage")).toMatchObject({ risk: "read_only", requiresConfirmation: false });
+    const { tools } = JSON.parse(result.stdout) as { tools: Array<{ name: string; risk: string; requires_confirmation: boolean; input_schema: { additionalProperties?: boolean } }> };
+    expect(tools.find((tool) => tool.name === "restart_service")).toMatchObject({ risk: "privileged", requires_confirmation: true });
+    expect(tools.find((tool) => tool.name === "memory_usage")).toMatchObject({ risk: "read_only", requires_confirmation: false });
+    // One key casing (snake_case) for mc's records; a JSON Schema keeps its own keywords.
+    for (const tool of tools) expect(Object.keys(tool).filter((key) => !/^[a-z0-9_]+$/.test(key))).toStrictEqual([]);
+    expect(tools.find((tool) => tool.name === "memory_usage")?.input_schema.additionalProperties).toBe(false);
   });
 
   it("should run a read-only tool and print its output as JSON", async () => {
@@ -84,6 +88,17 @@ describe("main", () => {
     const result = await run(["tool", "restart_service", "--arg", "unit=nginx.service"]);
     expect(result.code).toBe(3);
     expect(result.stdout).toMatch(/mc approvals approve apr_[a-z0-9]+/);
+  });
+
+  it("should print every --json result with snake_case keys: ok, approval required, a tool error", async () => {
+    const keysOf = (text: string) => Object.keys(JSON.parse(text) as Record<string, unknown>).sort();
+    expect(keysOf((await run(["tool", "memory_usage", "--json"])).stdout)).toStrictEqual(["ok", "output", "tool"]);
+    const pending = await run(["tool", "restart_service", "--arg", "unit=nginx.service", "--json"]);
+    expect(keysOf(pending.stdout)).toEqual(expect.arrayContaining(["approval_id", "expires_at", "approve_with", "duration_ms", "ok", "status"]));
+    const failed = await run(["tool", "top_processes", "--json-args", '{"limt":3}', "--json"]);
+    const error = JSON.parse(failed.stdout) as Record<string, unknown>;
+    expect(error).toMatchObject({ ok: false, status: "error", code: "input_invalid", message: "Invalid arguments for top_processes: unknown argument limt — did you mean limit?" });
+    for (const text of [pending.stdout, failed.stdout]) expect(keysOf(text).filter((key) => !/^[a-z0-9_]+$/.test(key))).toStrictEqual([]);
   });
 
   it("should refuse --yes without an interactive terminal", async () => {
@@ -141,7 +156,7 @@ describe("main", () => {
     expect((JSON.parse(listed.text()) as { approvals: Array<{ id: string }> }).approvals.map((approval) => approval.id)).toStrictEqual([id]);
     const approved = capture();
     expect(await main(["approvals", "approve", id, "--note", "planned", "--json"], io(approved.stream))).toBe(0);
-    expect(JSON.parse(approved.text())).toMatchObject({ ok: true, approval: { id, status: "approved", decisionNote: "planned" } });
+    expect(JSON.parse(approved.text())).toMatchObject({ ok: true, approval: { id, status: "approved", decision_note: "planned" } });
     // A second decision on the same request is refused.
     expect(await main(["approvals", "reject", id], io(capture().stream))).toBe(1);
     expect(await main(["approvals", "show", "apr_doesnotexist0000"], io(capture().stream))).toBe(1);

@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from "commander";
 import { EXIT, ExitError } from "./exit-error.js";
 import { terminalIo, writeExact, type CliIo, type GlobalOptions } from "./io.js";
+import { toJsonOutput } from "./json-output.js";
 import { escapeTerminalText } from "./terminal-text.js";
 import { VERSION } from "./version.js";
 
@@ -24,19 +25,29 @@ export async function main(argv: readonly string[], given: CliIo = processIo()):
     if (error instanceof CommanderError) {
       // Help and version are printed by commander and end with code 0.
       if (error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.code === "commander.help") return EXIT.ok;
-      if (json) writeExact(io.stdout, `${JSON.stringify({ ok: false, error: { code: "usage", message: error.message.replace(/^error: /, "") } })}\n`);
+      if (json) writeJsonError(io, { code: "usage", message: error.message.replace(/^error: /, "") });
       return EXIT.usage;
     }
     if (error instanceof ExitError) {
-      if (json) writeExact(io.stdout, `${JSON.stringify({ ok: false, error: { code: exitName(error.exitCode), message: error.message, ...error.data } }, null, 2)}\n`);
+      if (json) writeJsonError(io, { code: exitName(error.exitCode), message: error.message, ...error.data });
       else if (error.message) io.stderr.write(`mc: ${escapeTerminalText(error.message, "line")}\n`);
       return error.exitCode;
     }
     const message = error instanceof Error ? error.message : String(error);
-    if (json) writeExact(io.stdout, `${JSON.stringify({ ok: false, error: { code: "internal_error", message } })}\n`);
+    if (json) writeJsonError(io, { code: "internal_error", message });
     io.stderr.write(`mc: internal error: ${escapeTerminalText(message, "line")}\n`);
     return EXIT.failed;
   }
+}
+
+/**
+ * An error under `--json`, in the shape of a tool's error result (`ok: false`, `status: "error"`,
+ * `code`, `message`, snake_case keys), so a program reads every failure the same way.
+ * @param io - streams
+ * @param error - code, message and any data
+ */
+function writeJsonError(io: CliIo, error: { code: string; message: string } & Record<string, unknown>): void {
+  writeExact(io.stdout, `${JSON.stringify(toJsonOutput({ ok: false, status: "error", ...error }), null, 2)}\n`);
 }
 
 /** Exit code a command asks for without throwing (e.g. doctor not ok prints its report, then exits 1). */

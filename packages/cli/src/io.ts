@@ -1,4 +1,5 @@
 import { Writable } from "node:stream";
+import { toJsonOutput } from "./json-output.js";
 import { colorEnabled, renderStyled, StyledText } from "./terminal-style.js";
 import { escapeTerminalText, TerminalText } from "./terminal-text.js";
 
@@ -98,7 +99,7 @@ export function useColor(io: CliIo): boolean {
 }
 
 /**
- * Writes a value: exact JSON when `--json`, else the human text. Human text is
+ * Writes a value: exact JSON (keys in snake_case) when `--json`, else the human text. Human text is
  * {@link TerminalText} or {@link StyledText} (values escaped where it was built; styled text is
  * coloured only when {@link useColor}); a plain string is still passed through the terminal
  * stream's escaping, but a newline in a value could start a line.
@@ -109,7 +110,8 @@ export function useColor(io: CliIo): boolean {
  */
 export function emit(io: CliIo, options: GlobalOptions, value: unknown, human: () => TerminalText | StyledText | string): void {
   if (options.json) {
-    writeExact(io.stdout, `${JSON.stringify(value, null, 2)}\n`);
+    // One key casing for programs: snake_case (see json-output.ts).
+    writeExact(io.stdout, `${JSON.stringify(toJsonOutput(value), null, 2)}\n`);
     return;
   }
   const text = human();

@@ -148,7 +148,7 @@ describe("mc mcp serve over stdio", () => {
     expect(repeated.isError).toBe(true);
     expect((repeated.content[0] as { text: string }).text).toContain("approval_invalid");
     const { stdout } = await execFileAsync(process.execPath, [MC_BIN, "approvals", "show", id, "--json"], { env: { ...sessionEnv, PATH: process.env.PATH ?? "/usr/bin:/bin" } });
-    expect(JSON.parse(stdout)).toMatchObject({ approval: { id, status: "pending", decidedBy: null } });
+    expect(JSON.parse(stdout)).toMatchObject({ approval: { id, status: "pending", decided_by: null } });
   });
 
   describe.skipIf(!harness.available)("against the real systemd container", () => {

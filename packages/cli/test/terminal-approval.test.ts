@@ -41,7 +41,7 @@ describe.skipIf(!harness.available)("--yes at a terminal", () => {
     expect(output.ok).toBe(true);
     expect(output.output.main_pid).not.toBe(output.output.previous_main_pid);
     const { stdout } = await execFileAsync(process.execPath, [MC_BIN, "approvals", "list", "--json"], { env });
-    const [approval] = (JSON.parse(stdout) as { approvals: Array<{ status: string; decidedBy: string; tool: string }> }).approvals;
-    expect(approval).toMatchObject({ tool: "restart_service", status: "completed", decidedBy: `${userInfo().username} (terminal)` });
+    const [approval] = (JSON.parse(stdout) as { approvals: Array<{ status: string; decided_by: string; tool: string }> }).approvals;
+    expect(approval).toMatchObject({ tool: "restart_service", status: "completed", decided_by: `${userInfo().username} (terminal)` });
   });
 });

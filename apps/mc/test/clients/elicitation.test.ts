@@ -30,7 +30,7 @@ async function session(policy: string | undefined, clientName: string) {
   await client.connect(transport);
   const approvals = async () => {
     const listed = await runMc(["approvals", "list", "--json"], env);
-    return (JSON.parse(listed.stdout) as { approvals: Array<{ id: string; tool: string; status: string; decidedBy?: string }> }).approvals;
+    return (JSON.parse(listed.stdout) as { approvals: Array<{ id: string; tool: string; status: string; decided_by?: string }> }).approvals;
   };
   return { client, prompts, approvals, close: () => client.close() };
 }
@@ -43,7 +43,7 @@ describe.skipIf(!harness.available)("approval in the client's elicitation prompt
       expect(result.isError).toBeFalsy();
       expect(result.structuredContent).toMatchObject({ unit: "mc-reload.service" });
       expect(prompts).toHaveLength(1);
-      expect(await approvals()).toMatchObject([{ tool: "reload_service", status: "completed", decidedBy: "elicitation via auto-approver" }]);
+      expect(await approvals()).toMatchObject([{ tool: "reload_service", status: "completed", decided_by: "elicitation via auto-approver" }]);
     } finally {
       await close();
     }

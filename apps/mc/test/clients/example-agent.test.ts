@@ -68,8 +68,8 @@ describe.skipIf(!harness.available)("examples/agent (embedded runtime, real syst
     expect(events).toStrictEqual(["[event] call service_status -> ok", "[event] call restart_service -> approval_required", "[event] call restart_service -> ok"]);
     // Audited as an embedded caller with the agent's name.
     const audit = await runMc(["audit", "list", "--json", "--caller", "embedded"], env);
-    const rows = (JSON.parse(audit.stdout) as { events: Array<{ clientName: string; tool: string; outcome: string }> }).events.reverse();
-    expect(rows.map((row) => [row.clientName, row.tool, row.outcome])).toStrictEqual([
+    const rows = (JSON.parse(audit.stdout) as { events: Array<{ client_name: string; tool: string; outcome: string }> }).events.reverse();
+    expect(rows.map((row) => [row.client_name, row.tool, row.outcome])).toStrictEqual([
       ["example-agent", "service_status", "ok"],
       ["example-agent", "restart_service", "pending"],
       ["example-agent", "restart_service", "ok"],

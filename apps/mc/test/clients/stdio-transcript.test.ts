@@ -96,7 +96,7 @@ describe.skipIf(!harness.available)("stdio session transcript (SDK client, real 
     expect(audit.exitCode).toBe(0);
     const events = (JSON.parse(audit.stdout) as { events: Array<Record<string, unknown>> }).events
       .reverse()
-      .map((event) => ({ caller: event.caller, clientName: event.clientName, tool: event.tool, arguments: event.arguments, decision: event.decision, outcome: event.outcome, reason: event.reason }));
+      .map((event) => ({ caller: event.caller, client_name: event.client_name, tool: event.tool, arguments: event.arguments, decision: event.decision, outcome: event.outcome, reason: event.reason }));
     const text = renderTranscript(steps, events, dir);
     if (process.env.MC_UPDATE_TRANSCRIPTS === "1") {
       writeFileSync(TRANSCRIPT, text);

@@ -150,11 +150,11 @@ describe.skipIf(!harness.available)("red team: terminal escapes through every hu
     serverStderr.forEach((stderr, index) => record("mcp serve stderr", index, { exitCode: 0, stdout: "", stderr }, true));
 
     const listed = await runMc(["approvals", "list", "--limit", "1000", "--json"], env);
-    const approvals = (JSON.parse(listed.stdout) as { approvals: Array<{ id: string; requester: { clientName: string | null } }> }).approvals;
+    const approvals = (JSON.parse(listed.stdout) as { approvals: Array<{ id: string; requester: { client_name: string | null } }> }).approvals;
     // KNOWN, reported, not this class's guarantee: the approvals store cuts text at a NUL, so
     // "rt57:nul\0byte" is kept as "rt57:nul". What is stored must still be shown escaped.
     const stored = (index: number) => (names[index] ?? "").split("\u0000")[0];
-    const idOf = (index: number) => approvals.find((approval) => approval.requester.clientName === stored(index))?.id;
+    const idOf = (index: number) => approvals.find((approval) => approval.requester.client_name === stored(index))?.id;
 
     // Reject each with the payload as the note.
     await inBatches(PAYLOADS, 4, async (payload, index) => {
@@ -166,8 +166,8 @@ describe.skipIf(!harness.available)("red team: terminal escapes through every hu
     await inBatches(PAYLOADS, 4, async (payload, index) => {
       const id = idOf(index) ?? "missing";
       const [human, json] = await Promise.all([runMc(["approvals", "show", id], env), runMc(["approvals", "show", id, "--json"], env)]);
-      const approval = (JSON.parse(json.stdout || "{}") as { approval?: { requester: { clientName: string }; decisionNote: string } }).approval;
-      const exact = approval?.requester.clientName === stored(index) && approval?.decisionNote === noteOf(index);
+      const approval = (JSON.parse(json.stdout || "{}") as { approval?: { requester: { client_name: string }; decision_note: string } }).approval;
+      const exact = approval?.requester.client_name === stored(index) && approval?.decision_note === noteOf(index);
       // The value is shown (escaped), on its own lines: one "requested by" and one "note" line.
       const lines = human.stdout.split("\n");
       const shown = lines.filter((line) => line.startsWith("requested by") && line.includes(`(rt${index}:`)).length === 1 && lines.filter((line) => line.startsWith("note")).length === 1;
@@ -179,12 +179,12 @@ describe.skipIf(!harness.available)("red team: terminal escapes through every hu
       runMc(["audit", "list", "--limit", "10000"], env),
       runMc(["audit", "list", "--limit", "10000", "--json"], env),
     ]);
-    const events = (JSON.parse(auditJson.stdout) as { events: Array<{ clientName: string | null }> }).events;
+    const events = (JSON.parse(auditJson.stdout) as { events: Array<{ client_name: string | null }> }).events;
     const listLines = list.stdout.split("\n").filter((line) => line !== "");
     PAYLOADS.forEach((_payload, index) => {
       // One line per approval: a payload's newline must not add one.
-      record("approvals list", index, list, approvals.some((approval) => approval.requester.clientName === stored(index)), listLines.length === approvals.length ? undefined : " line count");
-      record("audit list", index, auditHuman, events.some((event) => event.clientName === stored(index)), auditHuman.stdout.split("\n").filter((line) => line !== "").length === events.length + 2 ? undefined : " line count");
+      record("approvals list", index, list, approvals.some((approval) => approval.requester.client_name === stored(index)), listLines.length === approvals.length ? undefined : " line count");
+      record("audit list", index, auditHuman, events.some((event) => event.client_name === stored(index)), auditHuman.stdout.split("\n").filter((line) => line !== "").length === events.length + 2 ? undefined : " line count");
     });
     expect(tally.failures).toStrictEqual([]);
   }, 600_000);
