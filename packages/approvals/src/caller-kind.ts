@@ -1,5 +1,3 @@
-/** The surfaces a call can come through. */
-export const CALLER_KINDS = ["cli", "mcp", "embedded", "http"] as const;
-
-/** Which surface a call came through: the CLI, an MCP client, an embedding program, or HTTP. */
-export type CallerKind = (typeof CALLER_KINDS)[number];
+// The caller kinds are one fact of @mc/core; approvals stores and checks them.
+export { CALLER_KINDS } from "@mc/core";
+export type { CallerKind } from "@mc/core";

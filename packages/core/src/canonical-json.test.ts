@@ -1,4 +1,4 @@
-import { InputError } from "@mc/core";
+import { InputError } from "./errors/input-error.js";
 import { describe, expect, it } from "vitest";
 import { canonicalJson } from "./canonical-json.js";
 

@@ -1,8 +1,6 @@
 import { CommandTimeoutError } from "./errors/command-timeout-error.js";
 import { ToolFailureError } from "./errors/tool-failure-error.js";
-
-/** systemd scope a command acts in. User scope gets the user's runtime dir and bus. */
-export type Scope = "system" | "user";
+import type { Scope } from "./scope.js";
 
 // execa costs ~150 ms to import; tools that never start a process (memory_usage, a denied
 // call, `mc --version`) should not pay for it.

@@ -15,7 +15,7 @@ export type { LoadPolicyOptions } from "./load-policy.js";
 export type { ApprovalSettings, LoadedPolicy, ToolRule } from "./loaded-policy.js";
 export { DEFAULT_APPROVALS } from "./policy-defaults.js";
 export type { PolicyDiagnostic, PolicyDiagnostics } from "./policy-diagnostic.js";
-export { EXPIRY_MINUTES_RANGE, SCOPES, TIMEOUT_SECONDS_RANGE, VALIDATOR_KINDS } from "./policy-schema.js";
+export { EXPIRY_MINUTES_RANGE, TIMEOUT_SECONDS_RANGE, VALIDATOR_KINDS } from "./policy-schema.js";
 export { createPolicySource, POLICY_FIRST_LOAD_WAIT_MS, POLICY_QUIET_MS } from "./policy-source.js";
 export type { PolicySource } from "./policy-source.js";
 export { policyTemplate } from "./policy-template.js";

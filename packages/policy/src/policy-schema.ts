@@ -1,13 +1,10 @@
 import * as v from "valibot";
 import { describeValue } from "./describe-value.js";
-import { compileGlob, RISK_LEVELS } from "@mc/core";
+import { compileGlob, RISK_LEVELS, SCOPES } from "@mc/core";
 import type { PolicyTool } from "./policy-tool.js";
 
 /** Validators a config target may name. */
 export const VALIDATOR_KINDS = ["ini_parse", "json_parse", "toml_parse", "command"] as const;
-
-/** Scopes a tool section may allow. */
-export const SCOPES = ["system", "user"] as const;
 
 /** Smallest and largest `approvals.expiry_minutes`. */
 export const EXPIRY_MINUTES_RANGE = { min: 1, max: 1440 } as const;

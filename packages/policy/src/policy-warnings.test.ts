@@ -52,7 +52,7 @@ describe("policy warnings", () => {
       'version = 1\n[tools.reload_service]\nservice_patterns = ["nginx", "my app.service", "*.servce", "app-*.service", "web?.*", "sshd.service", "-x.service"]\n',
     );
     expect(warnings).toStrictEqual([
-      '3:21: tools.reload_service.service_patterns[0]: pattern "nginx" can never match a valid unit name: it does not end with a unit type suffix (.service, .socket, .target, .timer, .path, .mount, .automount, .swap, .slice, .scope, .device)',
+      '3:21: tools.reload_service.service_patterns[0]: pattern "nginx" can never match a valid unit name: it does not end with a unit type suffix (.service, .socket, .target, .timer, .mount, .automount, .swap, .path, .slice, .scope, .device)',
       '3:30: tools.reload_service.service_patterns[1]: pattern "my app.service" can never match a valid unit name: it contains " ", which no unit name contains',
       '3:48: tools.reload_service.service_patterns[2]: pattern "*.servce" can never match a valid unit name: its fixed ending ".servce" is not the end of any unit type suffix',
       '3:103: tools.reload_service.service_patterns[6]: pattern "-x.service" can never match a valid unit name: it is not a valid unit name',

@@ -1,20 +1,4 @@
-/** Unit names as SPEC §4 accepts them (the tools refuse any other before a process starts). */
-export const UNIT_NAME = /^[A-Za-z0-9@_.:][A-Za-z0-9@_.:-]*$/;
-
-/** Unit type suffixes systemd knows. */
-export const UNIT_SUFFIXES = [
-  ".service",
-  ".socket",
-  ".target",
-  ".timer",
-  ".path",
-  ".mount",
-  ".automount",
-  ".swap",
-  ".slice",
-  ".scope",
-  ".device",
-] as const;
+import { hasUnitSuffix, UNIT_NAME_PATTERN, UNIT_SUFFIXES } from "@mc/core";
 
 /**
  * Whether a service pattern can never match a valid unit name. A heuristic for warnings:
@@ -27,8 +11,8 @@ export function unmatchablePatternReason(pattern: string): string | undefined {
   const invalid = [...literals].find((character) => !/[A-Za-z0-9@_.:-]/.test(character));
   if (invalid !== undefined) return `it contains ${JSON.stringify(invalid)}, which no unit name contains`;
   if (!/[*?[\\]/.test(pattern)) {
-    if (!UNIT_NAME.test(pattern)) return "it is not a valid unit name";
-    if (!UNIT_SUFFIXES.some((suffix) => pattern.endsWith(suffix) && pattern.length > suffix.length)) {
+    if (!UNIT_NAME_PATTERN.test(pattern)) return "it is not a valid unit name";
+    if (!hasUnitSuffix(pattern)) {
       return `it does not end with a unit type suffix (${UNIT_SUFFIXES.join(", ")})`;
     }
     return undefined;

@@ -1,5 +1,6 @@
-/** Which surface a call came through; recorded in audit and approvals. */
-export type CallerKind = "cli" | "mcp" | "embedded" | "http";
+import type { CallerKind } from "@mc/core";
+
+export type { CallerKind };
 
 /** Who is calling. */
 export interface Caller {

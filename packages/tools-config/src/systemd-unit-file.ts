@@ -1,6 +1,4 @@
-import type { ConfigTarget } from "@mc/core";
-
-const UNIT_SUFFIXES = [".service", ".socket", ".timer", ".path", ".mount", ".automount", ".swap", ".target", ".slice", ".scope", ".device"];
+import { UNIT_SUFFIXES, type ConfigTarget } from "@mc/core";
 
 /**
  * Whether a file is something systemd only notices after `systemctl daemon-reload`: a unit file

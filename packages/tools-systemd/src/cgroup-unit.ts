@@ -1,4 +1,4 @@
-import { UNIT_SUFFIXES } from "./unit-name.js";
+import { hasUnitSuffix } from "@mc/core";
 
 /** Which systemd units own a cgroup path. */
 export interface CgroupUnits {
@@ -20,7 +20,7 @@ const USER_MANAGER = /^user@\d+\.service$/;
  * @returns true when it ends in a unit type after a non-empty name
  */
 function isUnitComponent(component: string): boolean {
-  return UNIT_SUFFIXES.some((suffix) => component.endsWith(suffix) && component.length > suffix.length);
+  return hasUnitSuffix(component);
 }
 
 /**

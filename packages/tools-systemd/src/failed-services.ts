@@ -1,4 +1,4 @@
-import { defineTool, TIMEOUTS } from "@mc/core";
+import { defineTool, SCOPES, TIMEOUTS } from "@mc/core";
 import * as v from "valibot";
 import { runChecked, scopedArgs } from "./run-checked.js";
 import { scopeSchema } from "./unit-name.js";
@@ -15,7 +15,7 @@ export const unitEntrySchema = v.object({
 
 /** Output of `failed_services`. */
 export const failedServicesOutputSchema = v.object({
-  scope: v.picklist(["system", "user"]),
+  scope: v.picklist(SCOPES),
   units: v.array(unitEntrySchema),
   count: v.pipe(v.number(), v.integer(), v.minValue(0), v.description("How many failed services there are in all.")),
   truncated: v.pipe(v.boolean(), v.description("More failed services exist than `units` lists.")),

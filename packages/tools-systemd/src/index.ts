@@ -74,15 +74,7 @@ export { prettyNameFromOsRelease, systemInfoOutputSchema, systemInfoTool } from 
 export { systemdTools } from "./systemd-tools.js";
 export { splitUnitFiles, unitFileEntrySchema, unitFileOutputSchema, unitFileTool } from "./unit-file.js";
 export { parsePsOutput, processEntrySchema, topProcessesOutputSchema, topProcessesTool } from "./top-processes.js";
-export {
-  isUnitName,
-  SCOPES,
-  scopeSchema,
-  UNIT_NAME_MAX_LENGTH,
-  UNIT_NAME_PATTERN,
-  UNIT_SUFFIXES,
-  unitNameSchema,
-} from "./unit-name.js";
+export { scopeSchema, unitNameSchema } from "./unit-name.js";
 export { parseProperties, readUnitStatus, UNIT_PROPERTIES } from "./unit-properties.js";
 export type { UnitStatus } from "./unit-properties.js";
 export { TOOLS_SYSTEMD_PACKAGE } from "./package-info.js";

@@ -1,9 +1,9 @@
-import { compileGlob, defineTool, matchGlob, TIMEOUTS } from "@mc/core";
+import { compileGlob, defineTool, matchGlob, SCOPES, TIMEOUTS, UNIT_NAME_MAX_LENGTH } from "@mc/core";
 import * as v from "valibot";
 import { parseUnitList, unitEntrySchema } from "./failed-services.js";
 import { jsonArrayObjects } from "./json-array-objects.js";
 import { runChecked, scopedArgs } from "./run-checked.js";
-import { scopeSchema, UNIT_NAME_MAX_LENGTH } from "./unit-name.js";
+import { scopeSchema } from "./unit-name.js";
 import { wholeNumberSchema } from "./whole-number.js";
 
 /** Unit types `list_units` can filter on (`systemctl --type=`). */
@@ -63,7 +63,7 @@ export const unitGlobSchema = v.pipe(
 
 /** Output of `list_units`. */
 export const listUnitsOutputSchema = v.object({
-  scope: v.picklist(["system", "user"]),
+  scope: v.picklist(SCOPES),
   units: v.pipe(v.array(unitEntrySchema), v.description("Units in systemd's order (by name), at most `limit`.")),
   total: v.pipe(
     v.number(),

@@ -1,4 +1,4 @@
-import { defineTool, TIMEOUTS, ToolFailureError } from "@mc/core";
+import { defineTool, SCOPES, TIMEOUTS, ToolFailureError } from "@mc/core";
 import * as v from "valibot";
 import { runChecked, scopedArgs } from "./run-checked.js";
 import { parseProperties } from "./unit-properties.js";
@@ -15,7 +15,7 @@ export const unitFileEntrySchema = v.object({
 
 /** Output of `unit_file`. */
 export const unitFileOutputSchema = v.object({
-  scope: v.picklist(["system", "user"]),
+  scope: v.picklist(SCOPES),
   unit: v.pipe(v.string(), v.description("The unit asked for.")),
   load_state: v.pipe(v.string(), v.description("loaded, masked, error, …")),
   fragment: v.pipe(v.nullable(unitFileEntrySchema), v.description("The unit file itself, or null when the unit has none.")),

@@ -1,6 +1,7 @@
 import * as v from "valibot";
 import { describe, expect, it } from "vitest";
-import { isUnitName, scopeSchema, unitNameSchema } from "./unit-name.js";
+import { isUnitName } from "@mc/core";
+import { scopeSchema, unitNameSchema } from "./unit-name.js";
 
 describe("unitNameSchema", () => {
   it("should accept unit names of every known type", () => {
