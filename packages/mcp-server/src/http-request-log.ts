@@ -12,6 +12,8 @@ export interface RequestLogEntry {
   durationMs: number;
   /** The parsed JSON-RPC body, when there was one. */
   body?: unknown;
+  /** The peer's address, read when the request arrived (the socket may be gone by the end). */
+  peer?: string;
 }
 
 const SAFE_NAME = /^[A-Za-z0-9_/.$-]{1,64}$/;
@@ -26,7 +28,7 @@ const SAFE_NAME = /^[A-Za-z0-9_/.$-]{1,64}$/;
  */
 export function requestLogLine(entry: RequestLogEntry): string {
   const path = safePath(entry.request.url ?? "/");
-  const peer = entry.request.socket.remoteAddress ?? "?";
+  const peer = entry.peer ?? entry.request.socket.remoteAddress ?? "?";
   const session = entry.request.headers["mcp-session-id"];
   const sessionText = typeof session === "string" && /^[A-Za-z0-9-]{1,128}$/.test(session) ? ` session ${session.slice(0, 8)}…` : "";
   const rpc = rpcSummary(entry.body);

@@ -200,9 +200,13 @@ export async function serveHttp(runtime: Runtime, options: HttpServerOptions): P
     if (options.onRequestLog) {
       const log = options.onRequestLog;
       const started = performance.now();
+      const peer = request.socket.remoteAddress;
       // "close" fires for every response: finished, refused, or cut by the client (SSE ends here).
       response.once("close", () => {
-        log(requestLogLine({ request, status: response.statusCode, finished: response.writableFinished, durationMs: performance.now() - started, body: parsedBodies.get(request) }));
+        const line = requestLogLine({ request, status: response.statusCode, finished: response.writableFinished, durationMs: performance.now() - started, body: parsedBodies.get(request), ...(peer === undefined ? {} : { peer }) });
+        // No header is logged, but a client may send the token as a method, tool name or path:
+        // whatever carries it, the line never does.
+        log(line.replaceAll(options.token, "<token>"));
       });
     }
     handle(request, response).catch(() => {
