@@ -1,6 +1,7 @@
 import type { Client, Config, ResultSet } from "@libsql/client";
 import type { LibSQLDatabase } from "drizzle-orm/libsql";
 import type { BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
+import { errorMessage, redactUrl } from "@mc/core";
 import { StoreError } from "./errors/store-error.js";
 import { LIBSQL_DIALECT } from "./store-dialect.js";
 import type { Dialect, StoreConnection } from "./store-dialect.js";
@@ -91,7 +92,7 @@ export class Connection implements StoreConnection {
     try {
       connection = new Connection(options, await loadDriver(options.url));
     } catch (error) {
-      throw new StoreError(`Cannot open the database ${redactUrl(options.url)}: ${messageOf(error)}${nativeBindingHint(error)}`, error);
+      throw new StoreError(`Cannot open the database ${redactUrl(options.url)}: ${errorMessage(error)}${nativeBindingHint(error)}`, error);
     }
     if (connection.#isFile) {
       // journal_mode is stored in the file, so setting it through any one connection is enough.
@@ -182,7 +183,7 @@ export class Connection implements StoreConnection {
  * inlined into the single-file bundle, so `node mc.mjs` needs it installed beside it.
  */
 function nativeBindingHint(error: unknown): string {
-  const match = /Cannot find module '(@libsql\/[^']+|libsql)'/.exec(messageOf(error));
+  const match = /Cannot find module '(@libsql\/[^']+|libsql)'/.exec(errorMessage(error));
   if (match === null) return "";
   return ` (libSQL's native module ${match[1]} is not installed where mc runs; next to a single-file mc.mjs, run \`npm install libsql\` in its directory)`;
 }
@@ -212,19 +213,8 @@ export function isBusyError(error: unknown): boolean {
   return false;
 }
 
-/**
- * A database URL fit to show: the user and password before `@` and every secret-bearing query
- * parameter (tokens, passwords, TLS key and key passphrase) are replaced by `…`.
- * @param url - a libSQL or PostgreSQL URL
- * @returns the URL without its secrets
- */
-export function redactUrl(url: string): string {
-  return url.replace(/\/\/[^/@]*@/, "//…@").replace(/([?&](authToken|token|password|sslpassword|sslkey|sslcert)=)[^&]*/gi, "$1…");
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
+// One redaction for every database URL mc shows (the store's errors, doctor): @mc/core's.
+export { redactUrl };
 
 function sleep(milliseconds: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, milliseconds));

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { BigIntStats } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
-import type { ConfigTarget, LogTarget } from "@mc/core";
+import { errorMessage, type ConfigTarget, type LogTarget } from "@mc/core";
 import * as v from "valibot";
 import { defaultConfigTargets } from "./default-config-targets.js";
 import { formatKeyPath, type KeyPath } from "./key-path.js";
@@ -111,7 +111,7 @@ export function loadPolicyBytes(text: Buffer | string, options: LoadPolicyOption
     return loadChecked(bytes, sha256, path, options);
   } catch (error) {
     // A bug here must still fail closed: never an exception out of the loader, never defaults.
-    return failedPolicy(path, [{ message: `${path}: internal error while loading the policy: ${error instanceof Error ? error.message : String(error)}`, file: path }], sha256);
+    return failedPolicy(path, [{ message: `${path}: internal error while loading the policy: ${errorMessage(error)}`, file: path }], sha256);
   }
 }
 

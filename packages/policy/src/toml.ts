@@ -1,3 +1,4 @@
+import { errorMessage } from "@mc/core";
 import { parse, TomlError } from "smol-toml";
 
 /**
@@ -33,7 +34,7 @@ export function parseToml(text: string): TomlParseResult {
       const sentence = (error.message.split("\n")[0] ?? error.message).replace(/^Invalid TOML document: /, "");
       return { ok: false, message: `invalid TOML: ${sentence}`, line: error.line, column: error.column };
     }
-    return { ok: false, message: `invalid TOML: ${error instanceof Error ? error.message : String(error)}`, line: 1, column: 1 };
+    return { ok: false, message: `invalid TOML: ${errorMessage(error)}`, line: 1, column: 1 };
   }
 }
 

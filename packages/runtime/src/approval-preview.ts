@@ -1,5 +1,5 @@
 import type { ApprovalRecord } from "@mc/approvals";
-import { McError, parseToolInput, type ToolContext, type ToolDefinition } from "@mc/core";
+import { errorMessage, parseToolInput, type ToolContext, type ToolDefinition } from "@mc/core";
 
 /** What a queued call would change, for the human deciding on it. */
 export interface ApprovalPreview {
@@ -28,6 +28,6 @@ export async function previewApproval(approval: ApprovalRecord, tool: ToolDefini
     const input = parseToolInput(tool.name, tool.input, approval.arguments);
     return { approval, diff: await tool.preview(input, context) };
   } catch (error) {
-    return { approval, previewError: McError.isInstance(error) || error instanceof Error ? error.message : String(error) };
+    return { approval, previewError: errorMessage(error) };
   }
 }

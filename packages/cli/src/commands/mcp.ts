@@ -1,5 +1,6 @@
 import { readFileSync, statSync } from "node:fs";
 import { serveStdio } from "@mc/mcp-server/stdio";
+import { errorMessage } from "@mc/core";
 import { EXIT, ExitError } from "../exit-error.js";
 import type { CliIo, GlobalOptions } from "../io.js";
 import { runtimeFromOptions } from "../runtime-from-options.js";
@@ -98,7 +99,7 @@ function readToken(io: CliIo, tokenFile: string | undefined): string {
         io.stderr.write(`mc: warning: token file ${tokenFile} is readable by other users; chmod 600 it\n`);
       }
     } catch (error) {
-      throw new ExitError(EXIT.usage, `cannot read --token-file ${tokenFile}: ${error instanceof Error ? error.message : String(error)}`);
+      throw new ExitError(EXIT.usage, `cannot read --token-file ${tokenFile}: ${errorMessage(error)}`);
     }
   } else {
     token = (io.env.MC_HTTP_TOKEN ?? "").trim();
