@@ -18,7 +18,8 @@ import type {
 } from "./approval-queue.js";
 import type { ApprovalRecord } from "./approval-record.js";
 import type { AuditEventInput, AuditRecord } from "./audit-event.js";
-import { appendAudit, listAudit, verifyAudit } from "./audit-journal.js";
+import { AuditGroupCommit } from "./audit-group-commit.js";
+import { auditEventFields, listAudit, verifyAudit } from "./audit-journal.js";
 import type { AuditHeadCache, AuditListOptions, AuditVerifyOptions } from "./audit-journal.js";
 import type { AuditVerification } from "./audit-verification.js";
 import type { ClaimResult } from "./claim-result.js";
@@ -37,6 +38,7 @@ export class ApprovalStore {
   readonly #now: () => Date;
   readonly #host: string;
   readonly #auditHead: AuditHeadCache = {};
+  readonly #auditGroup: AuditGroupCommit;
 
   /**
    * @param connection - the open database connection
@@ -47,6 +49,7 @@ export class ApprovalStore {
     this.#connection = connection;
     this.#now = now;
     this.#host = host;
+    this.#auditGroup = new AuditGroupCommit(connection, (database) => this.#scope(database), this.#auditHead);
   }
 
   /** The host this store records every approval and event as, and the only one whose approvals it claims. */
@@ -192,8 +195,9 @@ export class ApprovalStore {
    * @returns the stored event with its seq and hashes
    * @throws InputError for a malformed event
    */
-  appendAudit(event: AuditEventInput): Promise<AuditRecord> {
-    return this.#connection.run((database, client) => appendAudit(this.#scope(database), client, this.#now(), event, this.#auditHead));
+  async appendAudit(event: AuditEventInput): Promise<AuditRecord> {
+    // Concurrent appends share one commit (group commit); each resolves once it is durable.
+    return this.#auditGroup.append(auditEventFields(this.#now(), event, this.#host));
   }
 
   /**

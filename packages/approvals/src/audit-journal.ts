@@ -416,3 +416,77 @@ function checkEvent(event: AuditEventInput): void {
     throw new InputError(`Invalid audit event: ${issues.map((issue) => `${issue.path} ${issue.message}`).join("; ")}.`, issues);
   }
 }
+
+/** An event's stored fields, checked and bounded, without its place in the chain (seq, hashes). */
+export type AuditEventFields = EventFields;
+
+/**
+ * An event's stored fields, checked, with its arguments redacted and bounded, before it is queued
+ * for a grouped append — so a malformed event fails alone, at once.
+ * @param now - the time of the event, unless the event carries one
+ * @param event - the call to record
+ * @param host - the host whose chain gets the event
+ * @returns the fields to store
+ * @throws InputError for a malformed event
+ */
+export function auditEventFields(now: Date, event: AuditEventInput, host: string): AuditEventFields {
+  return eventFields(now, event, host);
+}
+
+/**
+ * Appends several events as one write: one transaction and one commit, so one fsync for all of
+ * them (group commit). The caller acknowledges none of them before this returns, i.e. before
+ * that commit. On libSQL with a cached head it is a batch of the guarded one-statement appends,
+ * each naming the row before it; when another process had moved the head those write nothing,
+ * and the events not written are appended in a transaction that reads the head first (always
+ * so on PostgreSQL, with this host's head row locked). One event is the plain append.
+ * @param scope - the database, its dialect and this store's host
+ * @param client - the libSQL client under `database`, for the guarded batch
+ * @param events - the events' fields (from `auditEventFields`), in order
+ * @param head - the store's cache of the chain head, updated here
+ * @returns the stored events, in the same order
+ */
+export async function appendAuditBatch(scope: Scope, client: Client | undefined, events: readonly AuditEventFields[], head: AuditHeadCache): Promise<AuditRecord[]> {
+  const cached = head.current;
+  head.current = undefined;
+  const fast = cached !== undefined && client !== undefined && !scope.dialect.chainPerHost;
+  let records: AuditRecord[] = [];
+  if (fast && events.length === 1) {
+    const written = await appendAfter(scope.database as LibSQLDatabase, client, cached, events[0] as AuditEventFields);
+    if (written !== undefined) records = [written];
+  } else if (fast) {
+    const statement = (appendAfterStatement ??= buildAppendAfterStatement(scope.database as LibSQLDatabase));
+    const rows: EventRow[] = [];
+    let previous = cached;
+    for (const base of events) {
+      const fields: HashedAuditFields = { seq: previous.seq + 1, ...base };
+      const row: EventRow = { ...fields, prevHash: previous.hash, hash: auditEventHash(previous.hash, fields) };
+      rows.push(row);
+      previous = { seq: row.seq, hash: row.hash };
+    }
+    const results = await client.batch(
+      rows.map((row) => ({ sql: statement.sql, args: fillPlaceholders(statement.params, { ...row, previousSeq: row.seq - 1, previousHash: row.prevHash }) as InValue[] })),
+      "write",
+    );
+    // Each guard names the row before it, so what was written is a prefix: all, or none when
+    // another process had moved the head.
+    const firstUnwritten = results.findIndex((result) => result.rowsAffected !== 1);
+    records = rows.slice(0, firstUnwritten === -1 ? rows.length : firstUnwritten).map(toAuditRecord);
+  }
+  if (records.length < events.length) {
+    const rest = events.slice(records.length);
+    records = [
+      ...records,
+      ...(await scope.database.transaction(async (transaction) => {
+        const stored: AuditRecord[] = [];
+        for (const base of rest) {
+          stored.push(await appendInTransaction({ ...scope, database: transaction }, base));
+        }
+        return stored;
+      })),
+    ];
+  }
+  const last = records.at(-1);
+  if (last !== undefined) head.current = { seq: last.seq, hash: last.hash };
+  return records;
+}
