@@ -34,7 +34,10 @@ export async function ensureConformance(): Promise<ConformanceInstall> {
   if (installedVersion("node") !== NODE22_VERSION || installedVersion("@modelcontextprotocol/conformance") !== CONFORMANCE_VERSION || !existsSync(node)) {
     mkdirSync(CONFORMANCE_CACHE, { recursive: true });
     writeFileSync(join(CONFORMANCE_CACHE, "package.json"), `${JSON.stringify({ name: "mc-conformance-cache", private: true }, null, 2)}\n`);
-    const passThrough = ["npm_config_registry", "NPM_CONFIG_REGISTRY", "HTTPS_PROXY", "HTTP_PROXY", "NO_PROXY"].flatMap((name) => (process.env[name] ? [[name, process.env[name]]] : []));
+    const passThrough = ["npm_config_registry", "NPM_CONFIG_REGISTRY", "HTTPS_PROXY", "HTTP_PROXY", "NO_PROXY"].flatMap((name): Array<[string, string]> => {
+      const value = process.env[name];
+      return value ? [[name, value]] : [];
+    });
     const result = await run(
       "npm",
       ["install", "--no-audit", "--no-fund", "--loglevel=error", `node@${NODE22_VERSION}`, `@modelcontextprotocol/conformance@${CONFORMANCE_VERSION}`],
