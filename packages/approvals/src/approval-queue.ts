@@ -19,6 +19,7 @@ import { currentOwner, isOwnerAlive as defaultIsOwnerAlive } from "./executor-ow
 import type { ExecutorOwner } from "./executor-owner.js";
 import { identifyingArguments, requestHash } from "./request-hash.js";
 import type { ApprovalsTable, Scope } from "./store-dialect.js";
+import { checkLimit } from "./list-limit.js";
 import { boundedText } from "./stored-value.js";
 
 /** Default lifetime of a pending or approved request: 15 minutes (SPEC §6). */
@@ -603,21 +604,6 @@ function checkRequest(request: ApprovalRequest, ttlMs: number): void {
   if (issues.length > 0) {
     throw new InputError(`Invalid approval request: ${issues.map((issue) => `${issue.path} ${issue.message}`).join("; ")}.`, issues);
   }
-}
-
-/**
- * Checks a list limit.
- * @param limit - the requested limit
- * @returns the limit, defaulting to 100
- */
-export function checkLimit(limit: number | undefined): number {
-  if (limit === undefined) {
-    return 100;
-  }
-  if (!Number.isSafeInteger(limit) || limit < 1) {
-    throw new InputError(`The limit must be a positive whole number, not ${String(limit)}.`, [{ path: "limit", message: "not a positive integer" }]);
-  }
-  return limit;
 }
 
 function definite<T>(value: T | undefined): T {

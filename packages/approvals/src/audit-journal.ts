@@ -4,7 +4,7 @@ import { and, asc, desc, eq, fillPlaceholders, getTableColumns, gt, gte, lte, sq
 import type { NodePgDatabase } from "drizzle-orm/node-postgres";
 import type { SQL } from "drizzle-orm";
 import type { LibSQLDatabase } from "drizzle-orm/libsql";
-import { checkLimit } from "./approval-queue.js";
+import { checkLimit } from "./list-limit.js";
 import { AUDIT_DECISIONS, AUDIT_OUTCOMES, auditEventHash, GENESIS_HASH } from "./audit-event.js";
 import type { AuditDecision, AuditEventInput, AuditOutcome, AuditRecord, HashedAuditFields } from "./audit-event.js";
 import type { AuditProblem, AuditVerification } from "./audit-verification.js";
@@ -194,12 +194,12 @@ async function appendToHostChain(scope: Scope, base: EventFields): Promise<Audit
     throw new Error("INSERT … RETURNING returned no row");
   }
   await transaction.update(pgAuditHead).set({ lastSeq: fields.seq, lastHash: hash }).where(eq(pgAuditHead.host, scope.host));
-  return toAuditRecord(row as EventRow);
+  return toAuditRecord(row);
 }
 
 /**
  * Audit events, newest first.
- * @param database - the database
+ * @param scope - the database, its dialect and this store's host
  * @param options - filters and limit
  * @returns the matching events
  */

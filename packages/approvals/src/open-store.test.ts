@@ -54,7 +54,8 @@ describe("openStore", () => {
   it("should refuse options that do not name exactly one database", async () => {
     await expect(openStore({})).rejects.toThrow(InputError);
     await expect(openStore({ path: "/tmp/a", url: "file:/tmp/a" })).rejects.toThrow(/exactly one of `path` and `url`/);
-    await expect(openStore({ url: "postgres://db/mc" })).rejects.toThrow(/must start with file:, libsql:, http:, https:/);
+    await expect(openStore({ url: "mysql://db/mc" })).rejects.toThrow(/must start with file:, libsql:, http:, https:, postgres:, postgresql:/);
+    await expect(openStore({ url: "postgres://db/mc", hostId: "bad host\u001b[31m" })).rejects.toThrow(/is not a host name/);
   });
 
   it("should say which file cannot be created", async () => {

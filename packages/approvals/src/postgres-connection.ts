@@ -107,6 +107,11 @@ export class PostgresConnection implements StoreConnection {
         if (isUnreachable(error)) {
           throw new StoreError(`The database ${redactUrl(this.#options.url)} is unreachable: ${messageOf(error)}`, error);
         }
+        if (code !== undefined) {
+          // drizzle's message is the whole statement with its parameters (an approval's
+          // arguments): say what PostgreSQL said instead, e.g. a role's missing right.
+          throw new StoreError(`The database refused the operation: ${driverMessage(error)} (SQLSTATE ${code})`, error);
+        }
         throw error;
       }
     }
@@ -161,6 +166,17 @@ function sqlState(error: unknown): string | undefined {
     current = candidate.cause;
   }
   return undefined;
+}
+
+/** The driver's own message, from the innermost error that carries a SQLSTATE. */
+function driverMessage(error: unknown): string {
+  let message = messageOf(error);
+  for (let current = error, depth = 0; current !== undefined && current !== null && depth < 8; depth += 1) {
+    const candidate = current as { code?: unknown; message?: unknown; cause?: unknown };
+    if (typeof candidate.code === "string" && typeof candidate.message === "string") message = candidate.message;
+    current = candidate.cause;
+  }
+  return message;
 }
 
 function isUnreachable(error: unknown): boolean {

@@ -9,6 +9,13 @@ import { openStore } from "./open-store.js";
 import type { OpenStoreOptions } from "./open-store.js";
 import type { ApprovalStore } from "./approval-store.js";
 
+declare module "vitest" {
+  export interface ProvidedContext {
+    /** The throwaway PostgreSQL server's superuser URL (test/global-setup.ts), or why there is none. */
+    postgres: { url: string } | { unavailable: string };
+  }
+}
+
 /** The package's root directory. */
 export const PACKAGE_DIR = fileURLToPath(new URL("..", import.meta.url));
 
@@ -116,7 +123,7 @@ export async function testDatabase(backend: Backend): Promise<TestDatabase> {
       },
       raw: async (sql, args = []) => {
         const client = rawClient(path);
-        return (await client.execute({ sql, args: args as never })).rows as unknown as Record<string, unknown>[];
+        return (await client.execute({ sql, args: args as never })).rows as unknown[] as Record<string, unknown>[];
       },
     };
   }

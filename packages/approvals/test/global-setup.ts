@@ -8,12 +8,8 @@ import type { TestProject } from "vitest/node";
 
 const packageDir = fileURLToPath(new URL("..", import.meta.url));
 
-declare module "vitest" {
-  export interface ProvidedContext {
-    /** The throwaway PostgreSQL server's superuser URL, or why there is none. */
-    postgres: { url: string } | { unavailable: string };
-  }
-}
+// The provided value's type is declared in src/test-support.ts, which reads it.
+import type {} from "../src/test-support.js";
 
 let server: PostgresServer | undefined;
 
