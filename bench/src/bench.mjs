@@ -10,6 +10,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { openStore } from "@mc/approvals";
 import { createRuntime } from "@mc/runtime";
+import { startPostgres } from "@mc/postgres-harness";
 import { startHarness } from "@mc/systemd-harness";
 import { execa } from "execa";
 
@@ -278,10 +279,13 @@ async function timeCommand(command, args, options, count) {
   return median(samples);
 }
 
-/** Approval claims/s: `processes` node children race to claim+finalize `count` approved requests. */
-async function claimRace(dir, processes, count) {
-  const path = join(dir, `claims-${processes}.db`);
-  const store = await openStore({ path });
+/**
+ * Approval claims/s: `processes` node children race to claim+finalize `count` approved requests,
+ * on a libSQL file in `dir` or, with `url`, on a PostgreSQL database (the fleet store).
+ */
+async function claimRace(dir, processes, count, url) {
+  const target = url === undefined ? { path: join(dir, `claims-${processes}.db`) } : { url };
+  const store = await openStore(target);
   const ids = [];
   for (let index = 0; index < count; index += 1) {
     const args = { unit: `bench-${index}.service` };
@@ -290,16 +294,16 @@ async function claimRace(dir, processes, count) {
     ids.push([approval.id, args]);
   }
   store.close();
-  const idsPath = join(dir, `claims-${processes}.json`);
+  const idsPath = join(dir, `claims-${processes}${url === undefined ? "" : "-pg"}.json`);
   writeFileSync(idsPath, JSON.stringify(ids));
   const worker = join(dir, "claim-worker.mjs");
   writeFileSync(
     worker,
     `import { openStore } from ${JSON.stringify(APPROVALS_ENTRY)};
 import { readFileSync } from "node:fs";
-const [path, idsPath] = process.argv.slice(2);
+const [target, idsPath] = process.argv.slice(2);
 const ids = JSON.parse(readFileSync(idsPath, "utf8"));
-const store = await openStore({ path });
+const store = await openStore(JSON.parse(target));
 await new Promise((resolve) => process.stdin.once("data", resolve));
 process.stdin.destroy();
 let won = 0;
@@ -311,7 +315,7 @@ store.close();
 process.stdout.write(String(won));
 `,
   );
-  const children = Array.from({ length: processes }, () => execa(process.execPath, [worker, path, idsPath], { stdin: "pipe" }));
+  const children = Array.from({ length: processes }, () => execa(process.execPath, [worker, JSON.stringify(target), idsPath], { stdin: "pipe" }));
   // Every child opens its store first; the race starts when all are told to go.
   await new Promise((resolveWait) => setTimeout(resolveWait, 1_500));
   const started = performance.now();
@@ -465,6 +469,7 @@ async function main() {
 
     log(`approval claims: ${CLAIMS} approved requests, 1 and 4 processes`);
     const claims = [await claimRace(work, 1, CLAIMS), await claimRace(work, 4, CLAIMS)];
+    const fleet = await fleetStore(work, policyPath, prefix, CLAIMS);
 
     const prototype = prototypeServer
       ? { status: "run", path: PROTOTYPE, initialize_ms: initializeMs.prototype, ...medianSessions(sessions.prototype), cli_one_shot_ms: prototypeCli, cli_args: PROTOTYPE_CLI_ARGS }
@@ -509,6 +514,8 @@ async function main() {
       ["CLI doctor --json (ms)", cliRow("doctor_json_ms")],
       ["approval claims/s, 1 process", claims[0].per_s],
       ["approval claims/s, 4 processes", claims[1].per_s],
+      ["approval claims/s, 1 / 4 processes, PostgreSQL store", fleet ? slash(fleet.claims[0].per_s, fleet.claims[1].per_s) : "not run"],
+      ["in-process runTool memory_usage p50 / p95 (ms), PostgreSQL store", fleet ? slash(fleet.memory_usage.p50, fleet.memory_usage.p95) : "not run"],
     ];
     const table = [["measure", "mc", "original", "original/mc"], ...rows.map(([name, ours, theirs, oursNumber, theirsNumber]) => [name, String(ours), theirs === undefined ? (PROTOTYPE ? "—" : "not run") : String(theirs), theirs === undefined ? (PROTOTYPE ? "—" : "not run") : ratio(oursNumber ?? ours, theirsNumber ?? theirs)])];
     const widths = table[0].map((_, column) => Math.max(...table.map((row) => row[column].length)));
@@ -533,6 +540,7 @@ async function main() {
       bare,
       cli,
       claims,
+      fleet_store: fleet === undefined ? null : { backend: "postgres", claims: fleet.claims, memory_usage_p50: fleet.memory_usage.p50, memory_usage_p95: fleet.memory_usage.p95 },
       prototype,
       targets: checks,
     };
@@ -540,6 +548,39 @@ async function main() {
     if (PROFILE_DIR) log(`CPU profiles in ${PROFILE_DIR} (server) and ${join(PROFILE_DIR, "doctor")}; summarize with node bench/src/summarize-profile.mjs FILE`);
   } finally {
     rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The PostgreSQL (fleet) store beside the libSQL file: claims/s with 1 and 4 processes, and the
+ * in-process memory_usage call p50 (every call audited) with the store on PostgreSQL, on a
+ * throwaway server of tooling/postgres-harness; undefined when none can start here.
+ */
+async function fleetStore(work, policyPath, prefix, count) {
+  const server = await startPostgres();
+  if ("available" in server) {
+    log(`PostgreSQL unavailable (${server.reason}): no fleet-store figures`);
+    return undefined;
+  }
+  try {
+    log(`fleet store (PostgreSQL): ${count} approved requests, 1 and 4 processes; ${CALLS} × memory_usage in-process`);
+    const claims = [await claimRace(work, 1, count, await server.createDatabase("bench_claims_1")), await claimRace(work, 4, count, await server.createDatabase("bench_claims_4"))];
+    const runtime = createRuntime({ stateDir: join(work, "state-inproc-pg"), policyPath, commandPrefix: prefix, databaseUrl: await server.createDatabase("bench_calls"), hostId: "bench-host", env: {} });
+    const caller = { caller: { kind: "embedded", name: "bench" } };
+    await runtime.runTool("memory_usage", {}, caller);
+    const samples = [];
+    const started = performance.now();
+    for (let index = 0; index < CALLS; index += 1) {
+      const before = performance.now();
+      const result = await runtime.runTool("memory_usage", {}, caller);
+      samples.push(performance.now() - before);
+      if (result.status !== "ok") throw new Error(`memory_usage on PostgreSQL: ${JSON.stringify(result)}`);
+    }
+    const memoryUsage = stats(samples, performance.now() - started);
+    await runtime.close();
+    return { claims, memory_usage: memoryUsage };
+  } finally {
+    await server.stop();
   }
 }
 
