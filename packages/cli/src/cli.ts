@@ -76,7 +76,7 @@ function exitName(code: number): string {
 }
 
 function processIo(): CliIo {
-  return { stdout: process.stdout, stderr: process.stderr, env: process.env, stdinIsTty: process.stdin.isTTY === true };
+  return { stdout: process.stdout, stderr: process.stderr, env: process.env, stdinIsTty: process.stdin.isTTY === true, stdin: process.stdin };
 }
 
 function buildProgram(io: CliIo): Command {
@@ -111,7 +111,8 @@ function buildProgram(io: CliIo): Command {
     .option("--arg <key=value>", "a tool argument (repeatable)", collect, [] as string[])
     .option("--json-args <json>", "all arguments as one JSON object")
     .option("--yes", "approve this call yourself as the operator at this terminal")
-    .action(async (name: string, options: { arg: string[]; jsonArgs?: string; yes?: boolean }) =>
+    .option("--wait <seconds>", "if it needs approval, wait up to this many seconds (0-600) for a human to decide, then run it")
+    .action(async (name: string, options: { arg: string[]; jsonArgs?: string; yes?: boolean; wait?: string }) =>
       (await import("./commands/tool.js")).toolCommand(io, globals(), name, options),
     );
 
@@ -154,14 +155,20 @@ function buildProgram(io: CliIo): Command {
     .command("approve")
     .argument("<id>", "approval id")
     .option("--note <text>", "why")
-    .description("approve a pending request (the client then repeats its call with approval_id)")
-    .action(async (id: string, options: { note?: string }) => (await import("./commands/approvals.js")).approvalsDecideCommand(io, globals(), id, "approve", options));
+    .option("--yes", "do not ask (at a terminal, approve asks y/N after showing the request)")
+    .description("show a pending request, ask, and approve it (a waiting call then runs; otherwise the client repeats its call with approval_id)")
+    .action(async (id: string, options: { note?: string; yes?: boolean }) => (await import("./commands/approvals.js")).approvalsDecideCommand(io, globals(), id, "approve", options));
   approvals
     .command("reject")
     .argument("<id>", "approval id")
     .option("--note <text>", "why")
     .description("reject a pending request")
     .action(async (id: string, options: { note?: string }) => (await import("./commands/approvals.js")).approvalsDecideCommand(io, globals(), id, "reject", options));
+  approvals
+    .command("watch")
+    .description("print pending requests as they arrive, with the command that approves each (Ctrl-C to stop)")
+    .option("--interval <seconds>", "how often to look (1-60)", "1")
+    .action(async (options: { interval: string }) => (await import("./commands/approvals.js")).approvalsWatchCommand(io, globals(), options));
 
   const audit = program.command("audit").description("list or verify the audit journal");
   const auditList = (options: { tool?: string; outcome?: string; caller?: string; host?: string; limit: string; since?: string; until?: string }) =>

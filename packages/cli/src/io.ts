@@ -1,4 +1,4 @@
-import { Writable } from "node:stream";
+import { type Readable, Writable } from "node:stream";
 import { toJsonOutput } from "./json-output.js";
 import { colorEnabled, renderStyled, StyledText } from "./terminal-style.js";
 import { escapeTerminalText, TerminalText } from "./terminal-text.js";
@@ -11,6 +11,8 @@ export interface CliIo {
   env: Readonly<Record<string, string | undefined>>;
   /** Whether stdin is an interactive terminal (`--yes` needs one). */
   stdinIsTty: boolean;
+  /** Where an interactive answer is read from (`mc approvals approve` asks y/N at a terminal); absent: no answer, so "no". */
+  stdin?: Readable;
 }
 
 /** Global options every command takes. */

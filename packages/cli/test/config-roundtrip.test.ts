@@ -96,20 +96,19 @@ describe("managed config round trip over MCP (subprocess)", () => {
     expect(readFileSync(path, "utf8")).toBe("[server]\nport = 8080\n");
   });
 
-  it("should report invalid content in a dry run, refuse it for real with the validator's message, and write nothing", async () => {
+  it("should report invalid content in a dry run, refuse it for real before any approval with the validator's message, and write nothing", async () => {
     const path = join(root, "conf.d", "extra.ini");
     const args = { path, content: "[broken\nkey\n" };
     const dry = await call("write_config_file", { ...args, dry_run: true });
     expect(dry.structuredContent).toMatchObject({ written: false, validation: { ok: false, validator: "ini_parse", message: expect.any(String) } });
-    const pending = await call("write_config_file", args);
-    const approvalId = (pending.structuredContent as { approval_id: string }).approval_id;
-    await mc("approvals", "approve", approvalId);
-    const refused = await call("write_config_file", { ...args, approval_id: approvalId });
+    // Content that can never be written is an input error now: no approval is queued for it.
+    const refused = await call("write_config_file", args);
     expect(refused.isError).toBe(true);
-    expect(text(refused)).toMatch(/ini/i);
+    expect(refused._meta).toMatchObject({ "mc/code": "input_invalid" });
+    expect(text(refused)).toMatch(/failed validation \(ini_parse\).*no approval was requested/);
     expect(readdirSync(join(root, "conf.d"))).toStrictEqual([]);
-    const { stdout } = await mc("approvals", "show", approvalId, "--json");
-    expect(JSON.parse(stdout)).toMatchObject({ approval: { status: "failed" } });
+    const { stdout } = await mc("approvals", "list", "--status", "pending", "--json");
+    expect(JSON.parse(stdout)).toMatchObject({ approvals: [] });
   });
 
   it("should refuse a path outside every root and one matching no glob, naming the rule", async () => {

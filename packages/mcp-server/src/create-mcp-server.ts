@@ -1,6 +1,6 @@
 import { McpServer } from "@modelcontextprotocol/server";
 import { riskAnnotations } from "@mc/core";
-import type { Runtime, ToolCallResult } from "@mc/runtime";
+import type { ApprovalWaitProgress, Runtime, ToolCallResult } from "@mc/runtime";
 import { watchCall } from "./call-log.js";
 import { toCallToolResult } from "./call-tool-result.js";
 import { elicitApproval } from "./elicit-approval.js";
@@ -56,15 +56,27 @@ export function createMcpServer(runtime: Runtime, options: McpServerOptions): Mc
         const caller = { kind: options.callerKind ?? "mcp", ...(client?.name ? { name: client.name } : {}) } as const;
         // A client that cancels the request (or goes away) kills the command it started.
         const signal = context.mcpReq.signal;
+        // Arguments come from the client: the runtime checks them at run time (runtime.call).
+        // A call waiting for its human (approval_wait_s) reports progress when the client asked
+        // for it (a progressToken): what it waits for and the command that approves it.
+        const progressToken = context.mcpReq._meta?.progressToken;
+        const onApprovalWait =
+          progressToken === undefined
+            ? undefined
+            : (progress: ApprovalWaitProgress) => {
+                void context.mcpReq
+                  .notify({ method: "notifications/progress", params: { progressToken, progress: progress.waited_s, total: progress.wait_s, message: progress.message } })
+                  .catch(() => undefined);
+              };
         // Log notifications (when the client set a level): "still running" for a slow call, and a
         // call that ends pending says who must approve it and how.
         const watch = watchCall(context.mcpReq.log, definition.name, options.slowCallNoticeMs);
         let result: ToolCallResult | undefined;
         try {
-          result = await runtime.runTool(definition.name, args, { caller, signal });
+          result = await runtime.call(definition.name, args, { caller, signal, ...(onApprovalWait ? { onApprovalWait } : {}) });
           if (result.status === "approval_required" && (await elicitApproval(server, runtime, result, { risk: definition.risk, clientName: client?.name }))) {
             const approved = typeof args === "object" && args !== null ? { ...args, approval_id: result.approval_id } : { approval_id: result.approval_id };
-            result = await runtime.runTool(definition.name, approved, { caller, signal });
+            result = await runtime.call(definition.name, approved, { caller, signal });
           }
         } finally {
           watch.settle(result);

@@ -13,14 +13,15 @@ import { buildToolArguments } from "../tool-arguments.js";
  * @param io - streams
  * @param options - global options
  * @param name - tool name
- * @param toolOptions - `--arg`, `--json-args`, `--yes`
+ * @param toolOptions - `--arg`, `--json-args`, `--yes`, `--wait` (seconds to wait for a human's decision)
  */
 export async function toolCommand(
   io: CliIo,
   options: GlobalOptions & { stateDir?: string; policy?: string },
   name: string,
-  toolOptions: { arg: string[]; jsonArgs?: string; yes?: boolean },
+  toolOptions: { arg: string[]; jsonArgs?: string; yes?: boolean; wait?: string },
 ): Promise<void> {
+  const waitS = waitSeconds(toolOptions.wait);
   if (toolOptions.yes && !io.stdinIsTty) {
     throw new ExitError(EXIT.usage, "--yes approves as the operator and needs an interactive terminal; use `mc approvals approve ID` instead");
   }
@@ -30,11 +31,15 @@ export async function toolCommand(
     if (tool === undefined) {
       throw new ExitError(EXIT.usage, `unknown tool ${JSON.stringify(name)}; run \`mc tools\` for the list`);
     }
-    const args = buildToolArguments(toolOptions.arg, toolOptions.jsonArgs, tool.inputSchema);
+    const built = buildToolArguments(toolOptions.arg, toolOptions.jsonArgs, tool.inputSchema);
+    const args = waitS === undefined ? built : { ...built, approval_wait_s: waitS };
     const approver = toolOptions.yes ? `${safeUser()} (terminal)` : undefined;
-    const result = await runtime.runTool(name, args, {
+    // The name and arguments come from the command line: the runtime checks them at run time.
+    const result = await runtime.call(name, args, {
       caller: { kind: "cli", name: safeUser() },
       ...(approver ? { approvedBy: approver } : {}),
+      // While it waits for a human, say so (stderr: stdout keeps the result alone).
+      onApprovalWait: (progress) => io.stderr.write(`${terminalText`${progress.message} (${progress.waited_s}/${progress.wait_s} s)`.text}\n`),
     });
     switch (result.status) {
       case "ok":
@@ -65,4 +70,12 @@ function safeUser(): string {
   } catch {
     return `uid ${process.getuid?.() ?? "?"}`;
   }
+}
+
+/** `--wait SECONDS`: a whole number 0–600, or a usage error. */
+function waitSeconds(wait: string | undefined): number | undefined {
+  if (wait === undefined) return undefined;
+  const seconds = /^\d{1,3}$/.test(wait) ? Number(wait) : Number.NaN;
+  if (!(seconds >= 0 && seconds <= 600)) throw new ExitError(EXIT.usage, `--wait must be a whole number of seconds from 0 to 600, not ${JSON.stringify(wait)}`);
+  return seconds;
 }
