@@ -71,13 +71,16 @@ describe("approvals that are easy to act on", () => {
     }
     const id = pending[0]?.id ?? "";
     await operator.approvals.reject(id, { by: "bob", method: "cli", note: "not during business hours" });
-    const expected = { status: "denied", code: "approval_rejected", reason: expect.stringContaining(`Approval ${id} was rejected by bob`) };
-    const result = await waiting;
-    expect(result).toMatchObject(expected);
-    expect(result.status === "denied" && result.reason).toContain('note: "not during business hours"');
+    const rejection = (result: unknown) => {
+      expect(result).toMatchObject({ status: "denied", code: "approval_rejected" });
+      const { reason } = result as { reason: string };
+      expect(reason).toContain(`Approval ${id} was rejected by bob`);
+      expect(reason).toContain('note: "not during business hours"');
+    };
+    rejection(await waiting);
     // The same call again: the rejection answers it, no new request is queued.
-    expect(await agent.call("change_thing", { unit: "b.service" }, { caller })).toMatchObject(expected);
-    expect(await agent.call("change_thing", { unit: "b.service", approval_id: id }, { caller })).toMatchObject(expected);
+    rejection(await agent.call("change_thing", { unit: "b.service" }, { caller }));
+    rejection(await agent.call("change_thing", { unit: "b.service", approval_id: id }, { caller }));
     expect(await operator.approvals.list({ status: "pending" })).toStrictEqual([]);
     // A changed call is a new request.
     expect(await agent.call("change_thing", { unit: "c.service" }, { caller })).toMatchObject({ status: "approval_required" });
@@ -131,6 +134,8 @@ describe("approvals that are easy to act on", () => {
   it("should print approve_with for the runtime's own state dir in the pending result", async () => {
     const { agent, stateDir } = setup();
     const result = await agent.call("change_thing", { unit: "g.service" }, { caller });
-    expect(result).toMatchObject({ status: "approval_required", approve_with: expect.stringMatching(new RegExp(`^MC_STATE_DIR=${shellQuote(stateDir).replaceAll(/[.*+?^${}()|[\]\\]/g, "\\$&")} mc approvals approve apr_`)) });
+    expect(result.status).toBe("approval_required");
+    const { approve_with: approveWith, approval_id: id } = result as { approve_with: string; approval_id: string };
+    expect(approveWith).toBe(`MC_STATE_DIR=${shellQuote(stateDir)} mc approvals approve ${id}`);
   });
 });
