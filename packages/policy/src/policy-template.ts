@@ -43,6 +43,8 @@ export function policyTemplate(options: PolicyTemplateOptions = {}): string {
     '# service_patterns = ["nginx.service", "app-*.service"]',
     "#                                      # shell globs (* ? [a-z] [!a-z]) on the whole unit name; a",
     "#                                      # call naming another unit, or none, is denied (unit_not_allowed)",
+    "# timeout_s = 190                      # 1..900 s the action may run (not on read-only tools); default",
+    "#                                      # 100 s, restart 190 s (systemd's 90 s stop + 90 s start)",
   ];
   for (const tool of options.tools ?? []) {
     lines.push("", `[tools.${tool.name}]  # risk: ${tool.risk}`, "enabled = true");
