@@ -5,7 +5,7 @@
 // elsewhere the tests that need it skip and say why. Packages run one at a time: several of
 // them restart units in the shared container, and one must not observe another's restart.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 
 const root = new URL("..", import.meta.url).pathname;

@@ -38,7 +38,7 @@ export function checkFrame(line: string): FrameVerdict {
   const frame = message as Record<string, unknown>;
   const id = frame.id;
   const validId = typeof id === "string" || (typeof id === "number" && Number.isFinite(id));
-  const replyId = validId ? (id as string | number) : null;
+  const replyId = validId ? id : null;
   if (frame.jsonrpc !== "2.0") return answer(replyId, INVALID_REQUEST, 'Invalid Request: "jsonrpc" must be "2.0"');
   if (!("method" in frame)) {
     // A response to a request of the server (elicitation): the SDK matches it by id.

@@ -42,7 +42,7 @@ const globString = v.pipe(
   v.check(
     (pattern) => compileGlob(pattern).ok,
     (issue) => {
-      const compiled = compileGlob(issue.input as string);
+      const compiled = compileGlob(issue.input);
       return compiled.ok ? "bad glob" : compiled.message;
     },
   ),
@@ -143,7 +143,7 @@ function uniquelyNamedTables<TItem extends v.GenericSchema<unknown, { name: stri
           message: `duplicate target name ${JSON.stringify(target.name)}: ${key}[${first}] already uses it`,
           path: [
             { type: "array", origin: "value", input: dataset.value, key: index, value: target },
-            pathItem(target as Record<string, unknown>, "name"),
+            pathItem(target, "name"),
           ],
         });
       });

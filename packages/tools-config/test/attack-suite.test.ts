@@ -1,4 +1,4 @@
-import { readdir, readFile, rename, stat, symlink, writeFile, mkdir, cp } from "node:fs/promises";
+import { readdir, readFile, rename, stat, symlink, writeFile, mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { ConfigTarget, ToolContext } from "@mc/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -1,4 +1,4 @@
-import { copyFile, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { createCommandRunner } from "@mc/core";
 import { harnessForTests } from "@mc/systemd-harness";

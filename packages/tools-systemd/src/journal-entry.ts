@@ -41,7 +41,7 @@ export const JOURNAL_FIELDS = [
 function fieldText(value: unknown): string | undefined {
   if (typeof value === "string") return value;
   if (Array.isArray(value)) {
-    if (value.every((item) => typeof item === "number")) return Buffer.from(value as number[]).toString("utf8");
+    if (value.every((item) => typeof item === "number")) return Buffer.from(value).toString("utf8");
     return fieldText(value[0]);
   }
   return undefined;

@@ -23,7 +23,7 @@ function statusTool(maxLines: number, description = "Shows a service's state."):
     run: async () => {
       throw new Error("not run in these tests");
     },
-  }) as unknown as ToolDefinition;
+  });
 }
 
 /** A workspace root with the committed snapshot of `committed` and the given changesets. */

@@ -295,7 +295,7 @@ function compareAdditionalProperties(walk: Walk, location: Location, before: Jso
   const now = kindOf(after);
   if (was === "schema" && now === "schema") {
     const property = location.property === "" ? "*" : `${location.property}.*`;
-    compareSchema(walk, { path: `${location.path}.additionalProperties`, property }, asSchema(before as JsonValue), asSchema(after as JsonValue));
+    compareSchema(walk, { path: `${location.path}.additionalProperties`, property }, asSchema(before), asSchema(after));
     return;
   }
   if (was === now) return;
@@ -316,7 +316,7 @@ function compareArrays(walk: Walk, location: Location, before: Schema, after: Sc
     const common = Math.min(was.length, now.length);
     for (let index = 0; index < common; index += 1) {
       compareSchema(walk, { path: `${location.path}.items.${index}`, property: `${base}[${index}]` },
-        asSchema(was[index] as JsonValue), asSchema(now[index] as JsonValue));
+        asSchema(was[index]), asSchema(now[index]));
     }
     if (was.length !== now.length) {
       constraint(walk, location, "items", "items_changed", "incompatible", `tuple length changed ${was.length} → ${now.length}`);
@@ -346,7 +346,7 @@ function compareDefinitions(walk: Walk, location: Location, before: Schema, afte
       const nowDefinition = now[name];
       if (nowDefinition === undefined) continue;
       compareSchema(walk, { path: `${location.path}.${keyword}.${name}`, property: `${keyword}.${name}` },
-        asSchema(was[name] as JsonValue), asSchema(nowDefinition));
+        asSchema(was[name]), asSchema(nowDefinition));
     }
   }
 }
@@ -472,7 +472,7 @@ function stringList(value: JsonValue | undefined): string[] {
 function effectiveTypes(schema: Schema): Set<string> | undefined {
   if (typeof schema.type === "string") return new Set([schema.type]);
   if (Array.isArray(schema.type)) return new Set(stringList(schema.type));
-  if ("const" in schema) return new Set([jsonType(schema.const as JsonValue)]);
+  if ("const" in schema) return new Set([jsonType(schema.const)]);
   if (Array.isArray(schema.enum)) return new Set(schema.enum.map(jsonType));
   return undefined;
 }

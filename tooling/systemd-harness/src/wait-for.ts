@@ -36,7 +36,7 @@ export async function waitFor<T>(
   for (;;) {
     try {
       const value = await probe();
-      if (value) return value as NonNullable<T>;
+      if (value) return value;
       lastError = undefined;
     } catch (error) {
       lastError = error;

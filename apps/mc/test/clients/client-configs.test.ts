@@ -38,7 +38,7 @@ function snippets(): Snippet[] {
 /** Claude Desktop and Cursor nest servers under `mcpServers`, VS Code under `servers`, a bare stdio entry is the entry. */
 function serverEntry(config: Record<string, unknown>): ServerEntry {
   const nested = (config.mcpServers ?? config.servers) as Record<string, ServerEntry> | undefined;
-  return nested ? (nested.mc as ServerEntry) : (config as ServerEntry);
+  return nested ? (nested.mc as ServerEntry) : (config);
 }
 
 /**
