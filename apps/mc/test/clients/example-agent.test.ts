@@ -30,7 +30,8 @@ function startAgent(env: Record<string, string>): AgentRun {
   });
   child.stdout.on("data", (chunk: Buffer) => {
     stdout += chunk.toString();
-    const match = /^ {2}mc approvals approve (apr_\w+)$/m.exec(stdout);
+    // approve_with names the test's state dir (not the default) before the command.
+    const match = /^ {2}(?:MC_STATE_DIR=\S+ )?mc approvals approve (apr_\w+)$/m.exec(stdout);
     if (match?.[1]) found(match[1]);
   });
   child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
