@@ -14,11 +14,12 @@ const MAX_GROUP = 256;
 
 /**
  * Group commit for plain audit appends: events that arrive while the database is busy with an
- * earlier write (typically its fsync) are written together in the next transaction, so N
- * concurrent calls cost one commit instead of N. No event waits on a timer: a lone event is
- * written at once, exactly as before. Each append's promise resolves only after the commit that
- * holds its event, so nothing is acknowledged before it is durable; when that commit fails,
- * every event of the group is rejected.
+ * earlier write (typically its fsync), or in the same turn of the event loop, are written
+ * together in the next transaction, so N concurrent calls cost one commit instead of N. No
+ * event waits on a timer: a lone event is written after one turn of the event loop. Each
+ * append's promise resolves only after the commit that holds its event, so nothing is
+ * acknowledged before it is durable; when that commit fails, every event of the group is
+ * rejected.
  */
 export class AuditGroupCommit {
   readonly #connection: StoreConnection;
@@ -53,6 +54,13 @@ export class AuditGroupCommit {
   #schedule(): void {
     if (this.#scheduled) return;
     this.#scheduled = true;
+    // One turn of the event loop first (no timer): the calls whose I/O finished in this turn
+    // add their events to the group. libSQL's commit, fsync included, runs on this thread, so
+    // without the turn every call of a burst would find the previous commit done and go alone.
+    setImmediate(() => this.#flush());
+  }
+
+  #flush(): void {
     let group: Waiting[] | undefined;
     // The group is taken when the operation starts (after the writes queued before it), and
     // kept across the connection's retries after SQLITE_BUSY.
