@@ -1,3 +1,4 @@
+import { builtinModules } from "node:module";
 import { defineConfig } from "tsup";
 
 // One file with every dependency inlined, so `node mc.mjs mcp serve` needs no node_modules.
@@ -8,8 +9,10 @@ export default defineConfig({
   target: "node20",
   platform: "node",
   outExtension: () => ({ js: ".mjs" }),
-  noExternal: [/.*/],
-  external: ["libsql", /^@libsql\/(linux|darwin|win32)-/],
+  // Every package but Node's own modules: the CLI's chunks import builtins without "node:" (tsup
+  // strips it), and esbuild does not know them all by their bare names (readline/promises).
+  noExternal: [new RegExp(`^(?!(${builtinModules.join("|").replaceAll("/", "\\/")})$)`)],
+  external: [...builtinModules, "libsql", /^@libsql\/(linux|darwin|win32)-/],
   splitting: false,
   sourcemap: false,
   clean: true,
