@@ -16,10 +16,13 @@ import { VERSION } from "./version.js";
 export async function main(argv: readonly string[], given: CliIo = processIo()): Promise<number> {
   // Every human write, from any command or from commander, is escaped on its way out.
   const io = terminalIo(given);
-  const program = buildProgram(io);
+  let exitCode: number = EXIT.ok;
+  const program = buildProgram(io, (code) => {
+    if (code !== undefined) exitCode = code;
+  });
   try {
     await program.parseAsync([...argv], { from: "user" });
-    return pendingExit.take();
+    return exitCode;
   } catch (error) {
     const json = argv.includes("--json");
     if (error instanceof CommanderError) {
@@ -50,27 +53,6 @@ function writeJsonError(io: CliIo, error: { code: string; message: string } & Re
   writeExact(io.stdout, `${JSON.stringify(toJsonOutput({ ok: false, status: "error", ...error }), null, 2)}\n`);
 }
 
-/** Exit code a command asks for without throwing (e.g. doctor not ok prints its report, then exits 1). */
-const pendingExit = {
-  code: undefined as number | undefined,
-  set(code: number) {
-    this.code = code;
-  },
-  take(): number {
-    const code = this.code ?? EXIT.ok;
-    this.code = undefined;
-    return code;
-  },
-};
-
-/**
- * Lets a command end with a non-zero code after printing its result normally.
- * @param code - the exit code
- */
-export function setExitCode(code: number): void {
-  pendingExit.set(code);
-}
-
 function exitName(code: number): string {
   return code === EXIT.usage ? "usage" : code === EXIT.pending ? "approval_required" : "failed";
 }
@@ -79,7 +61,11 @@ function processIo(): CliIo {
   return { stdout: process.stdout, stderr: process.stderr, env: process.env, stdinIsTty: process.stdin.isTTY === true, stdin: process.stdin };
 }
 
-function buildProgram(io: CliIo): Command {
+/**
+ * Builds the command tree. A command ends `mc` by returning its exit code (or nothing, for 0) or
+ * by throwing an ExitError; `finish` hands a returned code to this run of `main` alone.
+ */
+function buildProgram(io: CliIo, finish: (code: number | void) => void): Command {
   const program = new Command("mc")
     .description("mc: policy-governed operations for this Linux host, for AI agents (MCP) and people")
     .version(VERSION, "-V, --version", "print the version")
@@ -97,12 +83,12 @@ function buildProgram(io: CliIo): Command {
   program
     .command("doctor")
     .description("check the policy, state dir, database, audit chain and systemd commands")
-    .action(async () => (await import("./commands/doctor.js")).doctorCommand(io, globals()));
+    .action(async () => finish(await (await import("./commands/doctor.js")).doctorCommand(io, globals())));
 
   program
     .command("tools")
     .description("list the tools with their risk and what the policy says of them")
-    .action(async () => (await import("./commands/tools.js")).toolsCommand(io, globals()));
+    .action(async () => finish(await (await import("./commands/tools.js")).toolsCommand(io, globals())));
 
   program
     .command("tool")
@@ -113,7 +99,7 @@ function buildProgram(io: CliIo): Command {
     .option("--yes", "approve this call yourself as the operator at this terminal")
     .option("--wait <seconds>", "if it needs approval, wait up to this many seconds (0-600) for a human to decide, then run it")
     .action(async (name: string, options: { arg: string[]; jsonArgs?: string; yes?: boolean; wait?: string }) =>
-      (await import("./commands/tool.js")).toolCommand(io, globals(), name, options),
+      finish(await (await import("./commands/tool.js")).toolCommand(io, globals(), name, options)),
     );
 
   const policy = program.command("policy").description("write or check a policy file");
@@ -122,21 +108,21 @@ function buildProgram(io: CliIo): Command {
     .description("write a commented policy template")
     .option("--path <file>", "where to write it (default: the policy path)")
     .option("--force", "overwrite an existing file")
-    .action(async (options: { path?: string; force?: boolean }) => (await import("./commands/policy.js")).policyInitCommand(io, globals(), options));
+    .action(async (options: { path?: string; force?: boolean }) => finish(await (await import("./commands/policy.js")).policyInitCommand(io, globals(), options)));
   policy
     .command("check")
     .description("validate a policy file (default: the policy path)")
     .argument("[file]", "policy file")
-    .action(async (file: string | undefined) => (await import("./commands/policy.js")).policyCheckCommand(io, globals(), file));
+    .action(async (file: string | undefined) => finish(await (await import("./commands/policy.js")).policyCheckCommand(io, globals(), file)));
   policy
     .command("install")
     .description("check a policy file and atomically replace the policy with it (refused if it has errors)")
     .argument("<file>", "the new policy")
-    .action(async (file: string) => (await import("./commands/policy.js")).policyInstallCommand(io, globals(), file));
+    .action(async (file: string) => finish(await (await import("./commands/policy.js")).policyInstallCommand(io, globals(), file)));
   policy
     .command("edit")
     .description("edit the policy visudo-style: a checked copy in $VISUAL/$EDITOR (default vi), installed atomically")
-    .action(async () => (await import("./commands/policy.js")).policyEditCommand(io, globals()));
+    .action(async () => finish(await (await import("./commands/policy.js")).policyEditCommand(io, globals())));
 
   const approvals = program.command("approvals").description("list, inspect, approve or reject approval requests");
   approvals
@@ -145,34 +131,34 @@ function buildProgram(io: CliIo): Command {
     .option("--status <status>", "only this status (pending, approved, executing, completed, failed, rejected, expired)")
     .option("--limit <n>", "at most this many", "50")
     .option("--host <id>", "only this host's requests (a fleet store holds every host's)")
-    .action(async (options: { status?: string; limit: string; host?: string }) => (await import("./commands/approvals.js")).approvalsListCommand(io, globals(), options));
+    .action(async (options: { status?: string; limit: string; host?: string }) => finish(await (await import("./commands/approvals.js")).approvalsListCommand(io, globals(), options)));
   approvals
     .command("show")
     .argument("<id>", "approval id")
     .description("show one approval request")
-    .action(async (id: string) => (await import("./commands/approvals.js")).approvalsShowCommand(io, globals(), id));
+    .action(async (id: string) => finish(await (await import("./commands/approvals.js")).approvalsShowCommand(io, globals(), id)));
   approvals
     .command("approve")
     .argument("<id>", "approval id")
     .option("--note <text>", "why")
     .option("--yes", "do not ask (at a terminal, approve asks y/N after showing the request)")
     .description("show a pending request, ask, and approve it (a waiting call then runs; otherwise the client repeats its call with approval_id)")
-    .action(async (id: string, options: { note?: string; yes?: boolean }) => (await import("./commands/approvals.js")).approvalsDecideCommand(io, globals(), id, "approve", options));
+    .action(async (id: string, options: { note?: string; yes?: boolean }) => finish(await (await import("./commands/approvals.js")).approvalsDecideCommand(io, globals(), id, "approve", options)));
   approvals
     .command("reject")
     .argument("<id>", "approval id")
     .option("--note <text>", "why")
     .description("reject a pending request")
-    .action(async (id: string, options: { note?: string }) => (await import("./commands/approvals.js")).approvalsDecideCommand(io, globals(), id, "reject", options));
+    .action(async (id: string, options: { note?: string }) => finish(await (await import("./commands/approvals.js")).approvalsDecideCommand(io, globals(), id, "reject", options)));
   approvals
     .command("watch")
     .description("print pending requests as they arrive, with the command that approves each (Ctrl-C to stop)")
     .option("--interval <seconds>", "how often to look (1-60)", "1")
-    .action(async (options: { interval: string }) => (await import("./commands/approvals.js")).approvalsWatchCommand(io, globals(), options));
+    .action(async (options: { interval: string }) => finish(await (await import("./commands/approvals.js")).approvalsWatchCommand(io, globals(), options)));
 
   const audit = program.command("audit").description("list or verify the audit journal");
   const auditList = (options: { tool?: string; outcome?: string; caller?: string; host?: string; limit: string; since?: string; until?: string }) =>
-    import("./commands/audit.js").then((module) => module.auditListCommand(io, globals(), options));
+    import("./commands/audit.js").then(async (module) => finish(await module.auditListCommand(io, globals(), options)));
   audit
     .command("list", { isDefault: true })
     .description("list audit events (newest first)")
@@ -188,7 +174,7 @@ function buildProgram(io: CliIo): Command {
     .command("verify")
     .description("check the hash chain (in a fleet store every host's, or --host's): exit 1 if any event was changed or deleted")
     .option("--host <id>", "only this host's chain")
-    .action(async (options: { host?: string }) => (await import("./commands/audit.js")).auditVerifyCommand(io, globals(), options));
+    .action(async (options: { host?: string }) => finish(await (await import("./commands/audit.js")).auditVerifyCommand(io, globals(), options)));
 
   const config = program.command("config").description("managed config files");
   config
@@ -196,7 +182,7 @@ function buildProgram(io: CliIo): Command {
     .description("list the backups of a managed config file (ids for restore_config_backup)")
     .argument("<path>", "the config file")
     .option("--target <name>", "config target, when the path alone is ambiguous")
-    .action(async (path: string, options: { target?: string }) => (await import("./commands/config.js")).configBackupsCommand(io, globals(), path, options));
+    .action(async (path: string, options: { target?: string }) => finish(await (await import("./commands/config.js")).configBackupsCommand(io, globals(), path, options)));
 
   const mcp = program.command("mcp").description("serve MCP");
   mcp
@@ -207,7 +193,7 @@ function buildProgram(io: CliIo): Command {
     .option("--allow-origin <origin...>", "browser origins allowed to call the HTTP endpoint (default: none)")
     .option("--allow-remote", "allow a --http host that is not loopback")
     .action(async (options: { http?: string; tokenFile?: string; allowOrigin?: string[]; allowRemote?: boolean }) =>
-      (await import("./commands/mcp.js")).mcpServeCommand(io, { ...globals(), ...options }),
+      finish(await (await import("./commands/mcp.js")).mcpServeCommand(io, { ...globals(), ...options })),
     );
 
   for (const command of [program, ...program.commands, ...program.commands.flatMap((child) => child.commands)]) {

@@ -1,6 +1,5 @@
 import { AUDIT_OUTCOMES, CALLER_KINDS, type AuditOutcome, type CallerKind } from "@mc/runtime";
 import * as v from "valibot";
-import { setExitCode } from "../cli.js";
 import { EXIT, ExitError } from "../exit-error.js";
 import { emit, type CliIo, type GlobalOptions } from "../io.js";
 import { runtimeFromOptions } from "../runtime-from-options.js";
@@ -89,8 +88,9 @@ export async function auditListCommand(
  * @param io - streams
  * @param options - global options
  * @param verifyOptions - `--host`: only that host's chain
+ * @returns the exit code: 0, or 1 when the check does not pass
  */
-export async function auditVerifyCommand(io: CliIo, options: Options, verifyOptions: { host?: string } = {}): Promise<void> {
+export async function auditVerifyCommand(io: CliIo, options: Options, verifyOptions: { host?: string } = {}): Promise<number> {
   const host = verifyOptions.host === undefined ? undefined : v.safeParse(HostSchema, verifyOptions.host);
   if (host !== undefined && !host.success) throw new ExitError(EXIT.usage, host.issues[0].message);
   const runtime = runtimeFromOptions(io, options);
@@ -108,7 +108,7 @@ export async function auditVerifyCommand(io: CliIo, options: Options, verifyOpti
             ),
           ]),
     );
-    if (!verification.ok) setExitCode(EXIT.failed);
+    return verification.ok ? EXIT.ok : EXIT.failed;
   } finally {
     await runtime.close();
   }

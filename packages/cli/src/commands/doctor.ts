@@ -1,4 +1,3 @@
-import { setExitCode } from "../cli.js";
 import { EXIT } from "../exit-error.js";
 import { emit, type CliIo, type GlobalOptions } from "../io.js";
 import { runtimeFromOptions } from "../runtime-from-options.js";
@@ -10,8 +9,9 @@ import { terminalMessage } from "../terminal-text.js";
  * `mc doctor`: prints every check; exits 1 when one failed.
  * @param io - streams
  * @param options - global options
+ * @returns the exit code: 0, or 1 when the check does not pass
  */
-export async function doctorCommand(io: CliIo, options: GlobalOptions & { stateDir?: string; policy?: string }): Promise<void> {
+export async function doctorCommand(io: CliIo, options: GlobalOptions & { stateDir?: string; policy?: string }): Promise<number> {
   const runtime = runtimeFromOptions(io, options);
   try {
     const report = await runtime.doctor();
@@ -31,7 +31,7 @@ export async function doctorCommand(io: CliIo, options: GlobalOptions & { stateD
         report.ok ? styled("doctor: ok", "green") : styled("doctor: NOT OK", "red"),
       ]),
     );
-    if (!report.ok) setExitCode(EXIT.failed);
+    return report.ok ? EXIT.ok : EXIT.failed;
   } finally {
     await runtime.close();
   }

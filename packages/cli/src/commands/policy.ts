@@ -6,7 +6,6 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { createInterface } from "node:readline/promises";
 import { checkPolicyFile, installPolicy, policyTemplate, readPolicyFile, type InstallPolicyResult, type PolicyDiagnostics } from "@mc/policy";
-import { setExitCode } from "../cli.js";
 import { EXIT, ExitError } from "../exit-error.js";
 import { emit, type CliIo, type GlobalOptions } from "../io.js";
 import { runtimeFromOptions } from "../runtime-from-options.js";
@@ -54,8 +53,9 @@ export async function policyInitCommand(io: CliIo, options: Options, initOptions
  * @param io - streams
  * @param options - global options
  * @param file - the file (default: the policy path)
+ * @returns the exit code: 0, or 1 when the check does not pass
  */
-export async function policyCheckCommand(io: CliIo, options: Options, file: string | undefined): Promise<void> {
+export async function policyCheckCommand(io: CliIo, options: Options, file: string | undefined): Promise<number> {
   const runtime = runtimeFromOptions(io, options);
   const path = resolve(file ?? runtime.paths.policyPath);
   const tools = runtime.listTools().map((tool) => ({ name: tool.name, risk: tool.risk }));
@@ -69,7 +69,7 @@ export async function policyCheckCommand(io: CliIo, options: Options, file: stri
       diagnostics.ok ? `${path}: ok` : `${path}: ${diagnostics.errors.length} error(s); with this file every tool is denied`,
     ].join("\n"),
   );
-  if (!diagnostics.ok) setExitCode(EXIT.failed);
+  return diagnostics.ok ? EXIT.ok : EXIT.failed;
 }
 
 /** Where a policy goes and what the check needs, from the global options. */

@@ -1,5 +1,4 @@
 import { userInfo } from "node:os";
-import { setExitCode } from "../cli.js";
 import { EXIT, ExitError } from "../exit-error.js";
 import { emit, type CliIo, type GlobalOptions } from "../io.js";
 import { runtimeFromOptions } from "../runtime-from-options.js";
@@ -14,13 +13,14 @@ import { buildToolArguments } from "../tool-arguments.js";
  * @param options - global options
  * @param name - tool name
  * @param toolOptions - `--arg`, `--json-args`, `--yes`, `--wait` (seconds to wait for a human's decision)
+ * @returns the exit code: 0 ok, 1 denied or failed, 2 bad input, 3 pending approval
  */
 export async function toolCommand(
   io: CliIo,
   options: GlobalOptions & { stateDir?: string; policy?: string },
   name: string,
   toolOptions: { arg: string[]; jsonArgs?: string; yes?: boolean; wait?: string },
-): Promise<void> {
+): Promise<number> {
   const waitS = waitSeconds(toolOptions.wait);
   if (toolOptions.yes && !io.stdinIsTty) {
     throw new ExitError(EXIT.usage, "--yes approves as the operator and needs an interactive terminal; use `mc approvals approve ID` instead");
@@ -45,19 +45,16 @@ export async function toolCommand(
       case "ok":
         // People get key/values and tables (sizes and times formatted); --json the exact data.
         emit(io, options, { ok: true, tool: name, output: result.output }, () => renderToolOutput(result.output));
-        return;
+        return EXIT.ok;
       case "approval_required":
         emit(io, options, { ok: false, ...result }, () => terminalText`${terminalMessage(result.message)}\n(expires ${result.expires_at})`);
-        setExitCode(EXIT.pending);
-        return;
+        return EXIT.pending;
       case "denied":
         emit(io, options, { ok: false, ...result }, () => terminalText`denied (${result.code}): ${terminalMessage(result.reason)}`);
-        setExitCode(EXIT.failed);
-        return;
+        return EXIT.failed;
       case "error":
         emit(io, options, { ok: false, ...result }, () => terminalText`error (${result.code}): ${terminalMessage(result.message)}`);
-        setExitCode(result.code === "input_invalid" || result.code === "unknown_tool" ? EXIT.usage : EXIT.failed);
-        return;
+        return result.code === "input_invalid" || result.code === "unknown_tool" ? EXIT.usage : EXIT.failed;
     }
   } finally {
     await runtime.close();
