@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Runs every test of the workspace and ends with one line "N passed, N failed[, N skipped]".
+// Runs lint, typecheck and every test of the workspace and ends with one line
+// "N passed, N failed[, N skipped]" (lint and typecheck count as one test each).
 // Boots the project's systemd container once for the whole run (packages reuse it) and stops it
 // afterwards. Under CI (or MC_HARNESS_REQUIRED=1) a harness that cannot start fails the run;
 // elsewhere the tests that need it skip and say why. Packages run one at a time: several of
@@ -30,6 +31,16 @@ if (up.status === 0) {
   console.error(`[test] the systemd harness could not start (exit ${up.status}): tests that need real systemd will SKIP`);
 }
 
+// Lint and typecheck are part of the run and of its count: one passed or failed each. Both need
+// the packages built (type-aware lint and typecheck read each dependency's dist/*.d.ts).
+const checks = [];
+const build = spawnSync("pnpm", ["exec", "turbo", "run", "build"], { cwd: root, env, stdio: "inherit" });
+for (const check of ["lint", "typecheck"]) {
+  const run = build.status === 0 ? spawnSync("pnpm", ["run", check], { cwd: root, env, stdio: "inherit" }) : { status: null };
+  checks.push({ check, ok: run.status === 0 });
+  console.log(`[test] pnpm ${check}: ${run.status === 0 ? "passed" : build.status === 0 ? "FAILED" : "not run (the build failed)"}`);
+}
+
 const turbo = spawnSync("pnpm", ["exec", "turbo", "run", "test", "--continue", "--concurrency=1", ...process.argv.slice(2)], {
   cwd: root,
   env,
@@ -56,6 +67,11 @@ for (const file of readdirSync(results).filter((name) => name.endsWith(".json"))
   failed += packageFailed;
   skipped += report.numPendingTests + (report.numTodoTests ?? 0);
   rows.push(`  ${file.replace(/\.json$/, "").padEnd(16)} ${String(report.numPassedTests).padStart(5)} passed ${String(packageFailed).padStart(3)} failed ${String(report.numPendingTests).padStart(3)} skipped`);
+}
+for (const { check, ok } of checks) {
+  if (ok) passed += 1;
+  else failed += 1;
+  rows.push(`  ${check.padEnd(16)} ${ok ? "    1 passed   0 failed" : "    0 passed   1 failed"}`);
 }
 console.log(`\n[test] per package:\n${rows.join("\n")}`);
 if (turbo.status !== 0 && failed === 0) {
