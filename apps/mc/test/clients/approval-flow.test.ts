@@ -1,4 +1,4 @@
-// Approvals that are easy to act on (issue 15, item 2), through the real `mc` (subprocesses of
+// Approvals that are easy to act on, through the real `mc` (subprocesses of
 // packages/cli/bin/mc.js) and a spawned `mc mcp serve` with the SDK client: approve_with works as
 // printed from another shell, a missing database is never created, invalid content is refused
 // before any approval, `approvals show` renders a config write or restore as a diff, approve asks
