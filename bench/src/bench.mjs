@@ -37,7 +37,7 @@ const PROTOTYPE_CLI_ARGS = JSON.parse(env.MC_PROTOTYPE_CLI_ARGS ?? '["--help"]')
 const profileIndex = process.argv.indexOf("--profile");
 const PROFILE_DIR = profileIndex === -1 ? undefined : resolve(process.argv[profileIndex + 1] ?? join(ROOT, "bench/profiles"));
 
-// Issue 18's targets: start-up and per-call figures as ratios to the Python original measured
+// The targets: start-up and per-call figures as ratios to the Python original measured
 // in the same run (prototype ÷ mc), the rest absolute.
 const TARGETS = {
   initialize_ratio: 1.25, // mc ≤ 0.8× the original's spawn → initialize

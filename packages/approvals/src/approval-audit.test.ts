@@ -1,5 +1,5 @@
 // Every change of an approval is an audit event committed in the same transaction as the change
-// (SPEC §6/§7): decisions, claims with their `started` event, finalize with the final event,
+// (docs/approvals.md): decisions, claims with their `started` event, finalize with the final event,
 // expiry and recovery. A failing audit write rolls the change back.
 import { statSync } from "node:fs";
 import { InputError } from "@mc/core";

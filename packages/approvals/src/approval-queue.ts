@@ -22,7 +22,7 @@ import type { ApprovalsTable, Scope } from "./store-dialect.js";
 import { checkLimit } from "./list-limit.js";
 import { boundedText } from "./stored-value.js";
 
-/** Default lifetime of a pending or approved request: 15 minutes (SPEC §6). */
+/** Default lifetime of a pending or approved request: 15 minutes (docs/approvals.md). */
 export const DEFAULT_APPROVAL_TTL_MS = 15 * 60 * 1000;
 
 /** Default claim lease, which only matters for owners on another host. */
@@ -147,7 +147,7 @@ export async function expireDue(scope: Scope, nowMs: number): Promise<number> {
 
 /**
  * Expires what is due inside the caller's write transaction, appending one `expired` audit
- * event per approval in the same transaction (SPEC §6: every expiry is an audit event).
+ * event per approval in the same transaction (every expiry is an audit event).
  * Each event goes to the chain of the approval's host (hosts in order, so two processes
  * expiring the same set lock the hosts' chain heads in the same order).
  * @param transaction - an open write transaction

@@ -1,4 +1,4 @@
-// Issue 4: every call appears once in the audit journal, and `mc audit verify` exits 1 when a
+// Every call appears once in the audit journal, and `mc audit verify` exits 1 when a
 // row was edited or deleted behind mc's back.
 import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";

@@ -1,4 +1,4 @@
-// Issue 6: managed config files through `mc mcp serve` as a subprocess — dry run diff, write
+// Managed config files through `mc mcp serve` as a subprocess — dry run diff, write
 // (approved out of band by `mc approvals approve` in another process), read back, the backup
 // listed by `mc config backups`, restore — and the refusals on the way.
 import { execFile } from "node:child_process";

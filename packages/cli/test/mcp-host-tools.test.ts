@@ -1,5 +1,5 @@
-// Issue 16's new host and systemd tools over MCP: the real `mc mcp serve` subprocess, the SDK
-// client over stdio. Names include H6b's network_interfaces, listening_sockets,
+// The newer host and systemd tools over MCP: the real `mc mcp serve` subprocess, the SDK
+// client over stdio. Names include network_interfaces, listening_sockets,
 // installed_packages and read_log_file.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";

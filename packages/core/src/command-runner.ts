@@ -7,7 +7,7 @@ import type { Scope } from "./scope.js";
 let execaModule: Promise<typeof import("execa")> | undefined;
 const loadExeca = () => (execaModule ??= import("execa"));
 
-/** Time limits of SPEC §4, in milliseconds. */
+/** Time limits of the systemd and host tools, in milliseconds. */
 export const TIMEOUTS = {
   /** `ps`, `systemctl show` */
   query: 3_000,
@@ -61,7 +61,7 @@ export interface CommandResult {
   durationMs: number;
 }
 
-/** Runs commands the way SPEC §4 requires. Tools get one through their context. */
+/** Runs commands argv only, no shell, bounded time and output, a scrubbed environment. Tools get one through their context. */
 export interface CommandRunner {
   /** The prefix this runner puts before every command. */
   readonly prefix: readonly string[];

@@ -1,4 +1,4 @@
-// Issue 15 item 6: the MCP logging capability — logging/setLevel, a notice for a call that ends
+// The MCP logging capability — logging/setLevel, a notice for a call that ends
 // waiting for approval, and "still running" notices for a slow action.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -1,4 +1,4 @@
-// Issue 15 item 6: over HTTP the server's own loopback origin is accepted, every other origin is
+// Over HTTP the server's own loopback origin is accepted, every other origin is
 // refused, and each request leaves one log line that never holds the token.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";

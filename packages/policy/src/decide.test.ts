@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { decide, toolStatus } from "./decide.js";
 import { defaultPolicy, loadPolicy } from "./load-policy.js";
 import type { LoadedPolicy } from "./loaded-policy.js";
-import { SPEC_TOOLS, tempDir } from "./test-support.js";
+import { MC_TOOLS, tempDir } from "./test-support.js";
 
 const restart = { name: "restart_service", risk: "privileged" as const };
 const reload = { name: "reload_service", risk: "mutating_safe" as const };
@@ -11,15 +11,15 @@ const status = { name: "service_status", risk: "read_only" as const };
 
 function policyFrom(text: string): LoadedPolicy {
   const directory = tempDir({ "policy.toml": text });
-  const policy = loadPolicy({ path: join(directory, "policy.toml"), stateDir: directory, tools: SPEC_TOOLS });
+  const policy = loadPolicy({ path: join(directory, "policy.toml"), stateDir: directory, tools: MC_TOOLS });
   expect(policy.diagnostics.errors).toStrictEqual([]);
   return policy;
 }
 
 describe("decide", () => {
   it("should allow every tool on the defaults, with confirmation for everything not read_only", () => {
-    const policy = defaultPolicy({ path: "/nonexistent/policy.toml", stateDir: "/nonexistent/state", tools: SPEC_TOOLS });
-    for (const tool of SPEC_TOOLS) {
+    const policy = defaultPolicy({ path: "/nonexistent/policy.toml", stateDir: "/nonexistent/state", tools: MC_TOOLS });
+    for (const tool of MC_TOOLS) {
       expect(decide(policy, { tool, scope: "system", unit: "nginx.service" })).toStrictEqual({ allowed: true, requiresConfirmation: tool.risk !== "read_only" });
     }
   });
@@ -109,7 +109,7 @@ describe("decide", () => {
   });
 
   it("should deny with policy_load_error before anything else, even an unknown tool", () => {
-    const policy = loadPolicy({ path: join(tempDir({ "policy.toml": "version = 3\n" }), "policy.toml"), stateDir: "/tmp", tools: SPEC_TOOLS });
+    const policy = loadPolicy({ path: join(tempDir({ "policy.toml": "version = 3\n" }), "policy.toml"), stateDir: "/tmp", tools: MC_TOOLS });
     expect(decide(policy, { tool: { name: "reboot_host", risk: "privileged" } })).toMatchObject({ allowed: false, code: "policy_load_error" });
   });
 });
@@ -135,7 +135,7 @@ describe("toolStatus", () => {
   });
 
   it("should never need approval for a read-only tool the policy leaves alone, and always for a privileged one", () => {
-    const policy = defaultPolicy({ path: "/nonexistent/policy.toml", stateDir: "/nonexistent/state", tools: SPEC_TOOLS });
+    const policy = defaultPolicy({ path: "/nonexistent/policy.toml", stateDir: "/nonexistent/state", tools: MC_TOOLS });
     expect(toolStatus(policy, status)).toStrictEqual({ enabled: true, requiresConfirmation: false, reason: "service_status may run without approval" });
     expect(toolStatus(policy, restart)).toMatchObject({ enabled: true, requiresConfirmation: true });
     expect(toolStatus(policy, reload)).toMatchObject({ enabled: true, requiresConfirmation: true });

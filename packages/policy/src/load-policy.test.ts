@@ -2,13 +2,13 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { defaultConfigTargets } from "./default-config-targets.js";
 import { expandRoot, loadPolicy, loadPolicyBytes } from "./load-policy.js";
-import { SPEC_TOOLS, tempDir } from "./test-support.js";
+import { MC_TOOLS, tempDir } from "./test-support.js";
 
 describe("loadPolicy", () => {
   it("should apply the safe defaults when the file is missing", () => {
     const directory = tempDir();
     const path = join(directory, "policy.toml");
-    const policy = loadPolicy({ path, stateDir: join(directory, "state"), tools: SPEC_TOOLS });
+    const policy = loadPolicy({ path, stateDir: join(directory, "state"), tools: MC_TOOLS });
     expect(policy.ok).toBe(true);
     expect(policy.source).toBe("defaults");
     expect(policy.diagnostics).toStrictEqual({ ok: true, source: "defaults", path, errors: [], warnings: [] });
@@ -81,7 +81,7 @@ describe("loadPolicy", () => {
       ].join("\n"),
     });
     const stateDir = join(directory, "state");
-    const policy = loadPolicy({ path: join(directory, "etc", "policy.toml"), stateDir, tools: SPEC_TOOLS });
+    const policy = loadPolicy({ path: join(directory, "etc", "policy.toml"), stateDir, tools: MC_TOOLS });
     expect(policy.diagnostics.errors).toStrictEqual([]);
     expect(policy.ok).toBe(true);
     expect(policy.source).toBe("file");
@@ -110,7 +110,7 @@ describe("loadPolicy", () => {
 
   it("should keep the default targets when the file declares none", () => {
     const directory = tempDir({ "policy.toml": "version = 1\n" });
-    const policy = loadPolicy({ path: join(directory, "policy.toml"), stateDir: join(directory, "state"), tools: SPEC_TOOLS });
+    const policy = loadPolicy({ path: join(directory, "policy.toml"), stateDir: join(directory, "state"), tools: MC_TOOLS });
     expect(policy.configTargets).toStrictEqual(defaultConfigTargets(join(directory, "state")));
     expect(policy.diagnostics).toStrictEqual({ ok: true, source: "file", path: join(directory, "policy.toml"), errors: [], warnings: [] });
   });
@@ -118,7 +118,7 @@ describe("loadPolicy", () => {
   it("should use no targets at all for an explicit empty config_targets, and warn", () => {
     const directory = tempDir({ "policy.toml": "version = 1\nconfig_targets = []\n" });
     const path = join(directory, "policy.toml");
-    const policy = loadPolicy({ path, stateDir: directory, tools: SPEC_TOOLS });
+    const policy = loadPolicy({ path, stateDir: directory, tools: MC_TOOLS });
     expect(policy.configTargets).toStrictEqual([]);
     expect(policy.diagnostics.warnings).toStrictEqual([
       { message: `${path}:2:1: config_targets: config_targets is empty: no config file can be read or written`, file: path, line: 2, column: 1, keyPath: "config_targets" },
@@ -126,7 +126,7 @@ describe("loadPolicy", () => {
   });
 
   it("should name a key written with quotes the way TOML writes it", () => {
-    const policy = loadPolicyBytes('version = 1\n"my key" = 1\n', { path: "/etc/mc/policy.toml", stateDir: "/tmp", tools: SPEC_TOOLS });
+    const policy = loadPolicyBytes('version = 1\n"my key" = 1\n', { path: "/etc/mc/policy.toml", stateDir: "/tmp", tools: MC_TOOLS });
     expect(policy.diagnostics.errors[0]?.message).toBe(`/etc/mc/policy.toml:2:1: "my key": unknown key "my key" (allowed here: version, approvals, tools, config_targets, log_targets)`);
   });
 });

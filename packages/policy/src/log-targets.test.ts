@@ -2,7 +2,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadPolicy } from "./load-policy.js";
-import { SPEC_TOOLS, tempDir } from "./test-support.js";
+import { MC_TOOLS, tempDir } from "./test-support.js";
 
 /**
  * Loads a policy file with the given body.
@@ -13,13 +13,13 @@ function load(body: string) {
   const directory = tempDir();
   const path = join(directory, "policy.toml");
   writeFileSync(path, `version = 1\n${body}`);
-  return { policy: loadPolicy({ path, stateDir: join(directory, "state"), tools: SPEC_TOOLS }), directory };
+  return { policy: loadPolicy({ path, stateDir: join(directory, "state"), tools: MC_TOOLS }), directory };
 }
 
 describe("[[log_targets]]", () => {
   it("should declare none by default, with or without a policy file", () => {
     const directory = tempDir();
-    expect(loadPolicy({ path: join(directory, "absent.toml"), stateDir: directory, tools: SPEC_TOOLS }).logTargets).toStrictEqual([]);
+    expect(loadPolicy({ path: join(directory, "absent.toml"), stateDir: directory, tools: MC_TOOLS }).logTargets).toStrictEqual([]);
     expect(load("").policy.logTargets).toStrictEqual([]);
   });
 

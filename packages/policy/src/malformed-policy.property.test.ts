@@ -4,7 +4,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { decide } from "./decide.js";
 import { loadPolicy } from "./load-policy.js";
-import { SPEC_TOOLS, tempDir } from "./test-support.js";
+import { MC_TOOLS, tempDir } from "./test-support.js";
 
 /** A policy model whose values are TOML source text, so wrong types are easy to write. */
 interface PolicyModel {
@@ -57,7 +57,7 @@ function render(model: PolicyModel): string[] {
   return lines;
 }
 
-const toolName = fc.constantFrom(...SPEC_TOOLS.map((tool) => tool.name));
+const toolName = fc.constantFrom(...MC_TOOLS.map((tool) => tool.name));
 
 const validToolEntries = fc.subarray<[string, string]>([
   ["enabled", "true"],
@@ -107,7 +107,7 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   // A tool the registry does not know.
   fc
     .string({ minLength: 1, maxLength: 16 })
-    .filter((name) => !SPEC_TOOLS.some((tool) => tool.name === name))
+    .filter((name) => !MC_TOOLS.some((tool) => tool.name === name))
     .map((name): Mutation => (model) => void model.tools.push([JSON.stringify(name), [["enabled", "true"]]])),
   // A wrong value for a known key.
   fc.constantFrom(...WRONG_VALUES.version!).map((value): Mutation => (model) => void (model.top[0] = ["version", value])),
@@ -158,14 +158,14 @@ describe("loadPolicy on generated malformed policies", () => {
       fc.property(malformedPolicy, (text) => {
         runs += 1;
         writeFileSync(path, text);
-        const policy = loadPolicy({ path, stateDir: directory, tools: SPEC_TOOLS });
+        const policy = loadPolicy({ path, stateDir: directory, tools: MC_TOOLS });
         expect(policy.ok).toBe(false);
         expect(policy.diagnostics.ok).toBe(false);
         expect(policy.diagnostics.errors.length).toBeGreaterThan(0);
         for (const error of policy.diagnostics.errors) {
           expect(error.message.startsWith(`${path}:${error.line}:${error.column}: `)).toBe(true);
         }
-        for (const tool of SPEC_TOOLS) {
+        for (const tool of MC_TOOLS) {
           const decision = decide(policy, { tool, scope: "system", unit: "nginx.service" });
           expect(decision).toStrictEqual({ allowed: false, code: "policy_load_error", reason: `Policy load error: ${policy.diagnostics.errors[0]?.message}` });
         }
@@ -181,7 +181,7 @@ describe("loadPolicy on generated malformed policies", () => {
     fc.assert(
       fc.property(validModel, (model) => {
         writeFileSync(path, `${render(model).join("\n")}\n`);
-        const policy = loadPolicy({ path, stateDir: directory, tools: SPEC_TOOLS });
+        const policy = loadPolicy({ path, stateDir: directory, tools: MC_TOOLS });
         expect(policy.diagnostics.errors).toStrictEqual([]);
         expect(policy.ok).toBe(true);
       }),

@@ -5,7 +5,7 @@ import { decide } from "./decide.js";
 import { loadPolicy } from "./load-policy.js";
 import type { LoadedPolicy } from "./loaded-policy.js";
 import { createPolicySource } from "./policy-source.js";
-import { SPEC_TOOLS, tempDir } from "./test-support.js";
+import { MC_TOOLS, tempDir } from "./test-support.js";
 
 interface MalformedCase {
   /** What is wrong. */
@@ -37,7 +37,7 @@ const CASES: MalformedCase[] = [
     line: 2,
     column: 1,
     keyPath: "tools.reboot_host",
-    detail: `unknown tool "reboot_host"; known tools: ${SPEC_TOOLS.map((tool) => tool.name).join(", ")}`,
+    detail: `unknown tool "reboot_host"; known tools: ${MC_TOOLS.map((tool) => tool.name).join(", ")}`,
   },
   { name: "unknown key in a tool section", text: "version = 1\n[tools.restart_service]\nenable = true\n", line: 3, column: 1, keyPath: "tools.restart_service.enable", detail: 'unknown key "enable" (allowed here: enabled, require_confirmation, allowed_scopes, service_patterns, timeout_s)' },
   { name: "enabled as a string", text: 'version = 1\n[tools.system_info]\nenabled = "yes"\n', line: 3, column: 1, keyPath: "tools.system_info.enabled", detail: 'expected a boolean (true or false), got "yes"' },
@@ -224,7 +224,7 @@ const CASES: MalformedCase[] = [
 function expectEveryToolDenied(policy: LoadedPolicy): void {
   const first = policy.diagnostics.errors[0]?.message;
   expect(first).toBeDefined();
-  for (const tool of [...SPEC_TOOLS, { name: "not_registered", risk: "read_only" as const }]) {
+  for (const tool of [...MC_TOOLS, { name: "not_registered", risk: "read_only" as const }]) {
     expect(decide(policy, { tool, scope: "system", unit: "nginx.service" })).toStrictEqual({
       allowed: false,
       code: "policy_load_error",
@@ -241,7 +241,7 @@ describe("loadPolicy with a malformed file", () => {
   it.each(CASES)("should fail closed on: $name", (testCase) => {
     const directory = tempDir({ "policy.toml": testCase.text });
     const path = join(directory, "policy.toml");
-    const policy = loadPolicy({ path, stateDir: join(directory, "state"), tools: SPEC_TOOLS });
+    const policy = loadPolicy({ path, stateDir: join(directory, "state"), tools: MC_TOOLS });
 
     expect(policy.ok).toBe(false);
     expect(policy.source).toBe("file");
@@ -263,8 +263,8 @@ describe("loadPolicy with a malformed file", () => {
     expectEveryToolDenied(policy);
 
     // The same file seen through the reloading source and through `mc policy check`.
-    expectEveryToolDenied(createPolicySource({ path, stateDir: directory, tools: SPEC_TOOLS }).current());
-    const checked = checkPolicyFile(path, { stateDir: directory, tools: SPEC_TOOLS });
+    expectEveryToolDenied(createPolicySource({ path, stateDir: directory, tools: MC_TOOLS }).current());
+    const checked = checkPolicyFile(path, { stateDir: directory, tools: MC_TOOLS });
     expect(checked.ok).toBe(false);
     expect(checked.errors[0]).toStrictEqual(first);
   });
@@ -272,7 +272,7 @@ describe("loadPolicy with a malformed file", () => {
   it("should fail closed on bytes that are not UTF-8", () => {
     const directory = tempDir({ "policy.toml": Buffer.from([0x76, 0x65, 0x72, 0xff, 0x0a]) });
     const path = join(directory, "policy.toml");
-    const policy = loadPolicy({ path, stateDir: directory, tools: SPEC_TOOLS });
+    const policy = loadPolicy({ path, stateDir: directory, tools: MC_TOOLS });
     expect(policy.diagnostics.errors).toStrictEqual([{ message: `${path}: the file is not valid UTF-8`, file: path }]);
     expectEveryToolDenied(policy);
   });
@@ -280,10 +280,10 @@ describe("loadPolicy with a malformed file", () => {
   it("should fail closed when the path is a directory", () => {
     const directory = tempDir({ "policy.toml/inner": "x" });
     const path = join(directory, "policy.toml");
-    const policy = loadPolicy({ path, stateDir: directory, tools: SPEC_TOOLS });
+    const policy = loadPolicy({ path, stateDir: directory, tools: MC_TOOLS });
     expect(policy.diagnostics.errors).toStrictEqual([{ message: `${path}: cannot read the policy file: it is a directory, not a regular file`, file: path }]);
     expectEveryToolDenied(policy);
-    expectEveryToolDenied(createPolicySource({ path, stateDir: directory, tools: SPEC_TOOLS }).current());
+    expectEveryToolDenied(createPolicySource({ path, stateDir: directory, tools: MC_TOOLS }).current());
   });
 
   it("should report every error in file order, not only the first", () => {
@@ -291,7 +291,7 @@ describe("loadPolicy with a malformed file", () => {
       "policy.toml": 'version = 1\n[approvals]\nexpiry_minutes = 0\n[tools.restart_service]\nallowed_scopes = ["root"]\nenabled = "no"\n',
     });
     const path = join(directory, "policy.toml");
-    const policy = loadPolicy({ path, stateDir: directory, tools: SPEC_TOOLS });
+    const policy = loadPolicy({ path, stateDir: directory, tools: MC_TOOLS });
     expect(policy.diagnostics.errors.map((error) => `${error.line}:${error.column} ${error.keyPath}`)).toStrictEqual([
       "3:1 approvals.expiry_minutes",
       "5:19 tools.restart_service.allowed_scopes[0]",

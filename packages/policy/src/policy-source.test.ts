@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { decide } from "./decide.js";
 import { createPolicySource, POLICY_QUIET_MS } from "./policy-source.js";
-import { SPEC_TOOLS, tempDir } from "./test-support.js";
+import { MC_TOOLS, tempDir } from "./test-support.js";
 
 /** Waits past the quiet period after which a file changed in place is adopted. */
 const quiet = () => new Promise((resolve) => setTimeout(resolve, POLICY_QUIET_MS + 100));
@@ -27,7 +27,7 @@ describe("createPolicySource", () => {
     const directory = tempDir({ "policy.toml": "version = 1\n" });
     const path = join(directory, "policy.toml");
     age(path, 60);
-    const source = createPolicySource({ path, stateDir: directory, tools: SPEC_TOOLS });
+    const source = createPolicySource({ path, stateDir: directory, tools: MC_TOOLS });
     const first = source.current();
     expect(first.source).toBe("file");
     expect(source.current()).toBe(first);
@@ -42,7 +42,7 @@ describe("createPolicySource", () => {
     expect(Buffer.byteLength(sameSizeDisabled)).toBe(Buffer.byteLength(enabled));
     writeFileSync(path, enabled);
     age(path, 120);
-    const source = createPolicySource({ path, stateDir: directory, tools: SPEC_TOOLS });
+    const source = createPolicySource({ path, stateDir: directory, tools: MC_TOOLS });
     expect(decide(source.current(), { tool: restart, scope: "system", unit: "a.service" }).allowed).toBe(true);
 
     writeFileSync(path, sameSizeDisabled);
@@ -59,7 +59,7 @@ describe("createPolicySource", () => {
     const when = new Date();
     writeFileSync(path, "version = 1\n[tools.restart_service]\nenabled = true\n");
     utimesSync(path, when, when);
-    const source = createPolicySource({ path, stateDir: directory, tools: SPEC_TOOLS });
+    const source = createPolicySource({ path, stateDir: directory, tools: MC_TOOLS });
     expect(source.current().tools.get("restart_service")?.enabled).toBe(true);
     writeFileSync(path, "version = 1\n[tools.restart_service]\nenabled =false\n");
     utimesSync(path, when, when);
@@ -71,7 +71,7 @@ describe("createPolicySource", () => {
     const directory = tempDir({ "policy.toml": "version = 1\n" });
     const path = join(directory, "policy.toml");
     age(path, 120);
-    const source = createPolicySource({ path, stateDir: directory, tools: SPEC_TOOLS });
+    const source = createPolicySource({ path, stateDir: directory, tools: MC_TOOLS });
     const first = source.current();
     age(path, 60);
     expect(source.current()).toBe(first);
@@ -82,7 +82,7 @@ describe("createPolicySource", () => {
   it("should switch between defaults and the file as it appears and disappears", () => {
     const directory = tempDir();
     const path = join(directory, "policy.toml");
-    const source = createPolicySource({ path, stateDir: directory, tools: SPEC_TOOLS });
+    const source = createPolicySource({ path, stateDir: directory, tools: MC_TOOLS });
     const defaults = source.current();
     expect(defaults.source).toBe("defaults");
     expect(source.current()).toBe(defaults);
@@ -102,7 +102,7 @@ describe("createPolicySource", () => {
   it("should fail closed when the path cannot be read and recover once it can", () => {
     const directory = tempDir({ "policy.toml/x": "" });
     const path = join(directory, "policy.toml");
-    const source = createPolicySource({ path, stateDir: directory, tools: SPEC_TOOLS });
+    const source = createPolicySource({ path, stateDir: directory, tools: MC_TOOLS });
     expect(source.current().ok).toBe(false);
     rmSync(path, { recursive: true });
     writeFileSync(path, "version = 1\n");
@@ -112,7 +112,7 @@ describe("createPolicySource", () => {
   it("should adopt a file renamed into place at once", () => {
     const directory = tempDir({ "policy.toml": "version = 1\n" });
     const path = join(directory, "policy.toml");
-    const source = createPolicySource({ path, stateDir: directory, tools: SPEC_TOOLS, explicit: true });
+    const source = createPolicySource({ path, stateDir: directory, tools: MC_TOOLS, explicit: true });
     expect(source.current().tools.get("restart_service")?.enabled).toBe(true);
     renameInto(path, "version = 1\n[tools.restart_service]\nenabled = false\n");
     expect(source.current().tools.get("restart_service")?.enabled).toBe(false);
@@ -122,7 +122,7 @@ describe("createPolicySource", () => {
     const directory = tempDir({ "policy.toml": "version = 1\n[tools.restart_service]\nenabled = false\n" });
     const path = join(directory, "policy.toml");
     age(path, 60);
-    const source = createPolicySource({ path, stateDir: directory, tools: SPEC_TOOLS, explicit: true });
+    const source = createPolicySource({ path, stateDir: directory, tools: MC_TOOLS, explicit: true });
     expect(decide(source.current(), { tool: restart })).toMatchObject({ code: "tool_disabled" });
 
     // Truncate, write the first half (which loads, and enables the tool), pause past the quiet period.
@@ -145,7 +145,7 @@ describe("createPolicySource", () => {
     const descriptor = openSync(path, "w");
     try {
       writeSync(descriptor, "version = 1\n");
-      const source = createPolicySource({ path, stateDir: directory, tools: SPEC_TOOLS, explicit: true });
+      const source = createPolicySource({ path, stateDir: directory, tools: MC_TOOLS, explicit: true });
       const first = source.current();
       expect(first.ok).toBe(false);
       expect(first.loadError).toBe(`${path}: the policy file is still being written (it keeps changing, or a process holds it open for writing); every tool is denied until it is stable`);

@@ -2,13 +2,13 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadPolicy } from "./load-policy.js";
-import { SPEC_TOOLS, tempDir } from "./test-support.js";
+import { MC_TOOLS, tempDir } from "./test-support.js";
 
 function warningsOf(text: string, setUp?: (directory: string) => void) {
   const directory = tempDir({ "policy.toml": text });
   setUp?.(directory);
   const path = join(directory, "policy.toml");
-  const policy = loadPolicy({ path, stateDir: join(directory, "state"), tools: SPEC_TOOLS });
+  const policy = loadPolicy({ path, stateDir: join(directory, "state"), tools: MC_TOOLS });
   expect(policy.ok).toBe(true);
   return { directory, path, warnings: policy.diagnostics.warnings.map((warning) => warning.message.slice(path.length + 1)) };
 }
@@ -26,7 +26,7 @@ describe("policy warnings", () => {
   it("should read allow_elicitation as risk levels: true is mutating_safe only, with a warning; privileged only when listed, with a warning", () => {
     const load = (value: string) => {
       const directory = tempDir({ "policy.toml": `version = 1\n[approvals]\nallow_elicitation = ${value}\n` });
-      const policy = loadPolicy({ path: join(directory, "policy.toml"), stateDir: directory, tools: SPEC_TOOLS });
+      const policy = loadPolicy({ path: join(directory, "policy.toml"), stateDir: directory, tools: MC_TOOLS });
       return { levels: policy.approvals.elicitationRiskLevels, warnings: policy.diagnostics.warnings.map((warning) => warning.message.replace(/^.*?: approvals/, "approvals")) };
     };
     expect(load("true")).toStrictEqual({

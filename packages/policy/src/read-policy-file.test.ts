@@ -7,14 +7,14 @@ import { decide } from "./decide.js";
 import { loadPolicy } from "./load-policy.js";
 import { createPolicySource } from "./policy-source.js";
 import { MAX_POLICY_BYTES, readPolicyFile } from "./read-policy-file.js";
-import { SPEC_TOOLS, tempDir } from "./test-support.js";
+import { MC_TOOLS, tempDir } from "./test-support.js";
 
 const memory = { name: "memory_usage", risk: "read_only" as const };
 
 /** Loads `path` as an explicitly named policy, both ways the package offers, and returns the load error. */
 function explicitLoadError(path: string, stateDir: string): string | undefined {
-  const once = loadPolicy({ path, stateDir, tools: SPEC_TOOLS, explicit: true });
-  const followed = createPolicySource({ path, stateDir, tools: SPEC_TOOLS, explicit: true }).current();
+  const once = loadPolicy({ path, stateDir, tools: MC_TOOLS, explicit: true });
+  const followed = createPolicySource({ path, stateDir, tools: MC_TOOLS, explicit: true }).current();
   expect(once.ok).toBe(false);
   expect(followed.ok).toBe(false);
   expect(followed.loadError).toBe(once.loadError);
@@ -28,7 +28,7 @@ describe("readPolicyFile", () => {
     const path = join(directory, "polcy.toml");
     expect(explicitLoadError(path, directory)).toBe(`${path}: no such policy file (it was named explicitly; only the default policy path may be absent)`);
     expect(readPolicyFile(path, { explicit: false })).toStrictEqual({ kind: "absent" });
-    const defaults = createPolicySource({ path, stateDir: directory, tools: SPEC_TOOLS }).current();
+    const defaults = createPolicySource({ path, stateDir: directory, tools: MC_TOOLS }).current();
     expect(defaults).toMatchObject({ ok: true, source: "defaults" });
   });
 
@@ -37,14 +37,14 @@ describe("readPolicyFile", () => {
     const path = join(directory, "policy.toml");
     symlinkSync(join(directory, "gone.toml"), path);
     expect(explicitLoadError(path, directory)).toBe(`${path}: cannot read the policy file: it is a symbolic link to a file that does not exist`);
-    expect(loadPolicy({ path, stateDir: directory, tools: SPEC_TOOLS }).ok).toBe(false);
+    expect(loadPolicy({ path, stateDir: directory, tools: MC_TOOLS }).ok).toBe(false);
   });
 
   it("should follow a symlink to a regular file", () => {
     const directory = tempDir({ "real.toml": "version = 1\n[tools.memory_usage]\nenabled = false\n" });
     const path = join(directory, "policy.toml");
     symlinkSync(join(directory, "real.toml"), path);
-    const policy = createPolicySource({ path, stateDir: directory, tools: SPEC_TOOLS, explicit: true }).current();
+    const policy = createPolicySource({ path, stateDir: directory, tools: MC_TOOLS, explicit: true }).current();
     expect(policy.ok).toBe(true);
     expect(decide(policy, { tool: memory })).toMatchObject({ allowed: false, code: "tool_disabled" });
   });
@@ -102,7 +102,7 @@ describe("readPolicyFile", () => {
     expect(explicitLoadError(path, directory)).toBe(`${path}: cannot read the policy file: it is ${MAX_POLICY_BYTES + 1} bytes, over the ${MAX_POLICY_BYTES}-byte limit of a policy file`);
     const atCap = join(directory, "at-cap.toml");
     writeFileSync(atCap, filler(MAX_POLICY_BYTES));
-    expect(loadPolicy({ path: atCap, stateDir: directory, tools: SPEC_TOOLS, explicit: true })).toMatchObject({ ok: true, source: "file" });
+    expect(loadPolicy({ path: atCap, stateDir: directory, tools: MC_TOOLS, explicit: true })).toMatchObject({ ok: true, source: "file" });
   });
 
   it("should read a mode-000 file when running as root (root bypasses file permissions) and refuse it otherwise", () => {

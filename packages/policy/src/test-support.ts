@@ -5,8 +5,8 @@ import { dirname, join } from "node:path";
 import { onTestFinished } from "vitest";
 import type { PolicyTool } from "./policy-tool.js";
 
-/** The tools of SPEC §4 and §5 with their risk levels, standing in for the runtime's registry. */
-export const SPEC_TOOLS: readonly PolicyTool[] = [
+/** mc's systemd and config tools with their risk levels, standing in for the runtime's registry. */
+export const MC_TOOLS: readonly PolicyTool[] = [
   { name: "system_info", risk: "read_only" },
   { name: "disk_usage", risk: "read_only" },
   { name: "memory_usage", risk: "read_only" },

@@ -2,7 +2,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadPolicy } from "./load-policy.js";
-import { SPEC_TOOLS, tempDir } from "./test-support.js";
+import { MC_TOOLS, tempDir } from "./test-support.js";
 
 /**
  * Loads a policy file with the given body.
@@ -13,7 +13,7 @@ function load(body: string) {
   const directory = tempDir();
   const path = join(directory, "policy.toml");
   writeFileSync(path, `version = 1\n${body}`);
-  return loadPolicy({ path, stateDir: join(directory, "state"), tools: SPEC_TOOLS });
+  return loadPolicy({ path, stateDir: join(directory, "state"), tools: MC_TOOLS });
 }
 
 describe("[tools.NAME] timeout_s", () => {

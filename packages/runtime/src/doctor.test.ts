@@ -1,4 +1,4 @@
-// Issue 15 item 1: doctor tells the truth about what the systemd tools can do on this host.
+// Doctor tells the truth about what the systemd tools can do on this host.
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

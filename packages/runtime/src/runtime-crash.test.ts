@@ -1,6 +1,6 @@
-// Issue 4: a process killed with SIGKILL in the middle of an approved execution leaves its
+// A process killed with SIGKILL in the middle of an approved execution leaves its
 // approval `executing`; the next runtime start marks it failed/interrupted and nothing re-runs it.
-// Issue 13: the run's `started` event was durable before it ran, and the recovery is audited.
+// The run's `started` event was durable before it ran, and the recovery is audited.
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -19,7 +19,7 @@ export interface RuntimePaths {
   databasePath?: string;
   /**
    * This host's id (`MC_HOST_ID`, default the hostname): recorded on every approval and audit
-   * event, and the only host whose approvals this mc claims and runs (SPEC §10).
+   * event, and the only host whose approvals this mc claims and runs (docs/fleet.md).
    */
   hostId: string;
 }
@@ -34,7 +34,7 @@ export interface RuntimePathOptions {
 }
 
 /**
- * Resolves paths the way SPEC §2 says: explicit option → `MC_*` variable → default under the
+ * Resolves paths the way docs/architecture.md says: explicit option → `MC_*` variable → default under the
  * XDG state home (`~/.local/state/master-control`).
  * @param options - explicit settings
  * @param env - environment to read `MC_STATE_DIR`, `MC_POLICY_PATH`, `MC_DB_PATH`, `MC_DB_URL`, `MC_HOST_ID`, `XDG_STATE_HOME`, `HOME` from

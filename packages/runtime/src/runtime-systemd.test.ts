@@ -1,4 +1,4 @@
-// Issue 5: every host and systemd tool through runtime.runTool (validation, policy, approvals,
+// Every host and systemd tool through runtime.runTool (validation, policy, approvals,
 // audit, output schema) against the real systemd in the project's container.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";

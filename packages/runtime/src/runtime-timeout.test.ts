@@ -1,4 +1,4 @@
-// Issue 15 item 5: the policy's timeout_s reaches the action through the runtime, and a timeout
+// The policy's timeout_s reaches the action through the runtime, and a timeout
 // says the job is still running.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";

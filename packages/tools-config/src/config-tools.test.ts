@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { configTools } from "./config-tools.js";
 
 describe("configTools", () => {
-  it("should hold the three tools of SPEC §5 and read_log_file with their risk levels", () => {
+  it("should hold the three config tools and read_log_file with their risk levels", () => {
     expect(configTools.map((tool) => [tool.name, tool.risk])).toStrictEqual([
       ["read_config_file", "read_only"],
       ["write_config_file", "privileged"],

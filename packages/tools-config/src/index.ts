@@ -1,5 +1,5 @@
 /**
- * @mc/tools-config — mc's managed config file tools (SPEC §5): read, validated atomic write with
+ * @mc/tools-config — mc's managed config file tools: read, validated atomic write with
  * backup and diff, and restore of a backup. Every export of this file is public API.
  */
 export { formatBackupId, parseBackupId } from "./backup-id.js";

@@ -1,4 +1,4 @@
-/** Largest config file mc reads or writes: 128 KiB (SPEC §5). */
+/** Largest config file mc reads or writes: 128 KiB. */
 export const MAX_CONFIG_FILE_BYTES = 128 * 1024;
 
 /** Longest absolute path accepted (Linux PATH_MAX, terminating NUL included). */

@@ -33,7 +33,7 @@ export interface ExistingFile extends FileIdentity {
 /** What path resolution needs of a target: a config target, or a log target (`[[log_targets]]`). */
 export type ManagedTarget = Pick<ConfigTarget, "name" | "roots" | "fileGlobs">;
 
-/** A path that passed every rule of SPEC §5. */
+/** A path that passed every path rule of the package README. */
 export interface ManagedPath<TTarget extends ManagedTarget = ConfigTarget> {
   /** The path as the caller wrote it. */
   requestedPath: string;
@@ -172,7 +172,7 @@ async function realPathOf(path: string, knownRoots: readonly string[]): Promise<
 }
 
 /**
- * Resolves a config path by the rules of SPEC §5 and says which target manages it. A target
+ * Resolves a config path by the path rules of the package README and says which target manages it. A target
  * claims a path when the real path lies inside one of its (real) roots and, relative to that
  * root, matches one of its globs; exactly one target must claim it (or the named one must).
  * A path inside the roots of two targets that both claim it is refused as ambiguous.

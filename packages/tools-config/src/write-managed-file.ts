@@ -122,7 +122,7 @@ function nextStepsFor(managed: ManagedPath, written: boolean, unit: boolean): st
 }
 
 /**
- * The write path of SPEC §5: validate → back up the current file → temp file in the same
+ * The write path (package README): validate → back up the current file → temp file in the same
  * directory (O_EXCL, mode and owner of the original or 0644) → fsync → rename over the original →
  * fsync the directory. Every file operation goes through the directory opened and proven at the
  * start, so a component swapped for a symlink meanwhile cannot redirect it.

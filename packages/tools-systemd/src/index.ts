@@ -1,5 +1,5 @@
 /**
- * @mc/tools-systemd — mc's host and systemd tools (SPEC §4).
+ * @mc/tools-systemd — mc's host and systemd tools.
  * Every export of this file is public API; anything not exported here is internal.
  */
 export { systemdCgroupPath, unitsOfCgroup } from "./cgroup-unit.js";

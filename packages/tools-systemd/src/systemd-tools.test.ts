@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { systemdTools } from "./systemd-tools.js";
 
 describe("systemdTools", () => {
-  it("should hold every tool of SPEC §4 with its risk level", () => {
+  it("should hold every host and systemd tool with its risk level", () => {
     expect(systemdTools.map((tool) => [tool.name, tool.risk])).toStrictEqual([
       ["system_info", "read_only"],
       ["disk_usage", "read_only"],
@@ -60,7 +60,7 @@ describe("systemdTools", () => {
     ]);
   });
 
-  it("should apply the defaults of SPEC §4", () => {
+  it("should apply the documented defaults", () => {
     const defaults = Object.fromEntries(systemdTools.map((tool) => [tool.name, v.safeParse(tool.input, { pid: 1, unit: "a.service" })]));
     const inputOf = (name: string) => {
       const tool = systemdTools.find((candidate) => candidate.name === name);

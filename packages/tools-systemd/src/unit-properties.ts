@@ -1,7 +1,7 @@
 import { type Scope, TIMEOUTS, type ToolContext, ToolFailureError } from "@mc/core";
 import { runChecked, scopedArgs } from "./run-checked.js";
 
-/** The properties of SPEC §4 that `systemctl show` is asked for. */
+/** The unit properties (README: service_status) that `systemctl show` is asked for. */
 export const UNIT_PROPERTIES = [
   "Id",
   "LoadState",

@@ -1,4 +1,4 @@
-// Issue 17: three hosts (separate state dirs and MC_HOST_IDs) and an operator on one PostgreSQL
+// Three hosts (separate state dirs and MC_HOST_IDs) and an operator on one PostgreSQL
 // database (tooling/postgres-harness), through the real `mc` (subprocesses of packages/cli/bin/mc.js).
 // Config writes only: no systemd needed.
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";

@@ -1,4 +1,4 @@
-// Issue 7: every package packs into a tarball that installs without the workspace. @mc/cli is
+// Every package packs into a tarball that installs without the workspace. @mc/cli is
 // installed globally (npm, a temporary prefix) from the tarballs alone, and a fresh project
 // imports @mc/runtime from them. The tarballs are made by packaging/pack-artifacts.mjs, the
 // script the release workflow runs, so this tests the artifacts a release publishes; the same

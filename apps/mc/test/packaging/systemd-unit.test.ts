@@ -1,4 +1,4 @@
-// Issue 7: packaging/mc-mcp-http.service is a valid, hardened unit for the systemd that runs in
+// Packaging/mc-mcp-http.service is a valid, hardened unit for the systemd that runs in
 // the harness container (systemd 252): `systemd-analyze verify` reports nothing, and
 // `systemd-analyze security --offline` rates its exposure at most 5 ("OK"). Only the ExecStart
 // binary is replaced, by a stub in the shared directory, since mc is not installed in the

@@ -1,4 +1,4 @@
-// Red team: read_log_file reads only files a policy [[log_targets]] entry allows (issue 16). An
+// Red team: read_log_file reads only files a policy [[log_targets]] entry allows. An
 // agent names hostile paths — outside the roots, "..", symlinks and hard links out, names off the
 // globs, control and bidi characters, special files — through the real runtime with a real
 // policy file; a case breaks the guarantee when the call succeeds or the outside file's secret

@@ -1,4 +1,4 @@
-// Red team: installed_packages and listening_sockets take bounded arguments only (issue 16). An
+// Red team: installed_packages and listening_sockets take bounded arguments only. An
 // agent tries to smuggle options into dpkg-query/rpm (a leading "-", "--admindir=…"), shell
 // syntax, path tricks and broken globs, and out-of-range limits, through the real runtime. Every
 // command goes through a recording prefix: a case breaks the guarantee when a refused call

@@ -1,4 +1,4 @@
-// Red team: "no policy that fails open or hangs" (issue 13, finding 5).
+// Red team: "no policy that fails open or hangs".
 // (a) A policy that disables memory_usage in its LAST lines is rewritten in place (truncate, then
 //     write) in a loop by another process while an agent calls memory_usage through the real
 //     runtime. Before the fix a torn file (the first half, which loads and leaves the tool enabled)

@@ -1,4 +1,4 @@
-// Red team: "no read outside a root" under a symlink-swap race (issue 13, finding 2). A local
+// Red team: "no read outside a root" under a symlink-swap race. A local
 // user who can write inside a config root keeps exchanging a directory inside it with a symlink
 // to a directory outside (renameat2(RENAME_EXCHANGE), atomically, in a tight loop) while an agent
 // reads the file through the real runtime. Before the fix about one read in eight returned the

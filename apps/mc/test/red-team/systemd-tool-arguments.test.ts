@@ -1,4 +1,4 @@
-// Red team: issue 16's systemd tools (list_units, list_timers, unit_file, start/stop/enable/
+// Red team: the systemd tools (list_units, list_timers, unit_file, start/stop/enable/
 // disable_service) and read_journal's filters take bounded arguments only. An agent tries to
 // smuggle options into systemctl/journalctl, shell syntax, journalctl's own time parser, regular
 // expressions with catastrophic backtracking, and privileged actions without approval, through the

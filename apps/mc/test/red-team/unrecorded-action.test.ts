@@ -1,4 +1,4 @@
-// Red team, issue 13 finding 3: no action runs unrecorded. An action's `started` audit event is
+// Red team: no action runs unrecorded. An action's `started` audit event is
 // written durably (in the same transaction as the approval's claim) BEFORE it starts; if that
 // write fails, nothing starts. Two attacks on it, each against the real `mc` bin:
 //   - kill -9 mid-action: `mc tool restart_service` on a harness unit whose ExecStop sleeps, killed

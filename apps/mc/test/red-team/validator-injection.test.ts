@@ -1,4 +1,4 @@
-// Red team, issue 13 finding 1: content no human approved must never reach a command validator
+// Red team: content no human approved must never reach a command validator
 // running as root. Each payload goes through the real runtime (createRuntime with the harness's
 // exec.sh as command prefix, so validators run inside the container's real systemd userland),
 // both as a dry run (exempt from approval where validators run confined) and as a plain write
