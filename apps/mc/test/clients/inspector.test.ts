@@ -70,7 +70,8 @@ describe("MCP Inspector CLI against mc mcp serve", () => {
     const { dir, serverEnv } = setup();
     const answer = await inspect(dir, [...stdioTarget(serverEnv), "--method", "tools/call", "--tool-name", "restart_service", "--tool-arg", "unit=mc-reload.service"]);
     expect(answer.isError).toBeFalsy();
-    expect(answer.structuredContent).toMatchObject({ status: "approval_required", tool: "restart_service", approve_with: expect.stringMatching(/^MC_STATE_DIR=\S+ mc approvals approve apr_/) });
+    expect(answer.structuredContent).toMatchObject({ status: "approval_required", tool: "restart_service" });
+    expect((answer.structuredContent as { approve_with: string }).approve_with).toMatch(/^MC_STATE_DIR=\S+ mc approvals approve apr_/);
   });
 
   it("should list tools over Streamable HTTP with the bearer token, and be refused without it", async () => {
