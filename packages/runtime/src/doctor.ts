@@ -251,6 +251,8 @@ function checkPrivileges(uid: number | undefined, policy: LoadedPolicy, enabled:
     const scopes = policy.tools.get(name)?.allowedScopes;
     return name.endsWith("config_file") || name.endsWith("config_backup") || scopes === undefined || scopes.includes("system");
   });
+  const configTools = tools.filter((name) => name.endsWith("config_file") || name.endsWith("config_backup"));
+  const systemdTools = tools.filter((name) => !configTools.includes(name));
   return {
     name: "privileges",
     severity: "warning",
@@ -258,7 +260,12 @@ function checkPrivileges(uid: number | undefined, policy: LoadedPolicy, enabled:
     message:
       tools.length === 0
         ? `running as uid ${uid}: no enabled tool needs root`
-        : `running as uid ${uid}, not root: ${toolList(tools)} will be refused in system scope (systemctl runs with --no-ask-password) and can write only files this user may write`,
+        : `running as uid ${uid}, not root: ${[
+            systemdTools.length > 0 ? `${toolList(systemdTools)} will be refused in system scope (systemctl runs with --no-ask-password)` : "",
+            configTools.length > 0 ? `${toolList(configTools)} can write only files this user may write` : "",
+          ]
+            .filter(Boolean)
+            .join("; ")}`,
     ...(tools.length === 0 ? {} : { hint: "run mc as root (it is built to: argv only, no shell, every change approved), or disable these tools, or allow them only scope \"user\"" }),
     details: { uid, unavailable_tools: tools },
   };
