@@ -1,4 +1,4 @@
-import { InputError } from "./errors/input-error.js";
+import { InputError } from "./errors/mc-error.js";
 import { describe, expect, it } from "vitest";
 import { canonicalJson } from "./canonical-json.js";
 

@@ -1,4 +1,4 @@
-import { InputError } from "./errors/input-error.js";
+import { InputError } from "./errors/mc-error.js";
 
 /**
  * Serializes a JSON value with object keys sorted at every depth, so equal values give equal

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { childEnvironment, createCommandRunner, DEFAULT_PATH } from "./command-runner.js";
-import { CommandTimeoutError } from "./errors/command-timeout-error.js";
-import { ToolFailureError } from "./errors/tool-failure-error.js";
+import { CommandTimeoutError, ToolFailureError } from "./errors/mc-error.js";
 
 describe("createCommandRunner", () => {
   const runner = createCommandRunner();

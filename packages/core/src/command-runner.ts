@@ -1,5 +1,4 @@
-import { CommandTimeoutError } from "./errors/command-timeout-error.js";
-import { ToolFailureError } from "./errors/tool-failure-error.js";
+import { CommandTimeoutError, ToolFailureError } from "./errors/mc-error.js";
 import type { Scope } from "./scope.js";
 
 // execa costs ~150 ms to import; tools that never start a process (memory_usage, a denied

@@ -16,13 +16,8 @@ export {
 export type { CommandResult, CommandRunner, CommandRunnerOptions, RunOptions } from "./command-runner.js";
 export type { ConfigTarget, ConfigValidatorKind } from "./config-target.js";
 export type { LogTarget } from "./log-target.js";
-export { CommandTimeoutError } from "./errors/command-timeout-error.js";
-export { DeniedError } from "./errors/denied-error.js";
-export type { DenialCode } from "./errors/denied-error.js";
-export { InputError } from "./errors/input-error.js";
-export type { InputIssue } from "./errors/input-error.js";
-export { McError } from "./errors/mc-error.js";
-export { ToolFailureError } from "./errors/tool-failure-error.js";
+export { CommandTimeoutError, DeniedError, InputError, McError, ToolFailureError } from "./errors/mc-error.js";
+export type { DenialCode, InputIssue } from "./errors/mc-error.js";
 export { errorMessage } from "./error-message.js";
 export { compileGlob, matchGlob } from "./glob.js";
 export type { CompiledGlob, GlobCompileResult, GlobOptions } from "./glob.js";

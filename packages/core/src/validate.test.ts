@@ -1,6 +1,6 @@
 import * as v from "valibot";
 import { describe, expect, it } from "vitest";
-import { InputError } from "./errors/input-error.js";
+import { InputError } from "./errors/mc-error.js";
 import { formatIssues, parseToolInput } from "./validate.js";
 
 const Schema = v.strictObject({

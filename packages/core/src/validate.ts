@@ -1,5 +1,5 @@
 import * as v from "valibot";
-import { InputError, type InputIssue } from "./errors/input-error.js";
+import { InputError, type InputIssue } from "./errors/mc-error.js";
 import type { AnySchema } from "./tool-definition.js";
 
 // valibot's default messages ("Invalid key: Expected never but received \"limt\"") describe the

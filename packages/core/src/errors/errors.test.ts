@@ -1,9 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CommandTimeoutError } from "./command-timeout-error.js";
-import { DeniedError } from "./denied-error.js";
-import { InputError } from "./input-error.js";
-import { McError } from "./mc-error.js";
-import { ToolFailureError } from "./tool-failure-error.js";
+import { CommandTimeoutError, DeniedError, InputError, McError, ToolFailureError } from "./mc-error.js";
 
 describe("McError subclasses", () => {
   it("should carry a stable code and structured data", () => {
