@@ -33,7 +33,6 @@ export type { BusyEvent } from "./connection.js";
 export { ApprovalExpiredError } from "./errors/approval-expired-error.js";
 export { ApprovalNotFoundError } from "./errors/approval-not-found-error.js";
 export { ApprovalStateError } from "./errors/approval-state-error.js";
-export { ClaimRefusedError } from "./errors/claim-refused-error.js";
 export { StoreError } from "./errors/store-error.js";
 export { currentOwner, isOwnerAlive, processStartTime } from "./executor-owner.js";
 export type { ExecutorOwner } from "./executor-owner.js";

@@ -16,7 +16,6 @@ describe("@mc/approvals public API", () => {
         "ApprovalStateError",
         "ApprovalStore",
         "CALLER_KINDS",
-        "ClaimRefusedError",
         "DEFAULT_APPROVAL_TTL_MS",
         "DEFAULT_LEASE_MS",
         "GENESIS_HASH",
