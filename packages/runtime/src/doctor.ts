@@ -2,7 +2,7 @@ import { access, constants, mkdir } from "node:fs/promises";
 import { TIMEOUTS, validatorConfinement, type CommandRunner } from "@mc/core";
 import type { LoadedPolicy } from "@mc/policy";
 import type { ApprovalStore } from "@mc/approvals";
-import type { RuntimePaths } from "./runtime-paths.js";
+import { redactDatabaseUrl as redactUrl, type RuntimePaths } from "./runtime-paths.js";
 
 /** One check of `doctor`. */
 export interface DoctorCheck {
@@ -307,12 +307,6 @@ async function checkDatabase(inputs: DoctorInputs): Promise<DoctorCheck[]> {
   } catch (error) {
     return [{ name: "database", severity: "error", ok: false, message: `database ${redactUrl(inputs.paths.databaseUrl)} cannot be opened: ${(error as Error).message}` }];
   }
-}
-
-/** Hides credentials in a libSQL URL (`authToken=`, `user:pass@`). */
-function redactUrl(url: string): string {
-  // User and password before `@`, and the secrets a libSQL or PostgreSQL URL may carry as parameters.
-  return url.replace(/\/\/[^@/]*@/, "//***@").replace(/([?&](?:authToken|token|password|sslpassword|sslkey|sslcert)=)[^&]*/gi, "$1***");
 }
 
 /**

@@ -1,6 +1,6 @@
 import { hostname } from "node:os";
 import { describe, expect, it } from "vitest";
-import { resolveRuntimePaths } from "./runtime-paths.js";
+import { redactDatabaseUrl, resolveRuntimePaths } from "./runtime-paths.js";
 
 describe("resolveRuntimePaths", () => {
   it("should default to the XDG state home under HOME", () => {
@@ -53,5 +53,14 @@ describe("resolveRuntimePaths", () => {
 
   it("should keep a state dir with spaces as a plain path for the embedded database", () => {
     expect(resolveRuntimePaths({ stateDir: "/tmp/a b%c" }, { HOME: "/h" }).databasePath).toBe("/tmp/a b%c/mc.sqlite3");
+  });
+
+  it("should redact a database URL's user, password and secret parameters for messages", () => {
+    expect(redactDatabaseUrl("postgres://mc:s3cret@db.example:5432/mc?sslmode=verify-full&sslpassword=hunter2&sslkey=/k.pem")).toBe(
+      "postgres://***@db.example:5432/mc?sslmode=verify-full&sslpassword=***&sslkey=***",
+    );
+    expect(redactDatabaseUrl("postgresql://db.example/mc?password=p&user=mc")).toBe("postgresql://db.example/mc?password=***&user=mc");
+    expect(redactDatabaseUrl("libsql://db.example?authToken=abc")).toBe("libsql://db.example?authToken=***");
+    expect(redactDatabaseUrl("file:/var/lib/mc/mc.sqlite3")).toBe("file:/var/lib/mc/mc.sqlite3");
   });
 });

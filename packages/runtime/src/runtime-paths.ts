@@ -60,3 +60,13 @@ export function resolveRuntimePaths(
   const databasePath = resolve(options.databasePath ?? nonEmpty(env.MC_DB_PATH) ?? join(stateDir, "mc.sqlite3"));
   return { stateDir, policyPath, policyExplicit, databaseUrl: `file:${databasePath}`, databasePath, hostId };
 }
+
+/**
+ * A database URL fit for messages and `mc doctor`: the user and password before `@`, and the
+ * secrets a libSQL or PostgreSQL URL may carry as parameters, replaced by `***`.
+ * @param url - the database URL
+ * @returns the URL without its secrets
+ */
+export function redactDatabaseUrl(url: string): string {
+  return url.replace(/\/\/[^@/]*@/, "//***@").replace(/([?&](?:authToken|token|password|sslpassword|sslkey|sslcert)=)[^&]*/gi, "$1***");
+}

@@ -30,7 +30,7 @@ import { inMemoryDatabaseReason } from "./in-memory-database.js";
 import { createRuntimeApprovals, type RuntimeApprovals } from "./runtime-approvals.js";
 import type { RuntimeAudit } from "./runtime-audit.js";
 import { createRuntimeBackups, type RuntimeBackups } from "./runtime-backups.js";
-import { resolveRuntimePaths, type RuntimePathOptions, type RuntimePaths } from "./runtime-paths.js";
+import { redactDatabaseUrl, resolveRuntimePaths, type RuntimePathOptions, type RuntimePaths } from "./runtime-paths.js";
 import type { ToolArguments, ToolMap, ToolOutput } from "./tool-types.js";
 import { builtinTools, indexTools, type RegisteredTool, type ToolSource } from "./tool-registry.js";
 import { toolTimeout } from "./tool-timeout.js";
@@ -236,7 +236,7 @@ export function createRuntime<Tools extends ToolMap = BuiltinTools>(options: Run
       db = await store();
     } catch (error) {
       // Fail closed: without the audit journal and approvals nothing runs.
-      return errorResult(name, "internal_error", `The approval and audit database could not be opened (${paths.databaseUrl}): ${errorMessage(error)}`, elapsed());
+      return errorResult(name, "internal_error", `The approval and audit database could not be opened (${redactDatabaseUrl(paths.databaseUrl)}): ${errorMessage(error)}`, elapsed());
     }
 
     let verdict: Verdict;
