@@ -3,7 +3,7 @@
  * embedded libSQL file (the default) or PostgreSQL for a fleet of hosts.
  * Every export of this file is public API; anything not exported here is internal.
  */
-export { APPROVAL_ID_PATTERN, newApprovalId } from "./approval-id.js";
+export { newApprovalId } from "./approval-id.js";
 export { DEFAULT_APPROVAL_TTL_MS, DEFAULT_LEASE_MS, INTERRUPTED_ERROR, MAX_APPROVAL_ARGUMENTS_BYTES } from "./approval-queue.js";
 export type {
   ApprovalDecision,
@@ -24,11 +24,8 @@ export { AUDIT_DECISIONS, AUDIT_OUTCOMES, auditEventHash, GENESIS_HASH } from ".
 export type { AuditDecision, AuditEventInput, AuditOutcome, AuditRecord, HashedAuditFields } from "./audit-event.js";
 export type { AuditListOptions, AuditVerifyOptions } from "./audit-journal.js";
 export type { AuditProblem, AuditProblemKind, AuditVerification } from "./audit-verification.js";
-export { CALLER_KINDS } from "./caller-kind.js";
-export type { CallerKind } from "./caller-kind.js";
-export { canonicalJson } from "./canonical-json.js";
 export type { ClaimRefusal, ClaimResult } from "./claim-result.js";
-export { isBusyError, redactUrl } from "./connection.js";
+export { isBusyError } from "./connection.js";
 export type { BusyEvent } from "./connection.js";
 export { ApprovalExpiredError } from "./errors/approval-expired-error.js";
 export { ApprovalNotFoundError } from "./errors/approval-not-found-error.js";

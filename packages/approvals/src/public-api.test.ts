@@ -7,7 +7,6 @@ describe("@mc/approvals public API", () => {
   it("should export exactly these names", () => {
     expect(Object.keys(publicApi).sort()).toMatchInlineSnapshot(`
       [
-        "APPROVAL_ID_PATTERN",
         "APPROVAL_STATUSES",
         "AUDIT_DECISIONS",
         "AUDIT_OUTCOMES",
@@ -15,7 +14,6 @@ describe("@mc/approvals public API", () => {
         "ApprovalNotFoundError",
         "ApprovalStateError",
         "ApprovalStore",
-        "CALLER_KINDS",
         "DEFAULT_APPROVAL_TTL_MS",
         "DEFAULT_LEASE_MS",
         "GENESIS_HASH",
@@ -33,7 +31,6 @@ describe("@mc/approvals public API", () => {
         "auditEventHash",
         "boundedText",
         "boundedValue",
-        "canonicalJson",
         "currentOwner",
         "identifyingArguments",
         "isBusyError",
@@ -43,7 +40,6 @@ describe("@mc/approvals public API", () => {
         "openStore",
         "processStartTime",
         "redactArguments",
-        "redactUrl",
         "requestHash",
       ]
     `);

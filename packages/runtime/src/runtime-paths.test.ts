@@ -57,10 +57,10 @@ describe("resolveRuntimePaths", () => {
 
   it("should redact a database URL's user, password and secret parameters for messages", () => {
     expect(redactDatabaseUrl("postgres://mc:s3cret@db.example:5432/mc?sslmode=verify-full&sslpassword=hunter2&sslkey=/k.pem")).toBe(
-      "postgres://***@db.example:5432/mc?sslmode=verify-full&sslpassword=***&sslkey=***",
+      "postgres://…@db.example:5432/mc?sslmode=verify-full&sslpassword=…&sslkey=…",
     );
-    expect(redactDatabaseUrl("postgresql://db.example/mc?password=p&user=mc")).toBe("postgresql://db.example/mc?password=***&user=mc");
-    expect(redactDatabaseUrl("libsql://db.example?authToken=abc")).toBe("libsql://db.example?authToken=***");
+    expect(redactDatabaseUrl("postgresql://db.example/mc?password=p&user=mc")).toBe("postgresql://db.example/mc?password=…&user=mc");
+    expect(redactDatabaseUrl("libsql://db.example?authToken=abc")).toBe("libsql://db.example?authToken=…");
     expect(redactDatabaseUrl("file:/var/lib/mc/mc.sqlite3")).toBe("file:/var/lib/mc/mc.sqlite3");
   });
 });

@@ -1,3 +1,4 @@
+import { redactUrl } from "@mc/core";
 import { homedir, hostname } from "node:os";
 import { isAbsolute, join, resolve } from "node:path";
 
@@ -62,11 +63,11 @@ export function resolveRuntimePaths(
 }
 
 /**
- * A database URL fit for messages and `mc doctor`: the user and password before `@`, and the
- * secrets a libSQL or PostgreSQL URL may carry as parameters, replaced by `***`.
+ * A database URL fit for messages and `mc doctor`: @mc/core's one redaction (user and password
+ * before `@`, and the secret-bearing parameters of a libSQL or PostgreSQL URL).
  * @param url - the database URL
  * @returns the URL without its secrets
  */
 export function redactDatabaseUrl(url: string): string {
-  return url.replace(/\/\/[^@/]*@/, "//***@").replace(/([?&](?:authToken|token|password|sslpassword|sslkey|sslcert)=)[^&]*/gi, "$1***");
+  return redactUrl(url);
 }
