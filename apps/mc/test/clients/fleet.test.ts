@@ -110,4 +110,42 @@ describe("a fleet on one PostgreSQL database, through the real mc", () => {
     const listedAudit = await runMc(["audit", "list", "--limit", "5"], operator);
     expect(listedAudit.stdout).toMatch(/^(web-1|web-2|db-1)\s/m);
   });
+
+  it("should fail closed when the database is unreachable: no tool runs, nothing is written, and the password is not shown", async (context) => {
+    if (server === undefined) {
+      context.skip(unavailable);
+      return;
+    }
+    const databaseUrl = await server.createDatabase("fleet_down");
+    const dir = tempDir("mc-fleet-down-");
+    const configs = join(dir, "configs");
+    mkdirSync(configs);
+    const target = join(configs, "app.ini");
+    writeFileSync(target, "[main]\nport = 1\n");
+    const policy = join(dir, "policy.toml");
+    writeFileSync(policy, `version = 1\n\n[[config_targets]]\nname = "app"\nroots = [${JSON.stringify(configs)}]\nfile_globs = ["*.ini"]\nvalidator = "ini_parse"\n`);
+    const withPassword = databaseUrl.replace("//postgres@", "//postgres:s3cret-pw@");
+    const env = childEnv({ MC_STATE_DIR: join(dir, "state"), MC_POLICY_PATH: policy, MC_DB_URL: withPassword, MC_HOST_ID: "web-1", HOME: dir });
+    const operator = childEnv({ MC_STATE_DIR: join(dir, "ops"), MC_DB_URL: withPassword, MC_HOST_ID: "ops", HOME: dir });
+    const args = { path: target, content: "[main]\nport = 2\n", target: "app" };
+    // Asked and approved while the database is up.
+    const asked = await runMc(["tool", "write_config_file", "--json", "--json-args", JSON.stringify(args)], env);
+    expect(asked.exitCode, asked.stdout + asked.stderr).toBe(3);
+    const id = (JSON.parse(asked.stdout) as { approval_id: string }).approval_id;
+    expect((await runMc(["approvals", "approve", id, "--yes"], operator)).exitCode).toBe(0);
+    // Down: the approved write cannot record its claim and started event, so it does not run.
+    await server.psql("postgres", "ALTER DATABASE fleet_down ALLOW_CONNECTIONS false");
+    await server.psql("postgres", "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = 'fleet_down'");
+    const write = ["tool", "write_config_file", "--json", "--json-args", JSON.stringify({ ...args, approval_id: id })];
+    for (const args of [write, ["tool", "memory_usage", "--json"]]) {
+      const down = await runMc(args, env);
+      expect(down.exitCode).not.toBe(0);
+      expect(JSON.parse(down.stdout)).toMatchObject({ ok: false, code: "internal_error" });
+      expect(`${down.stdout}${down.stderr}`).not.toContain("s3cret-pw");
+    }
+    expect(readFileSync(target, "utf8")).toBe("[main]\nport = 1\n");
+    const doctor = await runMc(["doctor", "--json"], env);
+    expect(doctor.exitCode).not.toBe(0);
+    expect(doctor.stdout).not.toContain("s3cret-pw");
+  });
 });
