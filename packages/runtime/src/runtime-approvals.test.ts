@@ -60,7 +60,12 @@ describe("runtime.approvals", () => {
     const dir = mkdtempSync(join(tmpdir(), "mc-runtime-approvals-"));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
     writeFileSync(join(dir, "policy.toml"), policy);
-    const runtime = createRuntime({ stateDir: dir, policyPath: join(dir, "policy.toml"), tools: [reloadTool, restartTool, undeclaredTool, statusTool], env: {} });
+    const runtime = createRuntime({
+      stateDir: dir,
+      policyPath: join(dir, "policy.toml"),
+      tools: [reloadTool, restartTool, undeclaredTool, statusTool],
+      env: {},
+    });
     cleanups.push(() => runtime.close());
     return runtime;
   }
@@ -69,7 +74,19 @@ describe("runtime.approvals", () => {
   it("should hand out no store: approving is only possible through the audited approvals API", () => {
     const runtime = setup("version = 1\n");
     expect("store" in runtime).toBe(false);
-    expect(Object.keys(runtime).sort()).toStrictEqual(["approvals", "audit", "backups", "call", "close", "doctor", "listTools", "on", "paths", "policy", "runTool"]);
+    expect(Object.keys(runtime).sort()).toStrictEqual([
+      "approvals",
+      "audit",
+      "backups",
+      "call",
+      "close",
+      "doctor",
+      "listTools",
+      "on",
+      "paths",
+      "policy",
+      "runTool",
+    ]);
   });
 
   it("should record each approve and reject as one audit event with the approver and the method, and keep the chain intact", async () => {
@@ -98,7 +115,9 @@ describe("runtime.approvals", () => {
     const privileged = await runtime.call("restart_thing", { unit: "a.service" }, agent);
     const safe = await runtime.call("reload_thing", { unit: "a.service" }, agent);
     if (privileged.status !== "approval_required" || safe.status !== "approval_required") throw new Error("expected two pending requests");
-    await expect(runtime.approvals.approve(privileged.approval_id, { by: "elicitation via agent", method: "elicitation", clientName: "agent" })).rejects.toMatchObject({
+    await expect(
+      runtime.approvals.approve(privileged.approval_id, { by: "elicitation via agent", method: "elicitation", clientName: "agent" }),
+    ).rejects.toMatchObject({
       code: "denied",
       message: expect.stringContaining("allow_elicitation does not list privileged"),
     });
@@ -120,7 +139,9 @@ describe("runtime.approvals", () => {
 
   it("should record --yes (approvedBy) as method terminal", async () => {
     const runtime = setup("version = 1\n");
-    expect(await runtime.call("restart_thing", { unit: "a.service" }, { caller: { kind: "cli", name: "root" }, approvedBy: "root (terminal)" })).toMatchObject({ status: "ok" });
+    expect(await runtime.call("restart_thing", { unit: "a.service" }, { caller: { kind: "cli", name: "root" }, approvedBy: "root (terminal)" })).toMatchObject({
+      status: "ok",
+    });
     const approved = (await runtime.audit.list({})).find((event) => event.decision === "approved");
     expect(approved?.reason).toBe("approved by root (terminal) via mc tool --yes at a terminal (method terminal): approved at the terminal (--yes)");
   });
@@ -136,7 +157,12 @@ describe("policy subject and tool status", () => {
     const dir = mkdtempSync(join(tmpdir(), "mc-runtime-subject-"));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
     writeFileSync(join(dir, "policy.toml"), policy);
-    const runtime = createRuntime({ stateDir: dir, policyPath: join(dir, "policy.toml"), tools: [reloadTool, restartTool, undeclaredTool, statusTool], env: {} });
+    const runtime = createRuntime({
+      stateDir: dir,
+      policyPath: join(dir, "policy.toml"),
+      tools: [reloadTool, restartTool, undeclaredTool, statusTool],
+      env: {},
+    });
     cleanups.push(() => runtime.close());
     return runtime;
   }

@@ -34,7 +34,20 @@ const WRONG_VALUES: Record<string, string[]> = {
 };
 
 /** Lines that are never valid TOML wherever they stand. */
-const BROKEN_LINES = ['key = "unterminated', "[unclosed", "= 1", "x = ", "x = 1 2", "[[ ]]", '"k" = tru', "a.=1", "x = [1,", "x = { a = 1", "x = 0x", "x = 1979-13-45"];
+const BROKEN_LINES = [
+  'key = "unterminated',
+  "[unclosed",
+  "= 1",
+  "x = ",
+  "x = 1 2",
+  "[[ ]]",
+  '"k" = tru',
+  "a.=1",
+  "x = [1,",
+  "x = { a = 1",
+  "x = 0x",
+  "x = 1979-13-45",
+];
 
 export const TOOL_NAMES = Object.keys(VALID_ARGS);
 const TOOL_KEYS = ["enabled", "require_confirmation", "allowed_scopes", "service_patterns"];
@@ -102,8 +115,12 @@ function setToolKey(model: PolicyModel, name: string, key: string, value: string
 
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.tuple(unknownKey("top"), anyValue).map(([key, value]) => ({ label: "unknown top key", apply: (model: PolicyModel) => void model.top.push([key, value]) })),
-  fc.tuple(unknownKey("approvals"), anyValue).map(([key, value]) => ({ label: "unknown approvals key", apply: (model: PolicyModel) => void (model.approvals ??= []).push([key, value]) })),
-  fc.tuple(toolName, unknownKey("tool"), anyValue).map(([name, key, value]) => ({ label: "unknown tool key", apply: (model: PolicyModel) => setToolKey(model, name, key, value) })),
+  fc
+    .tuple(unknownKey("approvals"), anyValue)
+    .map(([key, value]) => ({ label: "unknown approvals key", apply: (model: PolicyModel) => void (model.approvals ??= []).push([key, value]) })),
+  fc
+    .tuple(toolName, unknownKey("tool"), anyValue)
+    .map(([name, key, value]) => ({ label: "unknown tool key", apply: (model: PolicyModel) => setToolKey(model, name, key, value) })),
   fc.tuple(unknownKey("target"), anyValue).map(([key, value]) => ({
     label: "unknown target key",
     apply: (model: PolicyModel) => {

@@ -82,7 +82,8 @@ describe("tool list and tool call agree (property over the policy fuzz corpus)",
           } else {
             // It ran (ok, or failed in the tool): no approval was asked for.
             seen.ran += 1;
-            if (!tool.enabled || tool.requiresConfirmation) throw new Error(`the call ran without approval, the list said ${tool.enabled ? "it needs approval" : "disabled"}: ${where}`);
+            if (!tool.enabled || tool.requiresConfirmation)
+              throw new Error(`the call ran without approval, the list said ${tool.enabled ? "it needs approval" : "disabled"}: ${where}`);
           }
         }
         seen.cases += 1;
