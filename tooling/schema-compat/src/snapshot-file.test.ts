@@ -64,8 +64,8 @@ describe("buildSnapshot", () => {
     const reordered = { ...status, input: v.strictObject({ lines: v.optional(v.number(), 50), unit: v.pipe(v.string(), v.maxLength(256)) }) };
     const output = (entries: "ab" | "ba") =>
       entries === "ab" ? v.object({ alpha: v.string(), beta: v.number() }) : v.object({ beta: v.number(), alpha: v.string() });
-    expect(buildSnapshot("@mc/tools-systemd", [{ ...reordered, output: output("ba") } as ToolDefinition])).toStrictEqual(
-      buildSnapshot("@mc/tools-systemd", [{ ...status, output: output("ab") } as ToolDefinition]),
+    expect(buildSnapshot("@mc/tools-systemd", [{ ...reordered, output: output("ba") }])).toStrictEqual(
+      buildSnapshot("@mc/tools-systemd", [{ ...status, output: output("ab") }]),
     );
   });
 

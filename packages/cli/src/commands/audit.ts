@@ -1,4 +1,4 @@
-import { AUDIT_OUTCOMES, CALLER_KINDS, type AuditOutcome, type CallerKind } from "@mc/runtime";
+import { AUDIT_OUTCOMES, CALLER_KINDS } from "@mc/runtime";
 import * as v from "valibot";
 import { EXIT, ExitError } from "../exit-error.js";
 import { emit, type CliIo, type GlobalOptions } from "../io.js";
@@ -52,8 +52,8 @@ export async function auditListCommand(
   try {
     const events = await runtime.audit.list({
       ...(tool ? { tool } : {}),
-      ...(outcome ? { outcome: outcome as AuditOutcome } : {}),
-      ...(caller ? { caller: caller as CallerKind } : {}),
+      ...(outcome ? { outcome } : {}),
+      ...(caller ? { caller } : {}),
       ...(host ? { host } : {}),
       ...(since ? { since } : {}),
       ...(until ? { until } : {}),

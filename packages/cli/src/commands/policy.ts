@@ -61,7 +61,7 @@ export async function policyCheckCommand(io: CliIo, options: Options, file: stri
   const tools = runtime.listTools().map((tool) => ({ name: tool.name, risk: tool.risk }));
   const stateDir = runtime.paths.stateDir;
   await runtime.close();
-  const diagnostics = await checkPolicyFile(path, { stateDir, tools });
+  const diagnostics = checkPolicyFile(path, { stateDir, tools });
   emit(io, options, diagnostics, () =>
     [
       ...diagnostics.errors.map((error) => `error: ${error.message}`),
