@@ -12,7 +12,6 @@ import { CALLER_KINDS } from "./caller-kind.js";
 import type { CallerKind } from "./caller-kind.js";
 import { canonicalJson } from "./canonical-json.js";
 import { redactArguments } from "./redact-arguments.js";
-import { auditEvents as pgAuditEvents, auditHead as pgAuditHead } from "./schema-pg.js";
 import { auditEvents, auditHead } from "./schema.js";
 import type { Scope } from "./store-dialect.js";
 import { boundedArguments, boundedText } from "./stored-value.js";
@@ -170,7 +169,7 @@ async function appendInTransaction(scope: Scope, base: EventFields): Promise<Aud
  */
 async function appendToHostChain(scope: Scope, base: EventFields): Promise<AuditRecord> {
   const transaction = scope.database as unknown as NodePgDatabase;
-  const events = pgAuditEvents;
+  const { auditEvents: events, auditHead: pgAuditHead } = postgresTables(scope);
   const lockHead = async () => (await transaction.select().from(pgAuditHead).where(eq(pgAuditHead.host, scope.host)).for("update"))[0];
   let head = await lockHead();
   if (head === undefined) {
@@ -270,7 +269,7 @@ export async function verifyAudit(scope: Scope, options: AuditVerifyOptions = {}
     return { ok: problems.length === 0, checked, problems };
   }
   const database = scope.database as unknown as NodePgDatabase;
-  const events = pgAuditEvents;
+  const { auditEvents: events, auditHead: pgAuditHead } = postgresTables(scope);
   let hosts: string[];
   if (options.host === undefined) {
     const named = [
@@ -287,6 +286,14 @@ export async function verifyAudit(scope: Scope, options: AuditVerifyOptions = {}
     checked += await verifyChain(scope, host, head, options.lastEvents, (problem) => problems.length < MAX_PROBLEMS && problems.push({ host, ...problem }));
   }
   return { ok: problems.length === 0, checked, problems };
+}
+
+/** The PostgreSQL tables of a per-host-chain dialect. */
+function postgresTables(scope: Scope): NonNullable<Scope["dialect"]["postgres"]> {
+  if (scope.dialect.postgres === undefined) {
+    throw new Error(`the ${scope.dialect.name} dialect has no per-host chain tables`);
+  }
+  return scope.dialect.postgres;
 }
 
 /** Walks one chain (one host's, or the whole table when `host` is undefined) and returns how many events it checked. */

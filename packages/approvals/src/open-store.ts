@@ -7,7 +7,6 @@ import { applyMigrations } from "./apply-migrations.js";
 import { ApprovalStore } from "./approval-store.js";
 import { Connection, redactUrl } from "./connection.js";
 import type { BusyEvent } from "./connection.js";
-import { EMBEDDED_PG_MIGRATIONS } from "./embedded-migrations-pg.js";
 import { EMBEDDED_MIGRATIONS } from "./embedded-migrations.js";
 import { StoreError } from "./errors/store-error.js";
 
@@ -68,8 +67,8 @@ export async function openStore(options: OpenStoreOptions): Promise<ApprovalStor
     ]);
   }
   if (isPostgresUrl(url)) {
-    // Loaded only here: the embedded store never imports the PostgreSQL driver.
-    const { PostgresConnection } = await import("./postgres-connection.js");
+    // Loaded only here: the embedded store never imports the PostgreSQL driver nor drizzle's pg-core.
+    const [{ PostgresConnection }, { EMBEDDED_PG_MIGRATIONS }] = await Promise.all([import("./postgres-connection.js"), import("./embedded-migrations-pg.js")]);
     const connection = await PostgresConnection.open({
       url,
       maxAttempts: options.maxAttempts ?? 8,

@@ -5,7 +5,7 @@ import { MIGRATIONS_TABLE } from "./apply-migrations.js";
 import { redactUrl } from "./connection.js";
 import type { EmbeddedMigration } from "./embedded-migration.js";
 import { StoreError } from "./errors/store-error.js";
-import { POSTGRES_DIALECT } from "./store-dialect.js";
+import { POSTGRES_DIALECT } from "./postgres-dialect.js";
 import type { Dialect, StoreConnection } from "./store-dialect.js";
 
 /** How to reach the fleet's PostgreSQL database. */

@@ -1,7 +1,7 @@
 import type { Client } from "@libsql/client";
 import type { LibSQLDatabase } from "drizzle-orm/libsql";
 import type { DatabaseExecutor } from "./connection.js";
-import * as pgSchema from "./schema-pg.js";
+import type * as PgSchema from "./schema-pg.js";
 import * as sqliteSchema from "./schema.js";
 
 /** The approvals table, typed as the libSQL one (the PostgreSQL one has the same columns). */
@@ -23,6 +23,8 @@ export interface Dialect {
   readonly auditEvents: AuditEventsTable;
   /** One hash chain per host (PostgreSQL) rather than one per database (libSQL). */
   readonly chainPerHost: boolean;
+  /** PostgreSQL's own tables, with their real types (only the PostgreSQL dialect has them). */
+  readonly postgres?: { readonly auditEvents: typeof PgSchema.auditEvents; readonly auditHead: typeof PgSchema.auditHead };
 }
 
 /** The embedded libSQL store: one host's database, one audit chain. */
@@ -31,16 +33,6 @@ export const LIBSQL_DIALECT: Dialect = {
   approvals: sqliteSchema.approvals,
   auditEvents: sqliteSchema.auditEvents,
   chainPerHost: false,
-};
-
-// drizzle renders each statement with the database's dialect and the columns' own names, so
-// the PostgreSQL tables can stand in where the libSQL table types are expected.
-/** The fleet store on PostgreSQL: every host's approvals, one audit chain per host. */
-export const POSTGRES_DIALECT: Dialect = {
-  name: "postgres",
-  approvals: pgSchema.approvals as unknown as ApprovalsTable,
-  auditEvents: pgSchema.auditEvents as unknown as AuditEventsTable,
-  chainPerHost: true,
 };
 
 /** A database (or open transaction) with its dialect and the host this store acts as. */
