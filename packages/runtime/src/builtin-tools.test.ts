@@ -48,7 +48,7 @@ describe("built-in tools", () => {
     for (const { definition } of builtinTools()) {
       const schema = definition.input as unknown as { entries?: Record<string, unknown>; pipe?: Array<{ entries?: Record<string, unknown> }> };
       const entries = schema.entries ?? schema.pipe?.find((step) => step.entries !== undefined)?.entries ?? {};
-      const names = Object.keys(entries).filter((key) => key === "scope" || key === "unit");
+      const names = Object.keys(entries).filter((key): key is "scope" | "unit" => key === "scope" || key === "unit");
       if (names.length === 0) continue;
       checked += 1;
       if (definition.policySubject === undefined) {
@@ -56,8 +56,8 @@ describe("built-in tools", () => {
         continue;
       }
       const input = { scope: "user", unit: "probe.service" };
-      const subject = definition.policySubject(input as never);
-      for (const name of names) expect(subject[name as "scope" | "unit"], `${definition.name}.${name}`).toBe(input[name as "scope" | "unit"]);
+      const subject = definition.policySubject(input);
+      for (const name of names) expect(subject[name], `${definition.name}.${name}`).toBe(input[name]);
     }
     expect(undeclared).toStrictEqual([]);
     // The systemd tools with a scope or unit (13 today): the schema walk found them.

@@ -467,7 +467,7 @@ export function createRuntime<Tools extends ToolMap = BuiltinTools>(options: Run
         return errorResult(definition.name, "tool_failed", `${definition.name} failed: ${errorMessage(error)}`, elapsed(), undefined, claimedId);
       }
       if (error.code === "denied") {
-        return { status: "denied", tool: definition.name, code: String(error.data.denial ?? "denied"), reason: error.message, durationMs: elapsed() };
+        return { status: "denied", tool: definition.name, code: typeof error.data.denial === "string" ? error.data.denial : "denied", reason: error.message, durationMs: elapsed() };
       }
       const code: CallErrorCode = error.code === "timeout" ? "timeout" : error.code === "input_invalid" ? "input_invalid" : "tool_failed";
       return errorResult(definition.name, code, error.message, elapsed(), { ...error.data }, claimedId);
@@ -628,7 +628,7 @@ async function checkBeforeQueueing(tool: ToolDefinition, input: Record<string, u
     return undefined;
   } catch (error) {
     if (!McError.isInstance(error)) return errorResult(tool.name, "tool_failed", `${tool.name} could not check the request: ${errorMessage(error)}`, elapsed());
-    if (error.code === "denied") return { status: "denied", tool: tool.name, code: String(error.data.denial ?? "denied"), reason: error.message, durationMs: elapsed() };
+    if (error.code === "denied") return { status: "denied", tool: tool.name, code: typeof error.data.denial === "string" ? error.data.denial : "denied", reason: error.message, durationMs: elapsed() };
     const code: CallErrorCode = error.code === "input_invalid" ? "input_invalid" : error.code === "timeout" ? "timeout" : "tool_failed";
     return errorResult(tool.name, code, error.message, elapsed(), { ...error.data });
   }
