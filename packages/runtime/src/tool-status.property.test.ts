@@ -10,7 +10,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SEED, VALID_ARGS } from "./fuzz-support.js";
 import { createRuntime, type Runtime } from "./runtime.js";
-import { malformedPolicy, render, richValidModel, validModel } from "./test-policy-corpus.js";
+import { malformedPolicy, render, richValidModel, VALID_TARGET, validModel } from "./test-policy-corpus.js";
 import { builtinTools } from "./tool-registry.js";
 
 const RUNS = Number(process.env.MC_FUZZ_STATUS_RUNS ?? 100);
@@ -55,7 +55,9 @@ describe("tool list and tool call agree (property over the policy fuzz corpus)",
 
   const policy = fc.oneof(
     { weight: 6, arbitrary: richValidModel(privileged).map((model) => ({ kind: "valid", bytes: Buffer.from(render(model)) })) },
-    { weight: 1, arbitrary: validModel.map((model) => ({ kind: "valid", bytes: Buffer.from(render(model)) })) },
+    // With the corpus's config target always declared: a write to an undeclared target is refused
+    // by the tool's pre-queue check, which would hide whether approval was asked for.
+    { weight: 1, arbitrary: validModel.map((model) => ({ kind: "valid", bytes: Buffer.from(render({ ...model, targets: [VALID_TARGET] })) })) },
     { weight: 2, arbitrary: malformedPolicy.map(({ bytes }) => ({ kind: "malformed", bytes })) },
   );
 
