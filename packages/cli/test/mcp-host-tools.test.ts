@@ -66,7 +66,7 @@ describe("the new host and systemd tools over MCP stdio", () => {
       expect(tool?.outputSchema?.type, name).toBe("object");
       expect(tool?.annotations, name).toMatchObject({ readOnlyHint: risk === "read_only", destructiveHint: risk === "privileged", openWorldHint: false });
       expect(tool?._meta, name).toMatchObject({ "mc/risk": risk });
-      expect(tool?.description.length, name).toBeGreaterThan(60);
+      expect(tool?.description?.length, name).toBeGreaterThan(60);
       if (risk === "privileged") expect(Object.keys(tool?.inputSchema.properties ?? {}), name).toContain("approval_id");
     }
     const properties = (name: string) => (tools.find((tool) => tool.name === name)?.inputSchema.properties ?? {}) as Record<string, Record<string, unknown>>;
