@@ -35,14 +35,13 @@ runtime.on("approval_requested", ({ tool, approval_id: id, expires_at: expiresAt
  * @returns {Promise<import("@mc/runtime").ToolCallResult>} the final result
  */
 async function call(name, args) {
-  const result = await runtime.runTool(name, args, { caller });
+  const result = await runtime.call(name, args, { caller });
   if (result.status !== "approval_required") return result;
   console.log(`${name} needs a human approval. Please run on this host:`);
   console.log(`  ${result.approve_with}`);
-  const store = await runtime.store();
   const deadline = Date.now() + waitMs;
   for (;;) {
-    const approval = await store.get(result.approval_id);
+    const approval = await runtime.approvals.get(result.approval_id);
     if (approval?.status === "approved") break;
     if (approval === undefined || approval.status !== "pending") {
       return { status: "denied", tool: name, code: "approval_" + (approval?.status ?? "missing"), reason: `approval ${result.approval_id} is ${approval?.status ?? "gone"}`, durationMs: 0 };
@@ -51,7 +50,7 @@ async function call(name, args) {
     await new Promise((resolve) => setTimeout(resolve, pollMs));
   }
   console.log(`approved: repeating ${name} with approval_id ${result.approval_id}`);
-  return runtime.runTool(name, { ...args, approval_id: result.approval_id }, { caller });
+  return runtime.call(name, { ...args, approval_id: result.approval_id }, { caller });
 }
 
 try {
