@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { renderStyled } from "./terminal-style.js";
-import { displayWidth, formatBytes, formatDuration, humanValue, renderKeyValues, renderTable, renderToolOutput } from "./terminal-table.js";
+import { formatBytes, formatDuration, humanValue, renderKeyValues, renderTable, renderToolOutput } from "./terminal-table.js";
 import { hasUnsafeTerminalText } from "./terminal-text.js";
 
 const plain = (text: Parameters<typeof renderStyled>[0]) => renderStyled(text, false);
@@ -31,9 +31,18 @@ describe("renderTable", () => {
       ["日本", "1"],
       ["ab", "2"],
       ["🙂e\u0301", "3"],
+      ["🚀⌚", "4"],
     ]);
-    const lines = plain(table).split("\n");
-    expect(lines.map((line) => displayWidth(line))).toStrictEqual([7, 7, 7, 7]);
+    // Padding, not a width function, is checked: 日本, 🙂, 🚀 and ⌚ take two columns, é's mark
+    // none (🚀 and ⌚ were one column in the hand-kept ranges string-width replaced).
+    expect(plain(table).split("\n")).toStrictEqual(["NAME  X", "日本  1", "ab    2", "🙂e\u0301   3", "🚀⌚  4"]);
+  });
+
+  it("should measure a cell after escaping it, and cut whole characters by their width", () => {
+    // The ZWJ is escaped (\u200d, six columns), so the family shows as its parts; an escape
+    // is never measured as the zero-width character it replaced.
+    const table = renderTable([{ header: "a", maxWidth: 6 }, { header: "b" }], [["👨\u200d👩", "z"], ["日本語テキスト", "y"], ["한국어", "x"]]);
+    expect(plain(table).split("\n")).toStrictEqual(["A       B", "👨\\u2…  z", "日本…   y", "한국어  x"]);
   });
 
   it("should cut a cell wider than its column's maximum", () => {

@@ -1,9 +1,11 @@
 // Tables and key/value blocks for people, in the manner of `systemctl list-units`: a header
 // row, aligned columns, a one-line summary. Every cell is escaped as a value before it is
 // measured, so a newline or an escape sequence in a value shows as `\n`/`\x1b` and can never
-// start a line or shift a column; widths count East Asian wide characters and emoji as two
-// columns and combining marks as none.
+// start a line or shift a column. Widths are string-width's (grapheme clusters, East Asian
+// Width and emoji as terminals draw them) rather than a hand-kept table of ranges; it only ever
+// sees escaped text, so its own ANSI stripping never hides anything.
 
+import stringWidth from "string-width";
 import { styled, styledLines, StyledText, type StyledValue, type TerminalStyle } from "./terminal-style.js";
 import { terminalJson, terminalText, TerminalText } from "./terminal-text.js";
 
@@ -36,12 +38,12 @@ export function renderTable(columns: readonly TableColumn[], rows: readonly (rea
     }),
   );
   const headers = columns.map((column) => styled(column.header.toUpperCase(), "bold"));
-  const widths = columns.map((_, index) => Math.max(displayWidth(headers[index]?.toString() ?? ""), ...cells.map((row) => displayWidth(row[index]?.toString() ?? ""))));
+  const widths = columns.map((_, index) => Math.max(stringWidth(headers[index]?.toString() ?? ""), ...cells.map((row) => stringWidth(row[index]?.toString() ?? ""))));
   const line = (row: readonly StyledText[]) =>
     styledLines(
       row.map((cell, index) => {
         const last = index === row.length - 1;
-        const pad = " ".repeat(Math.max(0, (widths[index] ?? 0) - displayWidth(cell.toString())));
+        const pad = " ".repeat(Math.max(0, (widths[index] ?? 0) - stringWidth(cell.toString())));
         if (columns[index]?.align === "right") return styledLines([pad, cell], "");
         return last ? cell : styledLines([cell, pad], "");
       }),
@@ -57,10 +59,10 @@ export function renderTable(columns: readonly TableColumn[], rows: readonly (rea
  * @returns the lines
  */
 export function renderKeyValues(pairs: readonly (readonly [key: string, value: TableCell])[]): StyledText {
-  const width = Math.max(0, ...pairs.map(([key]) => displayWidth(terminalText`${key}`.text)));
+  const width = Math.max(0, ...pairs.map(([key]) => stringWidth(terminalText`${key}`.text)));
   return styledLines(
     pairs.map(([key, value]) => {
-      const label = styledLines([styled(`${key}:`, "bold"), " ".repeat(width - displayWidth(terminalText`${key}`.text) + 1)], "");
+      const label = styledLines([styled(`${key}:`, "bold"), " ".repeat(width - stringWidth(terminalText`${key}`.text) + 1)], "");
       if (typeof value === "string" && value.includes("\n")) {
         const lines = value.replace(/\n$/u, "").split("\n");
         return styledLines([styled(`${key}:`, "bold"), ...lines.map((text) => styledLines([styled("  │ ", "dim"), text], ""))]);
@@ -70,35 +72,9 @@ export function renderKeyValues(pairs: readonly (readonly [key: string, value: T
   );
 }
 
-/**
- * How many terminal columns `text` takes: wide (CJK, Hangul, fullwidth) characters and emoji
- * count two, combining marks none. Meant for escaped text (no controls).
- * @param text - the text
- * @returns its width
- */
-export function displayWidth(text: string): number {
-  let width = 0;
-  for (const character of text) {
-    if (/\p{M}/u.test(character)) continue;
-    width += isWide(character.codePointAt(0) ?? 0) ? 2 : 1;
-  }
-  return width;
-}
-
-function isWide(codePoint: number): boolean {
-  return (
-    (codePoint >= 0x1100 && codePoint <= 0x115f) ||
-    (codePoint >= 0x2e80 && codePoint <= 0xa4cf && codePoint !== 0x303f) ||
-    (codePoint >= 0xac00 && codePoint <= 0xd7a3) ||
-    (codePoint >= 0xf900 && codePoint <= 0xfaff) ||
-    (codePoint >= 0xfe30 && codePoint <= 0xfe4f) ||
-    (codePoint >= 0xff00 && codePoint <= 0xff60) ||
-    (codePoint >= 0xffe0 && codePoint <= 0xffe6) ||
-    (codePoint >= 0x1f300 && codePoint <= 0x1f64f) ||
-    (codePoint >= 0x1f900 && codePoint <= 0x1faff) ||
-    (codePoint >= 0x20000 && codePoint <= 0x3fffd)
-  );
-}
+// One segmenter for every cut: splitting by grapheme keeps a base and its combining marks, an
+// emoji sequence or a Hangul syllable whole, as string-width measures them.
+const graphemes = new Intl.Segmenter(undefined, { granularity: "grapheme" });
 
 function toStyled(value: TableCell): StyledText {
   if (value === null || value === undefined) return styled("-", "dim");
@@ -106,15 +82,15 @@ function toStyled(value: TableCell): StyledText {
 }
 
 function truncate(cell: StyledText, maxWidth: number): StyledText {
-  if (displayWidth(cell.toString()) <= maxWidth) return cell;
+  if (stringWidth(cell.toString()) <= maxWidth) return cell;
   const segments: { text: TerminalText; style: TerminalStyle | undefined }[] = [];
   let room = maxWidth - 1;
   for (const segment of cell.segments) {
     let kept = "";
-    for (const character of segment.text.text) {
-      const width = /\p{M}/u.test(character) ? 0 : isWide(character.codePointAt(0) ?? 0) ? 2 : 1;
+    for (const { segment: grapheme } of graphemes.segment(segment.text.text)) {
+      const width = stringWidth(grapheme);
       if (width > room) break;
-      kept += character;
+      kept += grapheme;
       room -= width;
     }
     // Cut text was escaped whole, so a cut can end inside an escape (`\x1`): still only

@@ -64,6 +64,7 @@ describe("terminalText", () => {
 
   it("should pad cells on the escaped text and leave nested safe text alone", () => {
     expect(terminalLines([terminalCell("a\u202e", 8), terminalCell(42, 4, "right")], "|").text).toBe("a\\u202e |  42");
+    expect(terminalLines([terminalCell("日本", 6), terminalCell("web-1", 6)], "|").text).toBe("日本  |web-1 ");
     expect(terminalText`${terminalText`${"\u0007"}`}`.text).toBe("\\x07");
   });
 

@@ -4,6 +4,8 @@
 // every character that a terminal acts on or does not show is written as a visible escape, the
 // way journalctl and sudo show unprintable bytes. Only `--json` carries such text exactly.
 
+import stringWidth from "string-width";
+
 /**
  * Characters that are escaped: C0 controls, DEL and C1 controls (`\p{Cc}`); format characters
  * (`\p{Cf}`: the bidi marks, embeddings, overrides and isolates U+061C, U+200E/F, U+202A–E,
@@ -146,8 +148,8 @@ export function terminalMessage(message: string): TerminalText {
 }
 
 /**
- * One table cell: the value escaped, then padded to `width` (measured on the escaped text, so
- * escapes never break the columns).
+ * One table cell: the value escaped, then padded to `width` display columns (measured on the
+ * escaped text, so escapes never break the columns; wide characters count two).
  * @param value - the cell's value
  * @param width - the column width
  * @param align - `"left"` (default) pads on the right, `"right"` on the left
@@ -155,7 +157,8 @@ export function terminalMessage(message: string): TerminalText {
  */
 export function terminalCell(value: TerminalValue, width: number, align: "left" | "right" = "left"): TerminalText {
   const text = piece(value);
-  return TerminalText.of(align === "left" ? text.padEnd(width) : text.padStart(width));
+  const pad = " ".repeat(Math.max(0, width - stringWidth(text)));
+  return TerminalText.of(align === "left" ? text + pad : pad + text);
 }
 
 /**
