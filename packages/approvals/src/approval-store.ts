@@ -27,6 +27,19 @@ import type { CallerKind } from "./caller-kind.js";
 import type { Scope, StoreConnection } from "./store-dialect.js";
 import { ApprovalNotFoundError } from "./errors/approval-not-found-error.js";
 
+let construct: (connection: StoreConnection, now: () => Date, host: string) => ApprovalStore;
+
+/**
+ * A store over an open connection (internal: openStore's; not exported from the package).
+ * @param connection - the open database connection
+ * @param now - the clock (injectable for tests)
+ * @param host - the host this store records as and claims for (MC_HOST_ID)
+ * @returns the store
+ */
+export function createApprovalStore(connection: StoreConnection, now: () => Date, host: string): ApprovalStore {
+  return construct(connection, now, host);
+}
+
 /**
  * The approval queue and the audit journal, in one database: an embedded libSQL file (one
  * host's) or PostgreSQL (a fleet's). Every method is one operation that the connection runs
@@ -34,18 +47,20 @@ import { ApprovalNotFoundError } from "./errors/approval-not-found-error.js";
  * deadlock or unique violation). Create with `openStore`.
  */
 export class ApprovalStore {
+  static {
+    construct = (connection, now, host) => new ApprovalStore(connection, now, host);
+  }
+
   readonly #connection: StoreConnection;
   readonly #now: () => Date;
   readonly #host: string;
   readonly #auditHead: AuditHeadCache = {};
   readonly #auditGroup: AuditGroupCommit;
 
-  /**
-   * @param connection - the open database connection
-   * @param now - the clock (injectable for tests)
-   * @param host - the host this store records as and claims for (MC_HOST_ID)
-   */
-  constructor(connection: StoreConnection, now: () => Date, host: string) {
+  // Private, so the published declaration shows no parameter types: the connection's are
+  // drizzle's and libSQL's, and a consumer compiling with skipLibCheck false would check
+  // drizzle-orm's own declarations (which do not compile without its optional drivers).
+  private constructor(connection: StoreConnection, now: () => Date, host: string) {
     this.#connection = connection;
     this.#now = now;
     this.#host = host;

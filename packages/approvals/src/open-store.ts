@@ -4,7 +4,8 @@ import { hostname } from "node:os";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { applyMigrations } from "./apply-migrations.js";
-import { ApprovalStore } from "./approval-store.js";
+import { createApprovalStore } from "./approval-store.js";
+import type { ApprovalStore } from "./approval-store.js";
 import { Connection, redactUrl } from "./connection.js";
 import type { BusyEvent } from "./connection.js";
 import { EMBEDDED_MIGRATIONS } from "./embedded-migrations.js";
@@ -80,7 +81,7 @@ export async function openStore(options: OpenStoreOptions): Promise<ApprovalStor
       connection.close();
       throw new StoreError(`Cannot migrate the database ${redactUrl(url)}: ${(error as Error).message}`, error);
     }
-    return new ApprovalStore(connection, options.now ?? (() => new Date()), host);
+    return createApprovalStore(connection, options.now ?? (() => new Date()), host);
   }
   const connection = await Connection.open({
     url,
@@ -98,7 +99,7 @@ export async function openStore(options: OpenStoreOptions): Promise<ApprovalStor
     }
     throw new StoreError(`Cannot migrate the database ${options.path ?? "at the given URL"}: ${(error as Error).message}`, error);
   }
-  return new ApprovalStore(connection, options.now ?? (() => new Date()), host);
+  return createApprovalStore(connection, options.now ?? (() => new Date()), host);
 }
 
 function databaseUrl(options: OpenStoreOptions): string {
