@@ -26,6 +26,7 @@ describe.skipIf(!harness.available)("daemonReloadTool", () => {
       await helper.run("systemctl", ["stop", unit], { timeoutMs: 10_000 });
       await helper.run("rm", ["-f", installed], { timeoutMs: 3_000 });
       await helper.run("systemctl", ["daemon-reload"], { timeoutMs: 10_000 });
+      await helper.run("systemctl", ["reset-failed", unit], { timeoutMs: 10_000 });
     });
     await writeUnit("first");
     // An active unit stays loaded; an unused one would be re-read from disk on every query.
@@ -47,7 +48,7 @@ describe.skipIf(!harness.available)("daemonReloadTool", () => {
   it("should reload the test user's manager in user scope", async () => {
     if (!harness.available) return;
     const { context, calls } = contextFor(harness.userPrefix);
-    const result = await callTool(daemonReloadTool, { scope: "user", approval_id: "approved-1" }, context);
+    const result = await callTool(daemonReloadTool, { scope: "user", approval_id: "apr_0123456789abcdef" }, context);
     expect(result).toStrictEqual({ scope: "user", action: "daemon_reload", reloaded: true });
     expect(calls.map((call) => [call.args, call.options.scope])).toStrictEqual([
       [["--user", "daemon-reload", "--no-ask-password"], "user"],

@@ -50,10 +50,12 @@ describe.skipIf(!harness.available)("reloadServiceTool", () => {
 
   it("should accept an approval_id argument and refuse a bad scope", async () => {
     const { context, calls } = contextFor(prefix);
-    const result = await callTool(reloadServiceTool, { unit: "mc-reload.service", approval_id: "a1" }, context);
+    const result = await callTool(reloadServiceTool, { unit: "mc-reload.service", approval_id: "apr_abcdefghjkmnpqrs" }, context);
     expect(result.active_state).toBe("active");
     calls.length = 0;
     await expect(callTool(reloadServiceTool, { unit: "mc-reload.service", scope: "global" }, context)).rejects.toThrow(InputError);
+    // Not an approval id (apr_ and 16 base32 characters): refused before anything runs.
+    await expect(callTool(reloadServiceTool, { unit: "mc-reload.service", approval_id: "a1" }, context)).rejects.toThrow(InputError);
     expect(calls).toStrictEqual([]);
   });
 });
