@@ -77,6 +77,8 @@ describe("MCP logging capability", () => {
       await harness.exec(["systemctl", "stop", SLOW_UNIT]);
       await harness.exec(["rm", "-f", `/run/systemd/system/${SLOW_UNIT}`]);
       await harness.exec(["systemctl", "daemon-reload"]);
+      // A failed unit stays listed (failed_services counts it) until reset, even once its file is gone.
+      await harness.exec(["systemctl", "reset-failed", SLOW_UNIT]);
     });
     // The stop takes 2 s by construction; notices start after 300 ms.
     const { runtime, client, notices } = await start({ commandPrefix: harness.prefix, slowCallNoticeMs: 300 });

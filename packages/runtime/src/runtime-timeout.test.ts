@@ -31,6 +31,8 @@ describe.skipIf(!harness.available)("timeout_s through the runtime", () => {
     await harness.exec(["systemctl", "stop", UNIT]);
     await harness.exec(["rm", "-f", `/run/systemd/system/${UNIT}`]);
     await harness.exec(["systemctl", "daemon-reload"]);
+    // A failed unit stays listed (failed_services counts it) until reset, even once its file is gone.
+    await harness.exec(["systemctl", "reset-failed", UNIT]);
   }, 60_000);
 
   it("should stop waiting after the policy's timeout_s, fail the approval and say the restart is still running", async () => {

@@ -120,7 +120,11 @@ describe.skipIf(!harness.available)("red team: terminal escapes through every hu
     env = childEnv({ MC_STATE_DIR: dir, MC_COMMAND_PREFIX: JSON.stringify(harness.prefix) });
   });
   afterAll(async () => {
-    if (harness.available && units.length > 0) await harness.exec(["systemctl", "stop", ...units]);
+    if (harness.available && units.length > 0) {
+      await harness.exec(["systemctl", "stop", ...units]);
+      // A transient unit that failed stays listed (failed_services counts it) until reset.
+      await harness.exec(["systemctl", "reset-failed", ...units]);
+    }
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
