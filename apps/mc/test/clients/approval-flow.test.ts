@@ -217,6 +217,32 @@ describe("approvals through the real mc", () => {
     const ended = await watch.done;
     expect(ended.exitCode).toBe(0);
   });
+
+  it("should stream `approvals watch --json` as one snake_case JSON object per line, the tool's arguments exact", async () => {
+    const { env, configFile } = setup("state");
+    const content = "[main]\nport = 1\n";
+    const asked = await runMc([...writeArgs(configFile, content), "--json"], env);
+    expect(asked.exitCode, asked.stderr).toBe(3);
+    const id = (JSON.parse(asked.stdout) as { approval_id: string }).approval_id;
+    const watch = startMc(["approvals", "watch", "--json"], env);
+    for (let attempt = 0; attempt < 300 && !watch.output().includes("\n"); attempt += 1) await new Promise((resolve) => setTimeout(resolve, 100));
+    watch.child.kill("SIGINT");
+    const ended = await watch.done;
+    expect(ended.exitCode, ended.stderr).toBe(0);
+    const lines = ended.stdout.trimEnd().split("\n");
+    expect(lines).toHaveLength(1);
+    const record = JSON.parse(lines[0] ?? "") as { approval: Record<string, unknown>; approve_with: unknown };
+    expect(Object.keys(record).sort()).toStrictEqual(["approval", "approve_with"]);
+    expect(typeof record.approve_with).toBe("string");
+    expect(record.approval.id).toBe(id);
+    expect(record.approval).toHaveProperty("created_at");
+    expect(record.approval).toHaveProperty("expires_at");
+    // Every key of mc's record is snake_case; the tool's arguments are the call's, byte for byte.
+    const keys = (value: unknown): string[] =>
+      value === null || typeof value !== "object" ? [] : Object.entries(value).flatMap(([key, inner]) => (key === "arguments" ? [key] : [key, ...keys(inner)]));
+    expect(keys(record).filter((key) => !/^[a-z0-9_]+$/u.test(key))).toStrictEqual([]);
+    expect(record.approval.arguments).toStrictEqual({ path: configFile, content, target: "app", dry_run: false });
+  });
 });
 
 describe("approvals over MCP (mc mcp serve, SDK client)", () => {
