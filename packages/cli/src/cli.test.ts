@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
@@ -145,6 +145,22 @@ describe("main", () => {
     const io: CliIo = { stdout: stdout.stream, stderr: capture().stream, env: { MC_STATE_DIR: dir, HOME: dir }, stdinIsTty: false };
     expect(await main(["policy", "check", join(dir, "bad.toml")], io)).toBe(1);
     expect(stdout.text()).toMatch(/bad\.toml:3:\d+: tools\.memory_usage\.enabled/);
+  });
+
+  it("should keep each policy diagnostic on its own line when the file's path holds newlines", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "mc-cli-check-"));
+    dirs.push(dir);
+    // The path is part of every message, unquoted: its newline must not start a line of its own.
+    const evil = join(dir, "x\npolicy.toml: ok\nwarning: all tools allowed");
+    mkdirSync(evil);
+    writeFileSync(join(evil, "bad.toml"), "version = 1\n[tools.memory_usage]\nenabled = 'yes'\n");
+    const stdout = capture();
+    const io: CliIo = { stdout: stdout.stream, stderr: capture().stream, env: { MC_STATE_DIR: dir, HOME: dir }, stdinIsTty: false };
+    expect(await main(["policy", "check", join(evil, "bad.toml")], io)).toBe(1);
+    const lines = stdout.text().trimEnd().split("\n");
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^error: .*x\\npolicy\.toml: ok\\nwarning: all tools allowed\/bad\.toml:3:\d+: tools\.memory_usage\.enabled/);
+    expect(lines[1]).toMatch(/^\/.*x\\npolicy\.toml: ok\\nwarning: all tools allowed\/bad\.toml: 1 error\(s\); with this file every tool is denied$/);
   });
 
   it("should approve out of band and record the approver, then verify the audit chain", async () => {

@@ -9,6 +9,7 @@ import { checkPolicyFile, installPolicy, policyTemplate, readPolicyFile, type In
 import { EXIT, ExitError } from "../exit-error.js";
 import { emit, type CliIo, type GlobalOptions } from "../io.js";
 import { runtimeFromOptions } from "../runtime-from-options.js";
+import { terminalLines, terminalMessage, terminalText, type TerminalText } from "../terminal-text.js";
 import type { RiskLevel } from "@mc/core";
 
 type Options = GlobalOptions & { stateDir?: string; policy?: string };
@@ -45,7 +46,7 @@ export async function policyInitCommand(io: CliIo, options: Options, initOptions
   } finally {
     await handle.close();
   }
-  emit(io, options, { ok: true, path }, () => `wrote ${path}\ncheck it with: mc policy check ${path}`);
+  emit(io, options, { ok: true, path }, () => terminalText`wrote ${path}\ncheck it with: mc policy check ${path}`);
 }
 
 /**
@@ -63,11 +64,10 @@ export async function policyCheckCommand(io: CliIo, options: Options, file: stri
   await runtime.close();
   const diagnostics = checkPolicyFile(path, { stateDir, tools });
   emit(io, options, diagnostics, () =>
-    [
-      ...diagnostics.errors.map((error) => `error: ${error.message}`),
-      ...diagnostics.warnings.map((warning) => `warning: ${warning.message}`),
-      diagnostics.ok ? `${path}: ok` : `${path}: ${diagnostics.errors.length} error(s); with this file every tool is denied`,
-    ].join("\n"),
+    terminalLines([
+      ...diagnosticsLines(diagnostics),
+      diagnostics.ok ? terminalText`${path}: ok` : terminalText`${path}: ${diagnostics.errors.length} error(s); with this file every tool is denied`,
+    ]),
   );
   return diagnostics.ok ? EXIT.ok : EXIT.failed;
 }
@@ -80,13 +80,22 @@ async function policyTarget(io: CliIo, options: Options): Promise<{ path: string
   return target;
 }
 
+// A diagnostic's message is mc's own sentence with the file's values JSON-quoted; each is still
+// escaped as one line, so a newline in a value can never start a line that reads as mc's.
+function diagnosticsLines(diagnostics: PolicyDiagnostics): TerminalText[] {
+  return [
+    ...diagnostics.errors.map((error) => terminalText`error: ${terminalMessage(error.message)}`),
+    ...diagnostics.warnings.map((warning) => terminalText`warning: ${terminalMessage(warning.message)}`),
+  ];
+}
+
 function diagnosticsText(diagnostics: PolicyDiagnostics): string[] {
   return [...diagnostics.errors.map((error) => `error: ${error.message}`), ...diagnostics.warnings.map((warning) => `warning: ${warning.message}`)];
 }
 
 function reportInstalled(io: CliIo, options: Options, result: Extract<InstallPolicyResult, { installed: true }>): void {
   emit(io, options, { ok: true, path: result.path, sha256: result.sha256, warnings: result.diagnostics.warnings }, () =>
-    [...diagnosticsText(result.diagnostics), `installed ${result.path} (sha256 ${result.sha256.slice(0, 12)}…); it applies to the next call`].join("\n"),
+    terminalLines([...diagnosticsLines(result.diagnostics), terminalText`installed ${result.path} (sha256 ${result.sha256.slice(0, 12)}…); it applies to the next call`]),
   );
 }
 
@@ -184,7 +193,7 @@ export async function policyEditCommand(io: CliIo, options: Options): Promise<vo
       if (run.status !== 0) throw new ExitError(EXIT.failed, `the editor exited with ${run.status === null ? `signal ${run.signal}` : `status ${run.status}`}; the policy is unchanged`);
       const edited = readFileSync(copy);
       if (current.kind === "read" && edited.equals(original)) {
-        emit(io, options, { ok: true, path: target.path, changed: false }, () => `${target.path}: no changes`);
+        emit(io, options, { ok: true, path: target.path, changed: false }, () => terminalText`${target.path}: no changes`);
         return;
       }
       const result = installPolicy({ ...target, content: edited, expectedSha256 });
@@ -193,7 +202,7 @@ export async function policyEditCommand(io: CliIo, options: Options): Promise<vo
         return;
       }
       if (result.reason !== "invalid" || !io.stdinIsTty) throw notInstalled(result);
-      io.stderr.write(`${[...diagnosticsText(result.diagnostics), result.message].join("\n")}\n`);
+      io.stderr.write(`${terminalLines([...diagnosticsLines(result.diagnostics), terminalMessage(result.message)]).text}\n`);
       const prompt = createInterface({ input: process.stdin, output: process.stderr });
       const answer = (await prompt.question("What now? (e)dit again, e(x)it without saving [e]: ")).trim().toLowerCase();
       prompt.close();
