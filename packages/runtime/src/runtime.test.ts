@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { defineTool, ToolFailureError, type ToolDefinition } from "@mc/core";
+import { DeniedError, defineTool, McError, ToolFailureError, type ToolDefinition } from "@mc/core";
 import * as v from "valibot";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, onTestFinished } from "vitest";
 import { storeView } from "./test-store-view.js";
 import { createRuntime, type Runtime } from "./runtime.js";
 
@@ -280,5 +280,39 @@ describe("createRuntime", () => {
     const report = await runtime.doctor();
     expect(report.checks.filter((check) => !check.ok && check.severity === "error")).toStrictEqual([]);
     expect(report.ok).toBe(true);
+  });
+});
+
+describe("a tool's denial", () => {
+  function runtimeWith(thrown: () => Error) {
+    const dir = mkdtempSync(join(tmpdir(), "mc-runtime-denial-"));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const tool = defineTool({
+      name: "refusing_thing",
+      title: "Refuses",
+      description: "Throws what the test gives it",
+      risk: "read_only",
+      input: v.strictObject({}),
+      output: v.object({}),
+      run: async () => {
+        throw thrown();
+      },
+    });
+    const runtime = createRuntime({ stateDir: dir, policyPath: join(dir, "policy.toml"), tools: [tool], env: {} });
+    onTestFinished(() => runtime.close());
+    return runtime;
+  }
+  const cli = { caller: { kind: "cli" as const, name: "tester" } };
+
+  it("should return a DeniedError's code and reason", async () => {
+    const runtime = runtimeWith(() => new DeniedError("config_path_refused", "/etc/shadow is outside every config target root"));
+    expect(await runtime.call("refusing_thing", {}, cli)).toMatchObject({ status: "denied", code: "config_path_refused", reason: "/etc/shadow is outside every config target root" });
+  });
+
+  it("should not report an error that only claims the denied code (no string denial) as a denial", async () => {
+    const runtime = runtimeWith(() => new McError("denied", "refused", { data: { denial: { code: "tool_disabled" } } }));
+    const result = await runtime.call("refusing_thing", {}, cli);
+    expect(result).toMatchObject({ status: "error", code: "tool_failed", message: "refused" });
+    expect(JSON.stringify(result)).not.toContain("[object Object]");
   });
 });

@@ -1,6 +1,7 @@
 import {
   createCommandRunner,
   approvalWaitSchema,
+  DeniedError,
   formatIssues,
   isApprovalId,
   McError,
@@ -466,9 +467,9 @@ export function createRuntime<Tools extends ToolMap = BuiltinTools>(options: Run
       if (!McError.isInstance(error)) {
         return errorResult(definition.name, "tool_failed", `${definition.name} failed: ${errorMessage(error)}`, elapsed(), undefined, claimedId);
       }
-      if (error.code === "denied") {
-        return { status: "denied", tool: definition.name, code: typeof error.data.denial === "string" ? error.data.denial : "denied", reason: error.message, durationMs: elapsed() };
-      }
+      // A denial's code is DeniedError's typed DenialCode; an error that only claims the
+      // `denied` code has none to report and is the tool's failure.
+      if (DeniedError.isInstance(error)) return { status: "denied", tool: definition.name, code: error.denial, reason: error.message, durationMs: elapsed() };
       const code: CallErrorCode = error.code === "timeout" ? "timeout" : error.code === "input_invalid" ? "input_invalid" : "tool_failed";
       return errorResult(definition.name, code, error.message, elapsed(), { ...error.data }, claimedId);
     }
@@ -628,7 +629,7 @@ async function checkBeforeQueueing(tool: ToolDefinition, input: Record<string, u
     return undefined;
   } catch (error) {
     if (!McError.isInstance(error)) return errorResult(tool.name, "tool_failed", `${tool.name} could not check the request: ${errorMessage(error)}`, elapsed());
-    if (error.code === "denied") return { status: "denied", tool: tool.name, code: typeof error.data.denial === "string" ? error.data.denial : "denied", reason: error.message, durationMs: elapsed() };
+    if (DeniedError.isInstance(error)) return { status: "denied", tool: tool.name, code: error.denial, reason: error.message, durationMs: elapsed() };
     const code: CallErrorCode = error.code === "input_invalid" ? "input_invalid" : error.code === "timeout" ? "timeout" : "tool_failed";
     return errorResult(tool.name, code, error.message, elapsed(), { ...error.data });
   }

@@ -18,6 +18,12 @@ describe("McError subclasses", () => {
     expect(errors.map((error) => CommandTimeoutError.isInstance(error))).toStrictEqual([false, false, false, true]);
   });
 
+  it("should not take an mc error that only claims the denied code for a DeniedError", () => {
+    const claimed = new McError("denied", "no", { data: { denial: { code: "tool_disabled" } } });
+    expect(McError.isInstance(claimed)).toBe(true);
+    expect(DeniedError.isInstance(claimed)).toBe(false);
+  });
+
   it("should not take a plain error with a code for an mc error", () => {
     const plain = Object.assign(new Error("EACCES"), { code: "EACCES", data: {} });
     expect(McError.isInstance(plain)).toBe(false);

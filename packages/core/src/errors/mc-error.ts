@@ -103,10 +103,11 @@ export class DeniedError extends McError {
 
   /**
    * @param value - anything caught
-   * @returns whether it is a DeniedError
+   * @returns whether it is a DeniedError: code `denied` with a string `denial` (an error that
+   *   only claims the code has no denial a caller could report)
    */
   static override isInstance(value: unknown): value is DeniedError {
-    return McError.isInstance(value) && value.code === "denied";
+    return McError.isInstance(value) && value.code === "denied" && typeof (value as { denial?: unknown }).denial === "string";
   }
 }
 
