@@ -1,4 +1,4 @@
-import { InputError } from "@mc/core";
+import { CALLER_KINDS, canonicalJson, InputError, type CallerKind } from "@mc/core";
 import { and, desc, eq, gt, inArray, isNull, lte, or } from "drizzle-orm";
 import type { SQL } from "drizzle-orm";
 import { newApprovalId } from "./approval-id.js";
@@ -8,13 +8,8 @@ import { APPROVAL_STATUSES } from "./approval-status.js";
 import type { ApprovalStatus } from "./approval-status.js";
 import { appendAuditInTransaction } from "./audit-journal.js";
 import type { AuditEventInput } from "./audit-event.js";
-import { CALLER_KINDS } from "./caller-kind.js";
-import type { CallerKind } from "./caller-kind.js";
-import { canonicalJson } from "./canonical-json.js";
 import type { ClaimRefusal, ClaimResult } from "./claim-result.js";
-import { ApprovalExpiredError } from "./errors/approval-expired-error.js";
-import { ApprovalNotFoundError } from "./errors/approval-not-found-error.js";
-import { ApprovalStateError } from "./errors/approval-state-error.js";
+import { ApprovalError } from "./errors/approval-error.js";
 import { currentOwner, isOwnerAlive as defaultIsOwnerAlive } from "./executor-owner.js";
 import type { ExecutorOwner } from "./executor-owner.js";
 import { identifyingArguments, requestHash } from "./request-hash.js";
@@ -300,7 +295,7 @@ export async function listApprovals(scope: Scope, nowMs: number, options: Approv
  * @param verdict - `approved` or `rejected`
  * @param decision - who and why
  * @returns the decided approval
- * @throws ApprovalNotFoundError, ApprovalExpiredError or ApprovalStateError
+ * @throws ApprovalError: `approval_not_found`, `approval_expired` or `approval_state`
  */
 export async function decideApproval(
   scope: Scope,
@@ -344,12 +339,12 @@ export async function decideApproval(
   }
   const current = await getApproval(scope, nowMs, id);
   if (current === undefined) {
-    throw new ApprovalNotFoundError(id);
+    throw ApprovalError.notFound(id);
   }
   if (current.status === "expired") {
-    throw new ApprovalExpiredError(id, current.expiresAt);
+    throw ApprovalError.expired(id, current.expiresAt);
   }
-  throw new ApprovalStateError(id, current.status, ["pending"], verdict === "approved" ? "approve" : "reject");
+  throw ApprovalError.state(id, current.status, ["pending"], verdict === "approved" ? "approve" : "reject");
 }
 
 /**
@@ -445,7 +440,7 @@ function refuseClaim(request: ClaimRequest, current: ApprovalsTable["$inferSelec
  * @param outcome - ok, or the error
  * @param finalEvent - the call's final audit event, stored in the same transaction
  * @returns the finished approval
- * @throws ApprovalNotFoundError or ApprovalStateError when it is not executing
+ * @throws ApprovalError: `approval_not_found`, or `approval_state` when it is not executing
  */
 export async function finalizeApproval(
   scope: Scope,
@@ -477,9 +472,9 @@ export async function finalizeApproval(
   }
   const [current] = await database.select().from(approvals).where(eq(approvals.id, id)).limit(1);
   if (current === undefined) {
-    throw new ApprovalNotFoundError(id);
+    throw ApprovalError.notFound(id);
   }
-  throw new ApprovalStateError(id, current.status, ["executing"], "finalize");
+  throw ApprovalError.state(id, current.status, ["executing"], "finalize");
 }
 
 /**

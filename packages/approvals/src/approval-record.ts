@@ -1,5 +1,5 @@
 import type { ApprovalStatus } from "./approval-status.js";
-import type { CallerKind } from "./caller-kind.js";
+import type { CallerKind } from "@mc/core";
 import type { ExecutorOwner } from "./executor-owner.js";
 import type { ApprovalsTable } from "./store-dialect.js";
 

@@ -3,9 +3,7 @@ import { InputError } from "@mc/core";
 import { describe, expect, it } from "vitest";
 import { openTestStore, testClock } from "./test-support.js";
 import type { ApprovalStore } from "./approval-store.js";
-import { ApprovalExpiredError } from "./errors/approval-expired-error.js";
-import { ApprovalNotFoundError } from "./errors/approval-not-found-error.js";
-import { ApprovalStateError } from "./errors/approval-state-error.js";
+import { ApprovalError } from "./errors/approval-error.js";
 import { currentOwner } from "./executor-owner.js";
 import { requestHash } from "./request-hash.js";
 
@@ -107,14 +105,14 @@ describe("ApprovalStore.approve and reject", () => {
     const { approval } = await store.requestApproval({ tool: TOOL, arguments: ARGS, requester: MCP_CLIENT });
     expect(await store.reject(approval.id, { by: "bob", note: "not now" })).toMatchObject({ status: "rejected", decidedBy: "bob" });
     const error = await store.approve(approval.id, { approver: "alice" }).catch((caught: unknown) => caught);
-    expect(ApprovalStateError.isInstance(error)).toBe(true);
-    expect(error).toMatchObject({ code: "approval_state", status: "rejected", expected: ["pending"] });
+    expect(ApprovalError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ code: "approval_state", data: { approvalId: approval.id, status: "rejected", expected: ["pending"], action: "approve" } });
   });
 
   it("should refuse every decision that does not start from pending", async () => {
     const { store } = await openTestStore();
     const id = await approved(store);
-    await expect(store.approve(id, { approver: "alice" })).rejects.toThrow(ApprovalStateError);
+    await expect(store.approve(id, { approver: "alice" })).rejects.toMatchObject({ code: "approval_state" });
     await expect(store.reject(id, { by: "bob" })).rejects.toThrow(/it is approved/);
     await store.claim({ id, tool: TOOL, arguments: ARGS });
     await expect(store.approve(id, { approver: "alice" })).rejects.toThrow(/it is executing/);
@@ -124,9 +122,9 @@ describe("ApprovalStore.approve and reject", () => {
 
   it("should say an unknown id is unknown", async () => {
     const { store } = await openTestStore();
-    await expect(store.approve("apr_0000000000000000", { approver: "alice" })).rejects.toThrow(ApprovalNotFoundError);
+    await expect(store.approve("apr_0000000000000000", { approver: "alice" })).rejects.toMatchObject({ code: "approval_not_found" });
     await expect(store.reject("apr_0000000000000000", { by: "bob" })).rejects.toThrow(/No approval has the id "apr_0000000000000000"/);
-    await expect(store.require("apr_0000000000000000")).rejects.toThrow(ApprovalNotFoundError);
+    await expect(store.require("apr_0000000000000000")).rejects.toMatchObject({ code: "approval_not_found" });
     expect(await store.get("apr_0000000000000000")).toBeUndefined();
   });
 
@@ -135,7 +133,7 @@ describe("ApprovalStore.approve and reject", () => {
     const { store } = await openTestStore(clock.now);
     const { approval } = await store.requestApproval({ tool: TOOL, arguments: ARGS, requester: MCP_CLIENT, ttlMs: 60_000 });
     clock.advance(60_000);
-    await expect(store.approve(approval.id, { approver: "alice" })).rejects.toThrow(ApprovalExpiredError);
+    await expect(store.approve(approval.id, { approver: "alice" })).rejects.toMatchObject({ code: "approval_expired", data: { approvalId: approval.id, expiresAt: "2026-11-25T12:01:00.000Z" } });
     await expect(store.reject(approval.id, { by: "bob" })).rejects.toThrow(/expired at 2026-11-25T12:01:00.000Z/);
     expect((await store.require(approval.id)).status).toBe("expired");
   });
@@ -262,10 +260,10 @@ describe("ApprovalStore.finalize", () => {
     const { store } = await openTestStore();
     const id = await approved(store);
     await expect(store.finalize(id, { ok: true })).rejects.toThrow(/Cannot finalize approval .*: it is approved, and only executing/);
-    await expect(store.finalize("apr_unknown", { ok: true })).rejects.toThrow(ApprovalNotFoundError);
+    await expect(store.finalize("apr_unknown", { ok: true })).rejects.toMatchObject({ code: "approval_not_found" });
     await store.claim({ id, tool: TOOL, arguments: ARGS });
     await store.finalize(id, { ok: true });
-    await expect(store.finalize(id, { ok: false, error: "late" })).rejects.toThrow(ApprovalStateError);
+    await expect(store.finalize(id, { ok: false, error: "late" })).rejects.toMatchObject({ code: "approval_state" });
     expect((await store.require(id)).status).toBe("completed");
   });
 });

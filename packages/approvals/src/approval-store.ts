@@ -23,9 +23,9 @@ import { auditEventFields, listAudit, verifyAudit } from "./audit-journal.js";
 import type { AuditHeadCache, AuditListOptions, AuditVerifyOptions } from "./audit-journal.js";
 import type { AuditVerification } from "./audit-verification.js";
 import type { ClaimResult } from "./claim-result.js";
-import type { CallerKind } from "./caller-kind.js";
+import type { CallerKind } from "@mc/core";
 import type { Scope, StoreConnection } from "./store-dialect.js";
-import { ApprovalNotFoundError } from "./errors/approval-not-found-error.js";
+import { ApprovalError } from "./errors/approval-error.js";
 
 let construct: (connection: StoreConnection, now: () => Date, host: string) => ApprovalStore;
 
@@ -101,12 +101,12 @@ export class ApprovalStore {
    * One approval by id.
    * @param id - the approval id
    * @returns the approval
-   * @throws ApprovalNotFoundError when unknown
+   * @throws ApprovalError `approval_not_found` when unknown
    */
   async require(id: string): Promise<ApprovalRecord> {
     const approval = await this.get(id);
     if (approval === undefined) {
-      throw new ApprovalNotFoundError(id);
+      throw ApprovalError.notFound(id);
     }
     return approval;
   }
@@ -131,7 +131,7 @@ export class ApprovalStore {
    * @param decision.caller - the surface (default `cli`), for the audit event
    * @param decision.clientName - the client, when a client's prompt approved
    * @returns the approved approval
-   * @throws ApprovalNotFoundError, ApprovalExpiredError or ApprovalStateError
+   * @throws ApprovalError: `approval_not_found`, `approval_expired` or `approval_state`
    */
   approve(id: string, decision: { approver: string; note?: string } & DecisionSource): Promise<ApprovalRecord> {
     return this.#recording((database) =>
@@ -149,7 +149,7 @@ export class ApprovalStore {
    * @param decision.caller - the surface (default `cli`), for the audit event
    * @param decision.clientName - the client, when a client's prompt rejected
    * @returns the rejected approval
-   * @throws ApprovalNotFoundError, ApprovalExpiredError or ApprovalStateError
+   * @throws ApprovalError: `approval_not_found`, `approval_expired` or `approval_state`
    */
   reject(id: string, decision: { by: string; note?: string } & DecisionSource): Promise<ApprovalRecord> {
     return this.#recording((database) =>
@@ -165,7 +165,7 @@ export class ApprovalStore {
    * written the claim rolls back and this throws, and the call must not run.
    * @param request - id, the call's tool and arguments, the owner (default: this process), the started event
    * @returns the claimed approval, or a refusal with its reason
-   * @throws StoreError or the database's error when the claim (or its event) could not be stored
+   * @throws ApprovalError `store_failed` or the database's error when the claim (or its event) could not be stored
    */
   claim(request: ClaimRequest): Promise<ClaimResult> {
     return this.#recording((scope) => claimApproval(scope, this.#nowMs(), request));
@@ -180,7 +180,7 @@ export class ApprovalStore {
    * @param outcome - ok, or the error message
    * @param finalEvent - the call's final audit event
    * @returns the finished approval
-   * @throws ApprovalNotFoundError or ApprovalStateError when it is not executing
+   * @throws ApprovalError: `approval_not_found`, or `approval_state` when it is not executing
    */
   finalize(id: string, outcome: FinalizeOutcome, finalEvent?: AuditEventInput): Promise<ApprovalRecord> {
     return this.#recording((scope) => finalizeApproval(scope, this.#nowMs(), id, outcome, finalEvent));

@@ -1,6 +1,5 @@
 import { createHash } from "node:crypto";
-import type { CallerKind } from "./caller-kind.js";
-import { canonicalJson } from "./canonical-json.js";
+import { canonicalJson, type CallerKind } from "@mc/core";
 
 /**
  * What the policy and approvals decided about a call — or, for an approval's own events, what

@@ -1,4 +1,4 @@
-import { InputError } from "@mc/core";
+import { CALLER_KINDS, canonicalJson, InputError, type CallerKind } from "@mc/core";
 import type { Client, InValue } from "@libsql/client";
 import { and, asc, desc, eq, fillPlaceholders, getTableColumns, gt, gte, lte, sql } from "drizzle-orm";
 import type { NodePgDatabase } from "drizzle-orm/node-postgres";
@@ -8,9 +8,6 @@ import { checkLimit } from "./list-limit.js";
 import { AUDIT_DECISIONS, AUDIT_OUTCOMES, auditEventHash, GENESIS_HASH } from "./audit-event.js";
 import type { AuditDecision, AuditEventInput, AuditOutcome, AuditRecord, HashedAuditFields } from "./audit-event.js";
 import type { AuditProblem, AuditVerification } from "./audit-verification.js";
-import { CALLER_KINDS } from "./caller-kind.js";
-import type { CallerKind } from "./caller-kind.js";
-import { canonicalJson } from "./canonical-json.js";
 import { redactArguments } from "./redact-arguments.js";
 import { auditEvents, auditHead } from "./schema.js";
 import type { Scope } from "./store-dialect.js";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { isBusyError } from "./connection.js";
-import { StoreError } from "./errors/store-error.js";
+import { ApprovalError } from "./errors/approval-error.js";
 import { openStore } from "./open-store.js";
 import { rawClient, tempDirectory } from "./test-support.js";
 import { join } from "node:path";
@@ -23,13 +23,13 @@ describe("Connection.run", () => {
     store.close();
   });
 
-  it("should give up with a StoreError when the database stays locked", async () => {
+  it("should give up with a store_failed ApprovalError when the database stays locked", async () => {
     const path = join(tempDirectory(), "mc.sqlite3");
     const store = await openStore({ path, busyTimeoutMs: 20, maxAttempts: 3 });
     const holder = await rawClient(path).transaction("write");
     const error = await store.requestApproval(REQUEST).catch((caught: unknown) => caught);
     await holder.rollback();
-    expect(StoreError.isInstance(error)).toBe(true);
+    expect(ApprovalError.isInstance(error) && error.code).toBe("store_failed");
     expect((error as Error).message).toMatch(/stayed locked by other processes through 3 attempts/);
     expect(isBusyError((error as Error).cause)).toBe(true);
     expect(await store.list()).toStrictEqual([]);

@@ -2,7 +2,7 @@ import type { Client, Config, ResultSet } from "@libsql/client";
 import type { LibSQLDatabase } from "drizzle-orm/libsql";
 import type { BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
 import { errorMessage, redactUrl } from "@mc/core";
-import { StoreError } from "./errors/store-error.js";
+import { ApprovalError } from "./errors/approval-error.js";
 import { LIBSQL_DIALECT } from "./store-dialect.js";
 import type { Dialect, StoreConnection } from "./store-dialect.js";
 
@@ -92,7 +92,7 @@ export class Connection implements StoreConnection {
     try {
       connection = new Connection(options, await loadDriver(options.url));
     } catch (error) {
-      throw new StoreError(`Cannot open the database ${redactUrl(options.url)}: ${errorMessage(error)}${nativeBindingHint(error)}`, error);
+      throw ApprovalError.storeFailed(`Cannot open the database ${redactUrl(options.url)}: ${errorMessage(error)}${nativeBindingHint(error)}`, error);
     }
     if (connection.#isFile) {
       // journal_mode is stored in the file, so setting it through any one connection is enough.
@@ -109,7 +109,7 @@ export class Connection implements StoreConnection {
    * Operations on the same database run one at a time within this process.
    * @param operation - the whole unit of work, given the drizzle database and its libSQL client
    * @returns what the operation returns
-   * @throws StoreError when the database stays busy for every attempt
+   * @throws ApprovalError `store_failed` when the database stays busy for every attempt
    */
   async run<T>(operation: (database: LibSQLDatabase, client: Client) => Promise<T>): Promise<T> {
     const key = this.#options.url;
@@ -142,7 +142,7 @@ export class Connection implements StoreConnection {
         this.#reconnect();
         this.#options.onBusy?.({ attempt, retrying: attempt < this.#options.maxAttempts, error });
         if (attempt >= this.#options.maxAttempts) {
-          throw new StoreError(
+          throw ApprovalError.storeFailed(
             `The database ${redactUrl(this.#options.url)} stayed locked by other processes through ${attempt} attempts.`,
             error,
           );

@@ -27,10 +27,8 @@ export type { AuditProblem, AuditProblemKind, AuditVerification } from "./audit-
 export type { ClaimRefusal, ClaimResult } from "./claim-result.js";
 export { isBusyError } from "./connection.js";
 export type { BusyEvent } from "./connection.js";
-export { ApprovalExpiredError } from "./errors/approval-expired-error.js";
-export { ApprovalNotFoundError } from "./errors/approval-not-found-error.js";
-export { ApprovalStateError } from "./errors/approval-state-error.js";
-export { StoreError } from "./errors/store-error.js";
+export { APPROVAL_ERROR_CODES, ApprovalError } from "./errors/approval-error.js";
+export type { AnyApprovalError, ApprovalErrorCode, ApprovalErrorData } from "./errors/approval-error.js";
 export { currentOwner, isOwnerAlive, processStartTime } from "./executor-owner.js";
 export type { ExecutorOwner } from "./executor-owner.js";
 export { HOST_ID_PATTERN, isPostgresUrl, openStore } from "./open-store.js";

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { rawClient, tempDirectory } from "./test-support.js";
 import { EMBEDDED_MIGRATIONS } from "./embedded-migrations.js";
-import { StoreError } from "./errors/store-error.js";
+import { ApprovalError } from "./errors/approval-error.js";
 import { openStore } from "./open-store.js";
 
 describe("openStore", () => {
@@ -63,7 +63,7 @@ describe("openStore", () => {
     const { writeFileSync } = await import("node:fs");
     writeFileSync(blocker, "");
     const error = await openStore({ path: join(blocker, "mc.sqlite3") }).catch((caught: unknown) => caught);
-    expect(StoreError.isInstance(error)).toBe(true);
+    expect(ApprovalError.isInstance(error) && error.code).toBe("store_failed");
     expect((error as Error).message).toContain(join(blocker, "mc.sqlite3"));
   });
 });

@@ -9,7 +9,7 @@ import type { ApprovalStore } from "./approval-store.js";
 import { Connection, redactUrl } from "./connection.js";
 import type { BusyEvent } from "./connection.js";
 import { EMBEDDED_MIGRATIONS } from "./embedded-migrations.js";
-import { StoreError } from "./errors/store-error.js";
+import { ApprovalError } from "./errors/approval-error.js";
 
 /** Where the database is and how to talk to it. Give exactly one of `path` and `url`. */
 export interface OpenStoreOptions {
@@ -57,7 +57,7 @@ export function isPostgresUrl(url: string): boolean {
  * Safe when several processes open the same database at once.
  * @param options - `path` or `url`, and optional clock and busy settings
  * @returns the store; `close()` it when done
- * @throws InputError for bad options, StoreError when the database cannot be opened or migrated
+ * @throws InputError for bad options, ApprovalError `store_failed` when the database cannot be opened or migrated
  */
 export async function openStore(options: OpenStoreOptions): Promise<ApprovalStore> {
   const url = databaseUrl(options);
@@ -79,7 +79,7 @@ export async function openStore(options: OpenStoreOptions): Promise<ApprovalStor
       await connection.migrate(EMBEDDED_PG_MIGRATIONS);
     } catch (error) {
       connection.close();
-      throw new StoreError(`Cannot migrate the database ${redactUrl(url)}: ${(error as Error).message}`, error);
+      throw ApprovalError.storeFailed(`Cannot migrate the database ${redactUrl(url)}: ${(error as Error).message}`, error);
     }
     return createApprovalStore(connection, options.now ?? (() => new Date()), host);
   }
@@ -94,10 +94,10 @@ export async function openStore(options: OpenStoreOptions): Promise<ApprovalStor
     await connection.run((database) => applyMigrations(database, EMBEDDED_MIGRATIONS));
   } catch (error) {
     connection.close();
-    if (StoreError.isInstance(error)) {
+    if (ApprovalError.isInstance(error) && error.code === "store_failed") {
       throw error;
     }
-    throw new StoreError(`Cannot migrate the database ${options.path ?? "at the given URL"}: ${(error as Error).message}`, error);
+    throw ApprovalError.storeFailed(`Cannot migrate the database ${options.path ?? "at the given URL"}: ${(error as Error).message}`, error);
   }
   return createApprovalStore(connection, options.now ?? (() => new Date()), host);
 }
@@ -158,6 +158,6 @@ function prepareFile(path: string): void {
     closeSync(descriptor);
     chmodSync(path, 0o600);
   } catch (error) {
-    throw new StoreError(`Cannot create the database file ${path}: ${(error as Error).message}`, error);
+    throw ApprovalError.storeFailed(`Cannot create the database file ${path}: ${(error as Error).message}`, error);
   }
 }

@@ -4,7 +4,7 @@ import type { Pool, PoolClient } from "pg";
 import { MIGRATIONS_TABLE } from "./apply-migrations.js";
 import { redactUrl } from "./connection.js";
 import type { EmbeddedMigration } from "./embedded-migration.js";
-import { StoreError } from "./errors/store-error.js";
+import { ApprovalError } from "./errors/approval-error.js";
 import { POSTGRES_DIALECT } from "./postgres-dialect.js";
 import type { Dialect, StoreConnection } from "./store-dialect.js";
 
@@ -44,7 +44,7 @@ interface DrizzleInternals {
 /**
  * The fleet store's connection: a small `pg` pool, loaded only when a PostgreSQL URL is used
  * (the embedded store never imports it). Every operation runs whole and again from the start
- * when PostgreSQL reports that it lost a race; an unreachable database is a StoreError, so a
+ * when PostgreSQL reports that it lost a race; an unreachable database is an ApprovalError `store_failed`, so a
  * call that needs the store fails closed.
  */
 export class PostgresConnection implements StoreConnection {
@@ -66,7 +66,7 @@ export class PostgresConnection implements StoreConnection {
    * Loads `pg` and drizzle's node-postgres driver and checks the database answers.
    * @param options - URL, attempts, pool size
    * @returns the open connection
-   * @throws StoreError when the driver cannot be loaded or the database cannot be reached
+   * @throws ApprovalError `store_failed` when the driver cannot be loaded or the database cannot be reached
    */
   static async open(options: PostgresConnectionOptions): Promise<PostgresConnection> {
     let connection: PostgresConnection;
@@ -78,7 +78,7 @@ export class PostgresConnection implements StoreConnection {
       connection = new PostgresConnection(options, pool, (client) => drizzle(client));
       await pool.query("SELECT 1");
     } catch (error) {
-      throw new StoreError(`Cannot reach the database ${redactUrl(options.url)}: ${messageOf(error)}`, error);
+      throw ApprovalError.storeFailed(`Cannot reach the database ${redactUrl(options.url)}: ${messageOf(error)}`, error);
     }
     return connection;
   }
@@ -88,7 +88,7 @@ export class PostgresConnection implements StoreConnection {
    * violation (its transaction rolled back).
    * @param operation - the whole unit of work, given the drizzle database
    * @returns what the operation returns
-   * @throws StoreError when the database is unreachable or the race is lost every time
+   * @throws ApprovalError `store_failed` when the database is unreachable or the race is lost every time
    */
   async run<T>(operation: (database: LibSQLDatabase, client: undefined) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt += 1) {
@@ -102,15 +102,15 @@ export class PostgresConnection implements StoreConnection {
             await sleep(Math.floor(Math.random() * 20 * attempt));
             continue;
           }
-          throw new StoreError(`The database ${redactUrl(this.#options.url)} kept refusing the operation as a conflict through ${attempt} attempts.`, error);
+          throw ApprovalError.storeFailed(`The database ${redactUrl(this.#options.url)} kept refusing the operation as a conflict through ${attempt} attempts.`, error);
         }
         if (isUnreachable(error)) {
-          throw new StoreError(`The database ${redactUrl(this.#options.url)} is unreachable: ${messageOf(error)}`, error);
+          throw ApprovalError.storeFailed(`The database ${redactUrl(this.#options.url)} is unreachable: ${messageOf(error)}`, error);
         }
         if (code !== undefined) {
           // drizzle's message is the whole statement with its parameters (an approval's
           // arguments): say what PostgreSQL said instead, e.g. a role's missing right.
-          throw new StoreError(`The database refused the operation: ${driverMessage(error)} (SQLSTATE ${code})`, error);
+          throw ApprovalError.storeFailed(`The database refused the operation: ${driverMessage(error)} (SQLSTATE ${code})`, error);
         }
         throw error;
       }

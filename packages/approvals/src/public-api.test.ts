@@ -7,12 +7,11 @@ describe("@mc/approvals public API", () => {
   it("should export exactly these names", () => {
     expect(Object.keys(publicApi).sort()).toMatchInlineSnapshot(`
       [
+        "APPROVAL_ERROR_CODES",
         "APPROVAL_STATUSES",
         "AUDIT_DECISIONS",
         "AUDIT_OUTCOMES",
-        "ApprovalExpiredError",
-        "ApprovalNotFoundError",
-        "ApprovalStateError",
+        "ApprovalError",
         "ApprovalStore",
         "DEFAULT_APPROVAL_TTL_MS",
         "DEFAULT_LEASE_MS",
@@ -27,7 +26,6 @@ describe("@mc/approvals public API", () => {
         "MAX_STORED_TEXT_CHARS",
         "REDACTED",
         "SECRET_KEY_PATTERN",
-        "StoreError",
         "auditEventHash",
         "boundedText",
         "boundedValue",

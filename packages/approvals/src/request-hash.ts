@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { canonicalJson } from "./canonical-json.js";
+import { canonicalJson } from "@mc/core";
 
 /**
  * The arguments that identify a request: everything but `approval_id`, which a client adds

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { canonicalJson } from "./canonical-json.js";
+import { canonicalJson } from "@mc/core";
 
 /** Strings longer than this many UTF-8 bytes are stored as `{ length, bytes, sha256 }`. */
 export const MAX_STORED_STRING_BYTES = 1024;

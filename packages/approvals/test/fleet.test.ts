@@ -170,7 +170,6 @@ describe.skipIf(unavailable !== undefined)("a fleet of hosts on one PostgreSQL d
 
   it("should fail closed, with the password redacted, when the database cannot be reached or goes away", async () => {
     const { openStore } = await import("../src/open-store.js");
-    const { StoreError } = await import("../src/errors/store-error.js");
     const { createServer } = await import("node:net");
     // A port nothing listens on: bind one, note it, close it.
     const port = await new Promise<number>((resolve) => {
@@ -180,11 +179,11 @@ describe.skipIf(unavailable !== undefined)("a fleet of hosts on one PostgreSQL d
       });
     });
     const refused = openStore({ url: `postgres://mc:s3cret@127.0.0.1:${port}/mc?sslpassword=hunter2`, hostId: "web-1" });
-    await expect(refused).rejects.toThrow(StoreError);
+    await expect(refused).rejects.toMatchObject({ code: "store_failed" });
     await expect(refused).rejects.toThrow(new RegExp(`Cannot reach the database postgres://…@127\\.0\\.0\\.1:${port}/mc\\?sslpassword=…: .*ECONNREFUSED`));
     await expect(refused).rejects.not.toThrow(/s3cret|hunter2/);
 
-    // A store whose connections the server drops: the next operation is a StoreError, not a run.
+    // A store whose connections the server drops: the next operation fails with store_failed, not a run.
     const database = await testDatabase("postgres");
     const store = await database.open({ hostId: "web-1" });
     const { approval } = await store.requestApproval({ tool: "restart_service", arguments: ARGS, requester: { caller: "mcp", clientName: null } });
@@ -192,6 +191,6 @@ describe.skipIf(unavailable !== undefined)("a fleet of hosts on one PostgreSQL d
     const admin = database.location.slice(0, database.location.lastIndexOf("/")) + "/postgres";
     await asRole(admin, "postgres", `ALTER DATABASE ${name} ALLOW_CONNECTIONS false`);
     await asRole(admin, "postgres", `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${name}'`);
-    await expect(store.claim({ id: approval.id, tool: "restart_service", arguments: ARGS })).rejects.toThrow(StoreError);
+    await expect(store.claim({ id: approval.id, tool: "restart_service", arguments: ARGS })).rejects.toMatchObject({ code: "store_failed" });
   });
 });

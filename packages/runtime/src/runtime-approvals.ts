@@ -58,7 +58,8 @@ export interface RuntimeApprovals {
    * @param decision - who approves, how, and why
    * @returns the approved approval
    * @throws McError: `denied` when the method may not approve this request (elicitation for a risk
-   *   level the policy does not list), or the store's not-found / expired / state errors
+   *   level the policy does not list), or the store's ApprovalError (code `approval_not_found`,
+   *   `approval_expired`, `approval_state` or `store_failed`)
    */
   approve(id: string, decision: ApprovalDecisionInput): Promise<ApprovalRecord>;
   /**
@@ -66,7 +67,8 @@ export interface RuntimeApprovals {
    * @param id - the approval id
    * @param decision - who rejects, how, and why
    * @returns the rejected approval
-   * @throws McError: the store's not-found / expired / state errors
+   * @throws McError: the store's ApprovalError (code `approval_not_found`, `approval_expired`,
+   *   `approval_state` or `store_failed`)
    */
   reject(id: string, decision: ApprovalDecisionInput): Promise<ApprovalRecord>;
   /**
