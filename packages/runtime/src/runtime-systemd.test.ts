@@ -120,10 +120,13 @@ describe.skipIf(!harness.available)("every systemd tool through runtime.runTool 
     const store = storeView(runtime);
     const events = await store.listAudit({ limit: 1_000 });
     expect(events.length).toBeGreaterThan(20);
-    // The operator's approvals are events of their own, through the CLI surface by default.
+    // The operator's approvals are events of their own; --yes (approvedBy) is the CLI surface, method terminal.
     const calls = events.filter((event) => event.decision !== "approved");
     expect(calls.every((event) => event.caller === "embedded" && event.clientName === "runtime-systemd-test")).toBe(true);
-    expect(events.filter((event) => event.decision === "approved").map((event) => [event.caller, event.reason])).toContainEqual(["cli", "approved by test-operator"]);
+    expect(events.filter((event) => event.decision === "approved").map((event) => [event.caller, event.reason])).toContainEqual([
+      "cli",
+      "approved by test-operator via mc tool --yes at a terminal (method terminal): approved at the terminal (--yes)",
+    ]);
     expect((await store.verifyAudit()).ok).toBe(true);
   });
 });
