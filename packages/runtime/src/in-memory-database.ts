@@ -6,11 +6,13 @@ import { fileURLToPath } from "node:url";
  * temporary database), `?mode=memory` and `?vfs=memdb`. An audit that vanishes with the process
  * is no audit, so the runtime refuses such a database instead of running tools against it.
  * @param url - the libSQL URL the runtime would open
- * @returns the reason to refuse it, or undefined for a database that persists
+ * @returns the reason to refuse it (`it is an in-memory database: …`, without the URL, which the
+ *   message around it names), or undefined for a database that persists
  */
 export function inMemoryDatabaseReason(url: string): string | undefined {
+  // The reason does not repeat the URL: doctor and a call's error name it (redacted) already.
   const refuse = (what: string) =>
-    `${url} is ${what}: approvals and the audit journal would vanish when the process exits, and an audit that does not persist is no audit; give a file path (MC_DB_PATH or a file: URL) or a database server`;
+    `it is ${what}: approvals and the audit journal would vanish when the process exits, and an audit that does not persist is no audit; give a file path (MC_DB_PATH or a file: URL) or a database server`;
   const trimmed = url.trim();
   if (trimmed.toLowerCase().startsWith(":memory:")) return refuse("an in-memory database");
   if (!/^file:/i.test(trimmed)) return undefined;

@@ -10,6 +10,9 @@ describe("an in-memory database", () => {
     const doctor = await runMc(["doctor"], env);
     expect(doctor.exitCode).toBe(1);
     expect(doctor.stdout).toMatch(/FAIL\s+database .*in-memory database.*no audit/);
+    // The URL is named once, not again inside the reason.
+    const line = doctor.stdout.split("\n").find((text) => /FAIL\s+database/.test(text)) ?? "";
+    expect(line.split(url).length - 1).toBe(1);
     const call = await runMc(["tool", "memory_usage"], env);
     expect(call.exitCode).toBe(1);
     expect(call.stderr + call.stdout).toContain("an audit that does not persist is no audit");
