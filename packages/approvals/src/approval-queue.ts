@@ -15,7 +15,7 @@ import type { ExecutorOwner } from "./executor-owner.js";
 import { identifyingArguments, requestHash } from "./request-hash.js";
 import type { ApprovalsTable, Scope } from "./store-dialect.js";
 import { checkLimit } from "./list-limit.js";
-import { boundedText } from "./stored-value.js";
+import { boundedText, storedText } from "./stored-value.js";
 
 /** Default lifetime of a pending or approved request: 15 minutes (docs/approvals.md). */
 export const DEFAULT_APPROVAL_TTL_MS = 15 * 60 * 1000;
@@ -232,7 +232,7 @@ export async function requestApproval(scope: Scope, nowMs: number, request: Appr
         arguments: storedArguments,
         requestHash: hash,
         requesterCaller: request.requester.caller,
-        requesterClient: request.requester.clientName,
+        requesterClient: request.requester.clientName === null || request.requester.clientName === undefined ? null : storedText(request.requester.clientName),
         status: "pending",
         createdAt: nowMs,
         expiresAt: nowMs + ttlMs,
@@ -317,7 +317,7 @@ export async function decideApproval(
   const decided = await scope.database.transaction(async (transaction) => {
     const [row] = await transaction
       .update(approvals)
-      .set({ status: verdict, decidedAt: nowMs, decidedBy: decision.by, decisionNote: decision.note ?? null })
+      .set({ status: verdict, decidedAt: nowMs, decidedBy: storedText(decision.by), decisionNote: decision.note === undefined ? null : storedText(decision.note) })
       .where(and(eq(approvals.id, id), eq(approvals.status, "pending"), gt(approvals.expiresAt, nowMs)))
       .returning();
     if (row === undefined) {
@@ -586,6 +586,9 @@ function checkRequest(request: ApprovalRequest, ttlMs: number): void {
   const issues: { path: string; message: string }[] = [];
   if (typeof request.tool !== "string" || request.tool === "") {
     issues.push({ path: "tool", message: "must be a non-empty tool name" });
+  } else if (request.tool.includes("\0")) {
+    // A tool name is an identifier the store compares and hashes: refused, not escaped.
+    issues.push({ path: "tool", message: "must not contain NUL" });
   }
   if (typeof request.arguments !== "object" || request.arguments === null || Array.isArray(request.arguments)) {
     issues.push({ path: "arguments", message: "must be an object" });

@@ -39,14 +39,36 @@ export function boundedArguments(callArguments: Readonly<Record<string, unknown>
 }
 
 /**
- * A text field cut to 2,048 characters, the cut marked with the full length and sha256.
+ * Text as a text column stores it: each NUL as the six visible characters `\u0000` (as JSON
+ * writes it). libSQL's binding cut a string at its first NUL — a client named `nginx\0evil` was
+ * recorded as `nginx`, and the event's hash, taken over the whole name, no longer verified — and
+ * PostgreSQL refuses NUL in text outright; both stores now record the same visible text, and the
+ * hash is taken over it. Idempotent (the result holds no NUL), so text read back from one column
+ * and written into another is not escaped twice. Known limit: a text that already held those six
+ * characters reads the same as one that held a NUL.
+ * @param text - text from outside (a client name, a decider, a note, a reason)
+ * @returns the text with every NUL escaped
+ */
+export function storedText(text: string): string {
+  return text.includes("\0") ? text.replaceAll("\0", "\\u0000") : text;
+}
+
+/**
+ * A text field as stored (see `storedText`: NUL as `\u0000`), cut to 2,048 characters, the cut
+ * marked with the full length and the sha256 of the text as given.
  * @param text - an event's reason, error or name
  * @param limit - characters kept (default 2,048)
  * @returns the text, or its head and a digest of the whole
  */
 export function boundedText(text: string, limit = MAX_STORED_TEXT_CHARS): string {
-  if (text.length <= limit) return text;
-  return `${text.slice(0, limit)}… [${text.length} characters, sha256 ${sha256(text)}]`;
+  const stored = storedText(text);
+  if (stored.length <= limit) return stored;
+  return `${stored.slice(0, limit)}… [${text.length} characters, sha256 ${sha256(text)}]`;
+}
+
+/** A key cut like a text field, but kept exact otherwise: canonical JSON carries any character. */
+function boundedKey(key: string): string {
+  return key.length <= 128 ? key : `${key.slice(0, 128)}… [${key.length} characters, sha256 ${sha256(key)}]`;
 }
 
 function bound(value: unknown, depth: number): unknown {
@@ -62,7 +84,7 @@ function bound(value: unknown, depth: number): unknown {
   }
   const entries = Object.entries(value);
   // fromEntries defines own properties: a `__proto__` key stays data and never sets a prototype.
-  const kept = Object.fromEntries(entries.slice(0, MAX_STORED_ENTRIES).map(([key, inner]) => [boundedText(key, 128), bound(inner, depth + 1)]));
+  const kept = Object.fromEntries(entries.slice(0, MAX_STORED_ENTRIES).map(([key, inner]) => [boundedKey(key), bound(inner, depth + 1)]));
   if (entries.length > MAX_STORED_ENTRIES) kept["…"] = `${entries.length - MAX_STORED_ENTRIES} more keys`;
   return kept;
 }
