@@ -113,7 +113,7 @@ export function tailLines(text: string, fromStart: boolean, count: number, grep?
  * @param input - path, lines, grep
  * @param context - the log targets of the policy
  * @returns the newest matching lines
- * @throws DeniedError `config_path_refused` (rule `no_log_targets`, `outside_roots`, `dot_dot`, …); InputError for malformed paths
+ * @throws DeniedError `log_path_refused` (rule `no_log_targets`, `outside_roots`, `dot_dot`, …); InputError for malformed paths
  */
 export async function readLogFile(input: v.InferOutput<typeof readLogFileInputSchema>, context: ToolContext): Promise<v.InferOutput<typeof readLogFileOutputSchema>> {
   const targets: readonly LogTarget[] = context.logTargets ?? [];
@@ -128,6 +128,7 @@ export async function readLogFile(input: v.InferOutput<typeof readLogFileInputSc
         "no_log_targets",
         "no log targets are declared: read_log_file reads only files under a [[log_targets]] root of the policy, and the policy declares none",
         { path: input.path },
+        "log",
       );
     }
     throw error;
@@ -137,6 +138,7 @@ export async function readLogFile(input: v.InferOutput<typeof readLogFileInputSc
     maxBytes: Number.MAX_SAFE_INTEGER,
     expected: managed.existing,
     displayPath: input.path,
+    refuse: (rule, message, data) => pathRefusal(rule, message, data, "log"),
   })) as VerifiedFile;
   try {
     const { bytes, fromStart } = await readTail(file);

@@ -3,7 +3,7 @@ import { basename, dirname, normalize, relative } from "node:path";
 import { compileGlob, type ConfigTarget, InputError, matchGlob, ToolFailureError } from "@mc/core";
 import { MAX_CONFIG_FILE_BYTES, MAX_NAME_BYTES, MAX_PATH_LENGTH, TEMP_NAME_OVERHEAD } from "./limits.js";
 import { inspectVerifiedEntry } from "./open-verified-file.js";
-import { pathRefusal } from "./path-refusal.js";
+import { pathRefusal, type ManagedFileKind } from "./path-refusal.js";
 
 /** What a caller means to do with the path; writes need a little more. */
 export type ManagedPathPurpose = "read" | "write" | "list";
@@ -63,8 +63,8 @@ export interface ResolveManagedPathOptions {
   purpose: ManagedPathPurpose;
   /** Largest file accepted, in bytes; default {@link MAX_CONFIG_FILE_BYTES}. A log reader that tails passes its own. */
   maxFileBytes?: number | undefined;
-  /** What the files are called in refusals (`log` → "every log target root"); default `config`. */
-  targetKind?: string | undefined;
+  /** What the files are (`log` → "every log target root", denial `log_path_refused`); default `config`. */
+  targetKind?: ManagedFileKind | undefined;
 }
 
 function isErrno(error: unknown, ...codes: string[]): boolean {
@@ -100,7 +100,7 @@ const UNSAFE_CHARACTER = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u
  * @param purpose - writes need room for a temp file name
  * @throws InputError or DeniedError naming the rule
  */
-function checkSyntax(path: string, purpose: ManagedPathPurpose): void {
+function checkSyntax(path: string, purpose: ManagedPathPurpose, kind: ManagedFileKind): void {
   if (path.includes("\0")) throw new InputError("path contains a NUL byte", [{ path: "path", message: "contains a NUL byte" }]);
   const unsafe = UNSAFE_CHARACTER.exec(path);
   if (unsafe !== null) {
@@ -114,13 +114,13 @@ function checkSyntax(path: string, purpose: ManagedPathPurpose): void {
     throw new InputError("path contains an unpaired UTF-16 surrogate, which names no file", [{ path: "path", message: "not well-formed Unicode" }]);
   }
   if (!path.startsWith("/")) {
-    throw new InputError(`path "${path}" is not absolute; config paths must start with "/"`, [{ path: "path", message: "must be an absolute path" }]);
+    throw new InputError(`path "${path}" is not absolute; ${kind} paths must start with "/"`, [{ path: "path", message: "must be an absolute path" }]);
   }
   if (path.length > MAX_PATH_LENGTH) {
     throw new InputError(`path is ${path.length} characters long; the limit is ${MAX_PATH_LENGTH}`, [{ path: "path", message: "too long" }]);
   }
   const segments = path.split("/");
-  if (segments.includes("..")) throw pathRefusal("dot_dot", `path "${path}" contains a ".." segment; ".." is refused in config paths`, { path });
+  if (segments.includes("..")) throw pathRefusal("dot_dot", `path "${path}" contains a ".." segment; ".." is refused in ${kind} paths`, { path }, kind);
   const longest = Math.max(...segments.map((segment) => Buffer.byteLength(segment)));
   if (longest > MAX_NAME_BYTES) {
     throw new InputError(`path "${path.slice(0, 80)}…" has a name of ${longest} bytes; the limit is ${MAX_NAME_BYTES}`, [{ path: "path", message: "name too long" }]);
@@ -138,13 +138,14 @@ function checkSyntax(path: string, purpose: ManagedPathPurpose): void {
  * The real path of a file that may not exist yet: realpath of the whole path, or of its parent
  * plus the name when the file is missing (the parent must exist).
  */
-async function realPathOf(path: string, knownRoots: readonly string[]): Promise<{ real: string; exists: boolean }> {
+async function realPathOf(path: string, knownRoots: readonly string[], kind: ManagedFileKind): Promise<{ real: string; exists: boolean }> {
+  const refuse = (rule: string, message: string) => pathRefusal(rule, message, { path }, kind);
   try {
     return { real: await realpath(path), exists: true };
   } catch (error) {
-    if (isErrno(error, "ELOOP")) throw pathRefusal("symlink_loop", `path "${path}" runs into a symbolic link loop`, { path });
-    if (isErrno(error, "ENOTDIR")) throw pathRefusal("not_a_directory", `path "${path}" has a component that is not a directory`, { path });
-    if (isErrno(error, "EACCES")) throw pathRefusal("permission", `path "${path}" cannot be resolved: permission denied`, { path });
+    if (isErrno(error, "ELOOP")) throw refuse("symlink_loop", `path "${path}" runs into a symbolic link loop`);
+    if (isErrno(error, "ENOTDIR")) throw refuse("not_a_directory", `path "${path}" has a component that is not a directory`);
+    if (isErrno(error, "EACCES")) throw refuse("permission", `path "${path}" cannot be resolved: permission denied`);
     if (!isErrno(error, "ENOENT")) throw error;
   }
   const parent = dirname(path);
@@ -154,16 +155,16 @@ async function realPathOf(path: string, knownRoots: readonly string[]): Promise<
   } catch (error) {
     const lexical = normalize(path);
     if (!knownRoots.some((root) => isInside(root, lexical))) {
-      throw pathRefusal("outside_roots", `path "${path}" is outside every config target root`, { path });
+      throw refuse("outside_roots", `path "${path}" is outside every ${kind} target root`);
     }
-    if (isErrno(error, "ELOOP")) throw pathRefusal("symlink_loop", `path "${path}" runs into a symbolic link loop`, { path });
-    throw pathRefusal("parent_missing", `the directory of "${path}" does not exist; mc does not create directories`, { path });
+    if (isErrno(error, "ELOOP")) throw refuse("symlink_loop", `path "${path}" runs into a symbolic link loop`);
+    throw refuse("parent_missing", `the directory of "${path}" does not exist; mc does not create directories`);
   }
   const real = realParent === "/" ? `/${basename(path)}` : `${realParent}/${basename(path)}`;
   try {
     const entry = await lstat(real);
     // realpath failed although something is there: a symlink whose target is missing.
-    if (entry.isSymbolicLink()) throw pathRefusal("dangling_symlink", `path "${path}" is a symbolic link to a missing file`, { path });
+    if (entry.isSymbolicLink()) throw refuse("dangling_symlink", `path "${path}" is a symbolic link to a missing file`);
     return { real, exists: true };
   } catch (error) {
     if (isErrno(error, "ENOENT")) return { real, exists: false };
@@ -180,24 +181,26 @@ async function realPathOf(path: string, knownRoots: readonly string[]): Promise<
  * @param targets - the config targets of the policy
  * @param options - the named target, and what the path is for
  * @returns the resolved path, its target and the file's current identity
- * @throws InputError for malformed paths; DeniedError (`config_path_refused`) naming the failed rule
+ * @throws InputError for malformed paths; DeniedError (`config_path_refused`, or `log_path_refused` for `targetKind: "log"`) naming the failed rule
  */
 export async function resolveManagedPath<TTarget extends ManagedTarget = ConfigTarget>(
   path: string,
   targets: readonly TTarget[],
   options: ResolveManagedPathOptions,
 ): Promise<ManagedPath<TTarget>> {
-  checkSyntax(path, options.purpose);
+  const kind = options.targetKind ?? "config";
+  const refuse = (rule: string, message: string, data: Record<string, unknown>) => pathRefusal(rule, message, data, kind);
+  checkSyntax(path, options.purpose, kind);
   let candidates = targets;
   if (options.targetName !== undefined) {
     const named = targets.find((target) => target.name === options.targetName);
     if (named === undefined) {
       const known = targets.map((target) => target.name).join(", ") || "none";
-      throw new InputError(`unknown config target "${options.targetName}"; known targets: ${known}`, [{ path: "target", message: "unknown config target" }]);
+      throw new InputError(`unknown ${kind} target "${options.targetName}"; known targets: ${known}`, [{ path: "target", message: `unknown ${kind} target` }]);
     }
     candidates = [named];
   }
-  if (candidates.length === 0) throw pathRefusal("no_targets", "no config targets are declared; mc manages no config files", { path });
+  if (candidates.length === 0) throw refuse("no_targets", `no ${kind} targets are declared; mc manages no ${kind} files`, { path });
 
   const realRoots = await Promise.all(
     candidates.map(async (target) => {
@@ -214,13 +217,13 @@ export async function resolveManagedPath<TTarget extends ManagedTarget = ConfigT
       return { target, roots };
     }),
   );
-  const { real, exists } = await realPathOf(path, [...candidates.flatMap((target) => target.roots), ...realRoots.flatMap((entry) => entry.roots)]);
+  const { real, exists } = await realPathOf(path, [...candidates.flatMap((target) => target.roots), ...realRoots.flatMap((entry) => entry.roots)], kind);
 
   const inRoot = realRoots
     .map(({ target, roots }) => ({ target, roots: roots.filter((root) => isInside(root, real)) }))
     .filter((entry) => entry.roots.length > 0);
-  const where = options.targetName === undefined ? `every ${options.targetKind ?? "config"} target root` : `every root of target "${options.targetName}"`;
-  if (inRoot.length === 0) throw pathRefusal("outside_roots", `path "${path}" is outside ${where}`, { path, real_path: real });
+  const where = options.targetName === undefined ? `every ${kind} target root` : `every root of target "${options.targetName}"`;
+  if (inRoot.length === 0) throw refuse("outside_roots", `path "${path}" is outside ${where}`, { path, real_path: real });
 
   const claims = inRoot.flatMap(({ target, roots }) => {
     const root = roots.find((candidate) => target.fileGlobs.some((glob) => matchesFileGlob(glob, relative(candidate, real))));
@@ -228,11 +231,11 @@ export async function resolveManagedPath<TTarget extends ManagedTarget = ConfigT
   });
   if (claims.length === 0) {
     const detail = inRoot.map(({ target }) => `target "${target.name}" (${target.fileGlobs.join(", ")})`).join(" or ");
-    throw pathRefusal("no_glob_match", `path "${path}" matches no file_globs of ${detail}`, { path, real_path: real });
+    throw refuse("no_glob_match", `path "${path}" matches no file_globs of ${detail}`, { path, real_path: real });
   }
   if (claims.length > 1) {
     const names = claims.map(({ target }) => `"${target.name}"`).join(" and ");
-    throw pathRefusal("ambiguous_target", `path "${path}" is ambiguous: config targets ${names} both manage it; pass target to choose one`, {
+    throw refuse("ambiguous_target", `path "${path}" is ambiguous: ${kind} targets ${names} both manage it; pass target to choose one`, {
       path,
       real_path: real,
       targets: claims.map(({ target }) => target.name),
@@ -244,26 +247,26 @@ export async function resolveManagedPath<TTarget extends ManagedTarget = ConfigT
   // ran (and did, about one time in eight under a swapping loop): reach the entry through the
   // directory's descriptor instead, after proving where that descriptor is.
   const inspected = await inspectVerifiedEntry(real, (detail) =>
-    pathRefusal("changed_during_check", `path "${path}" changed while it was being checked (${detail}); try again`, { path, real_path: real }),
+    refuse("changed_during_check", `path "${path}" changed while it was being checked (${detail}); try again`, { path, real_path: real }),
   );
   let existing: ExistingFile | null = null;
   const entry = exists ? inspected.entry : null;
   if (entry !== null) {
-    if (!entry.isFile()) throw pathRefusal("not_regular_file", `path "${path}" is ${describeKind(entry)}, not a regular file`, { path, real_path: real });
+    if (!entry.isFile()) throw refuse("not_regular_file", `path "${path}" is ${describeKind(entry)}, not a regular file`, { path, real_path: real });
     if (entry.nlink > 1) {
       // A second name may lie outside the root: reading would leak it, and it is not ours to manage.
-      throw pathRefusal("hard_linked", `path "${path}" has ${entry.nlink} hard links; mc manages only files with a single link`, { path, real_path: real });
+      throw refuse("hard_linked", `path "${path}" has ${entry.nlink} hard links; mc manages only files with a single link`, { path, real_path: real });
     }
     const maxFileBytes = options.maxFileBytes ?? MAX_CONFIG_FILE_BYTES;
     if (entry.size > maxFileBytes) {
-      throw pathRefusal("too_large", `path "${path}" is ${entry.size} bytes; ${options.targetKind ?? "config"} files are limited to ${maxFileBytes} bytes${maxFileBytes === MAX_CONFIG_FILE_BYTES ? " (128 KiB)" : ""}`, {
+      throw refuse("too_large", `path "${path}" is ${entry.size} bytes; ${kind} files are limited to ${maxFileBytes} bytes${maxFileBytes === MAX_CONFIG_FILE_BYTES ? " (128 KiB)" : ""}`, {
         path,
         real_path: real,
       });
     }
     existing = { dev: entry.dev, ino: entry.ino, size: entry.size, mode: entry.mode & 0o7777, uid: entry.uid, gid: entry.gid, mtime: entry.mtime };
   } else if (options.purpose === "read") {
-    throw new ToolFailureError(`config file "${path}" does not exist`, { data: { path, real_path: real } });
+    throw new ToolFailureError(`${kind} file "${path}" does not exist`, { data: { path, real_path: real } });
   }
   const directory = dirname(real);
   return {

@@ -109,11 +109,17 @@ describe("readLogFileTool", () => {
     ["a FIFO", () => join(logs, "fifo.log"), /is a FIFO, not a regular file/],
     ["/etc/shadow", () => "/etc/shadow", /outside every log target root/],
     ["/proc/self/environ", () => "/proc/self/environ", /outside every log target root/],
+    // The parent is missing: refused before the roots are compared, in the same words.
+    ["a missing directory outside the roots", () => join(box, "missing-dir/x.log"), /outside every log target root/],
+    ["a missing directory inside a root", () => join(logs, "missing-dir/x.log"), /the directory of .* does not exist/],
   ];
   it.each(refusals)("should refuse %s with the rule that failed", async (_name, path, message) => {
     const error = await rejectionOf(call({ path: path() }));
     expect(DeniedError.isInstance(error)).toBe(true);
+    // A log path's refusal is a log denial, and never talks of config targets.
+    expect(error).toMatchObject({ data: { denial: "log_path_refused" } });
     expect(error.message).toMatch(message);
+    expect(error.message).not.toMatch(/config (target|file|path)/);
   });
 
   it.each([
@@ -130,7 +136,7 @@ describe("readLogFileTool", () => {
     for (const logTargets of [undefined, []]) {
       const bare: ToolContext = { runner: context.runner, stateDir: box, configTargets: [], ...(logTargets === undefined ? {} : { logTargets }) };
       const error = await rejectionOf(call({ path: join(logs, "app.log") }, bare));
-      expect(error).toMatchObject({ code: "denied", data: { rule: "no_log_targets" } });
+      expect(error).toMatchObject({ code: "denied", data: { rule: "no_log_targets", denial: "log_path_refused" } });
       expect(error.message).toMatch(/no log targets are declared/);
     }
   });

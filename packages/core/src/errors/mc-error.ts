@@ -84,6 +84,7 @@ export type DenialCode =
   | "confirmation_required"
   | "unknown_tool"
   | "config_path_refused"
+  | "log_path_refused"
   | "approval_invalid";
 
 /** The policy (or the approval rules) refused a call. */
