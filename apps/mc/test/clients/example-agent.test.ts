@@ -1,6 +1,7 @@
 // Runs examples/agent against the real systemd container and approves (or rejects) its request
 // from another process, as an operator would.
 import { spawn } from "node:child_process";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { harnessForTests } from "@mc/systemd-harness";
 import { describe, expect, it, onTestFinished } from "vitest";
@@ -44,9 +45,12 @@ function startAgent(env: Record<string, string>): AgentRun {
 describe.skipIf(!harness.available)("examples/agent (embedded runtime, real systemd)", () => {
   function environment(): Record<string, string> {
     const dir = tempDir("mc-agent-");
+    // An explicit MC_POLICY_PATH must name a file that exists (a missing one denies every tool).
+    const policyPath = join(dir, "policy.toml");
+    writeFileSync(policyPath, 'version = 1\n\n[tools.restart_service]\nservice_patterns = ["mc-reload.service"]\n');
     return childEnv({
       MC_STATE_DIR: join(dir, "state"),
-      MC_POLICY_PATH: join(dir, "policy.toml"),
+      MC_POLICY_PATH: policyPath,
       MC_COMMAND_PREFIX: JSON.stringify(harness.available ? harness.prefix : []),
       AGENT_POLL_MS: "100",
     });
@@ -67,12 +71,14 @@ describe.skipIf(!harness.available)("examples/agent (embedded runtime, real syst
     expect(stdout).toMatch(/^restarted mc-reload\.service: main pid (\d+) -> (?!\1)\d+, now active$/m);
     const events = stdout.split("\n").filter((line) => line.startsWith("[event] call"));
     expect(events).toStrictEqual(["[event] call service_status -> ok", "[event] call restart_service -> approval_required", "[event] call restart_service -> ok"]);
-    // Audited as an embedded caller with the agent's name.
+    // Audited as an embedded caller with the agent's name; the approved restart is recorded as
+    // started before it runs, then with its outcome.
     const audit = await runMc(["audit", "list", "--json", "--caller", "embedded"], env);
     const rows = (JSON.parse(audit.stdout) as { events: Array<{ client_name: string; tool: string; outcome: string }> }).events.reverse();
     expect(rows.map((row) => [row.client_name, row.tool, row.outcome])).toStrictEqual([
       ["example-agent", "service_status", "ok"],
       ["example-agent", "restart_service", "pending"],
+      ["example-agent", "restart_service", "started"],
       ["example-agent", "restart_service", "ok"],
     ]);
   });
