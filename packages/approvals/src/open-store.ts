@@ -2,7 +2,7 @@ import { InputError } from "@mc/core";
 import { chmodSync, closeSync, constants, mkdirSync, openSync } from "node:fs";
 import { hostname } from "node:os";
 import { dirname, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { applyMigrations } from "./apply-migrations.js";
 import { createApprovalStore } from "./approval-store.js";
 import type { ApprovalStore } from "./approval-store.js";
@@ -121,7 +121,9 @@ function databaseUrl(options: OpenStoreOptions): string {
     throw new InputError("The database path is empty.", [{ path: "path", message: "empty" }]);
   }
   prepareFile(path);
-  return `file:${path}`;
+  // Percent-encoded: libSQL reads `?` as the start of a query, `#` as a fragment and decodes
+  // `%xx`, so `file:${path}` opened `a b/` for a directory named `a%20b`.
+  return pathToFileURL(path).href;
 }
 
 // A `file:` URL names an embedded database just as `path` does, and gets the same directory

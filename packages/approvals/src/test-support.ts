@@ -3,7 +3,7 @@ import type { Client } from "@libsql/client";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { inject, onTestFinished } from "vitest";
 import { openStore } from "./open-store.js";
 import type { OpenStoreOptions } from "./open-store.js";
@@ -53,7 +53,7 @@ export async function openTestStore(now?: () => Date): Promise<{ store: Approval
 
 /** A raw libSQL client on a database file, for tampering the way an attacker would. */
 export function rawClient(path: string): Client {
-  const client = createClient({ url: `file:${path}`, timeout: 5000 });
+  const client = createClient({ url: pathToFileURL(path).href, timeout: 5000 });
   onTestFinished(() => client.close());
   return client;
 }

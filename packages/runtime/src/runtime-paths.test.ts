@@ -1,5 +1,8 @@
-import { hostname } from "node:os";
-import { describe, expect, it } from "vitest";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { hostname, tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it, onTestFinished } from "vitest";
+import { createRuntime } from "./runtime.js";
 import { redactDatabaseUrl, resolveRuntimePaths } from "./runtime-paths.js";
 
 describe("resolveRuntimePaths", () => {
@@ -8,7 +11,7 @@ describe("resolveRuntimePaths", () => {
       stateDir: "/home/ops/.local/state/master-control",
       policyPath: "/home/ops/.local/state/master-control/policy.toml",
       policyExplicit: false,
-      databaseUrl: "file:/home/ops/.local/state/master-control/mc.sqlite3",
+      databaseUrl: "file:///home/ops/.local/state/master-control/mc.sqlite3",
       databasePath: "/home/ops/.local/state/master-control/mc.sqlite3",
       hostId: hostname(),
     });
@@ -25,7 +28,7 @@ describe("resolveRuntimePaths", () => {
       stateDir: "/srv/mc",
       policyPath: "/etc/mc/policy.toml",
       policyExplicit: true,
-      databaseUrl: "file:/srv/db/mc.db",
+      databaseUrl: "file:///srv/db/mc.db",
       databasePath: "/srv/db/mc.db",
       hostId: "web-1",
     });
@@ -62,5 +65,22 @@ describe("resolveRuntimePaths", () => {
     expect(redactDatabaseUrl("postgresql://db.example/mc?password=p&user=mc")).toBe("postgresql://db.example/mc?password=…&user=mc");
     expect(redactDatabaseUrl("libsql://db.example?authToken=abc")).toBe("libsql://db.example?authToken=…");
     expect(redactDatabaseUrl("file:/var/lib/mc/mc.sqlite3")).toBe("file:/var/lib/mc/mc.sqlite3");
+  });
+});
+
+// The embedded database is opened through a file: URL, in which `?` starts a query, `#` a
+// fragment and `%xx` is decoded: the state dir's name must reach the file system as it is.
+describe("a state dir whose name reads as URL syntax", () => {
+  it.each(["a%20b", "q?x", "h#y", "m?mode=memory"])("should hold the database of MC_STATE_DIR=…/%s exactly", async (name) => {
+    const parent = mkdtempSync(join(tmpdir(), "mc-runtime-url-"));
+    onTestFinished(() => rmSync(parent, { recursive: true, force: true }));
+    const stateDir = join(parent, name);
+    mkdirSync(stateDir);
+    const runtime = createRuntime({ env: { MC_STATE_DIR: stateDir, HOME: parent } });
+    const verification = await runtime.audit.verify();
+    await runtime.close();
+    expect(verification.ok).toBe(true);
+    expect(readdirSync(parent)).toStrictEqual([name]);
+    expect(readdirSync(stateDir)).toContain("mc.sqlite3");
   });
 });

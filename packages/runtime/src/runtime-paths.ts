@@ -1,6 +1,7 @@
 import { redactUrl } from "@mc/core";
 import { homedir, hostname } from "node:os";
 import { isAbsolute, join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 
 /** Where the runtime keeps its state, its policy and its database. */
 export interface RuntimePaths {
@@ -59,7 +60,8 @@ export function resolveRuntimePaths(
   const explicitUrl = options.databaseUrl ?? (options.databasePath === undefined ? nonEmpty(env.MC_DB_URL) : undefined);
   if (explicitUrl !== undefined) return { stateDir, policyPath, policyExplicit, databaseUrl: explicitUrl, hostId };
   const databasePath = resolve(options.databasePath ?? nonEmpty(env.MC_DB_PATH) ?? join(stateDir, "mc.sqlite3"));
-  return { stateDir, policyPath, policyExplicit, databaseUrl: `file:${databasePath}`, databasePath, hostId };
+  // Percent-encoded, as the store opens it: a state dir named `x?mode=memory` is a file path, not a query.
+  return { stateDir, policyPath, policyExplicit, databaseUrl: pathToFileURL(databasePath).href, databasePath, hostId };
 }
 
 /**
