@@ -4,6 +4,7 @@ import type { Runtime } from "@mc/runtime";
 import { createMcpServer, type McpServerOptions } from "./create-mcp-server.js";
 import { checkFrameBytes, oversizedFrameAnswer } from "./frame-check.js";
 import { createFrameSplitter, DEFAULT_MAX_FRAME_BYTES } from "./frame-splitter.js";
+import { encodedToolList } from "./tool-list-cache.js";
 
 export { DEFAULT_MAX_FRAME_BYTES } from "./frame-splitter.js";
 
@@ -41,6 +42,7 @@ export async function serveStdio(runtime: Runtime, options: StdioServerOptions):
   // Only whole checked lines reach the SDK's buffer, one at a time; its cap stays above ours so
   // it never closes the session itself.
   const transport = new StdioServerTransport(checked, process.stdout, { maxBufferSize: 4 * maxFrameBytes + 1024 });
+  sendEncodedToolList(transport, process.stdout);
   const reply = (message: Parameters<StdioServerTransport["send"]>[0]) => void transport.send(message).catch(() => {});
   const splitter = createFrameSplitter(maxFrameBytes, {
     onFrame(frame) {
@@ -91,3 +93,36 @@ export async function serveStdio(runtime: Runtime, options: StdioServerOptions):
 }
 
 const NEWLINE = Buffer.from("\n");
+const RESULT_END = Buffer.from("}\n");
+
+/**
+ * Sends the cached `tools/list` answer as the bytes it was encoded to once (see
+ * tool-list-cache.ts) instead of serializing 75 kB again; every other message goes through the
+ * transport's own `send`. Both write to `stdout` synchronously in call order, so answers keep
+ * their order, and a write that fills the pipe resolves on `drain` as the transport's does.
+ * @param transport - the stdio transport, before `connect`
+ * @param stdout - the stream the transport writes to
+ */
+function sendEncodedToolList(transport: StdioServerTransport, stdout: NodeJS.WritableStream): void {
+  const send = transport.send.bind(transport);
+  transport.send = (message) => {
+    const encoded = "result" in message ? encodedToolList(message.result) : undefined;
+    if (encoded === undefined || !("id" in message)) return send(message);
+    const line = Buffer.concat([Buffer.from(`{"jsonrpc":"2.0","id":${JSON.stringify(message.id)},"result":`), encoded, RESULT_END]);
+    return new Promise<void>((resolve, reject) => {
+      const onError = (error: Error) => {
+        stdout.off("drain", onDrain);
+        reject(error);
+      };
+      const onDrain = () => {
+        stdout.off("error", onError);
+        resolve();
+      };
+      if (stdout.write(line)) resolve();
+      else {
+        stdout.once("drain", onDrain);
+        stdout.once("error", onError);
+      }
+    });
+  };
+}
