@@ -10,6 +10,8 @@ import { announcedUrl, childEnv, MC_BIN, runMc, tempDir } from "./support.js";
 describe("mc mcp serve --http", () => {
   function environment(): { dir: string; env: Record<string, string> } {
     const dir = tempDir("mc-http-cli-");
+    // An explicit MC_POLICY_PATH must name a file that exists (a missing one denies every tool).
+    writeFileSync(join(dir, "policy.toml"), "version = 1\n");
     return { dir, env: childEnv({ MC_STATE_DIR: join(dir, "state"), MC_POLICY_PATH: join(dir, "policy.toml") }) };
   }
 
