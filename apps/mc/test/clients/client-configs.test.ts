@@ -116,6 +116,8 @@ describe("docs/clients.md configurations", () => {
       const dir = tempDir("mc-config-http-");
       const token = "docs-token-0123456789abcdef01";
       writeFileSync(join(dir, "token"), `${token}\n`, { mode: 0o600 });
+      // An explicit MC_POLICY_PATH must name a file that exists (a missing one denies every tool).
+      writeFileSync(join(dir, "policy.toml"), "version = 1\n");
       const server = spawn(process.execPath, [MC_BIN, "mcp", "serve", "--http", "127.0.0.1:0", "--token-file", join(dir, "token")], {
         env: childEnv({ MC_STATE_DIR: join(dir, "state"), MC_POLICY_PATH: join(dir, "policy.toml") }),
         stdio: ["ignore", "ignore", "pipe"],
