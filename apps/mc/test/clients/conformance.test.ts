@@ -57,6 +57,8 @@ describe("MCP conformance suite against mc mcp serve --http", () => {
   it("should pass every applicable server scenario, log each request without the token, and refuse foreign origins", async () => {
     const dir = tempDir("mc-conformance-");
     writeFileSync(join(dir, "token"), `${TOKEN}\n`, { mode: 0o600 });
+    // An explicit MC_POLICY_PATH must name a file that exists (a missing one denies every tool).
+    writeFileSync(join(dir, "policy.toml"), "version = 1\n");
     const child = spawn(process.execPath, [MC_BIN, "mcp", "serve", "--http", "127.0.0.1:0", "--token-file", join(dir, "token")], {
       env: childEnv({ MC_STATE_DIR: join(dir, "state"), MC_POLICY_PATH: join(dir, "policy.toml") }),
       stdio: ["ignore", "ignore", "pipe"],
