@@ -16,6 +16,8 @@ import { attackClass } from "./attack-report.js";
 import { childEnv, MC_BIN, run, tempDir } from "../clients/support.js";
 
 const CALLS = 5_000;
+/** Rewrite rounds the calls are spread over (3 of each way of writing): calls wait for the rewriter, however fast they are. */
+const ROUNDS = 9;
 
 /** The policy: loads at every line boundary of its first half, and disables memory_usage only at the end. */
 const POLICY = [
@@ -52,6 +54,7 @@ for (let round = 0; ; round += 1) {
   }
   closeSync(fd);
   counts[variant] += 1;
+  process.stdout.write("round\\n");
   await sleep(round % 5);
 }
 `;
@@ -79,10 +82,19 @@ describe("policy rewritten in place while tools are called", () => {
     writeFileSync(join(dir, "rewriter.mjs"), REWRITER);
     rewriter = spawn(process.execPath, [join(dir, "rewriter.mjs"), join(dir, "policy.toml"), POLICY], { stdio: ["ignore", "pipe", "inherit"] });
     let counts = "";
-    rewriter.stdout?.on("data", (chunk: Buffer) => (counts += chunk.toString()));
+    let rounds = 0;
+    rewriter.stdout?.on("data", (chunk: Buffer) => {
+      counts += chunk.toString();
+      rounds = (counts.match(/^round$/gm) ?? []).length;
+    });
 
     const statuses = new Map<string, number>();
     for (let call = 0; call < CALLS; call += 1) {
+      // Spread the calls over the rewrites: call n waits for round n·ROUNDS/CALLS to be written.
+      while (rounds < Math.floor((call * ROUNDS) / CALLS)) {
+        if (rewriter.exitCode !== null) throw new Error(`the rewriter exited (${rewriter.exitCode}) after ${rounds} rounds`);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
       const result = await runtime.call("memory_usage", {}, caller);
       const label = result.status === "denied" || result.status === "error" ? `${result.status}:${result.code}` : result.status;
       statuses.set(label, (statuses.get(label) ?? 0) + 1);
@@ -93,7 +105,7 @@ describe("policy rewritten in place while tools are called", () => {
     const exited = new Promise((resolve) => rewriter.once("exit", resolve));
     rewriter.kill("SIGTERM");
     await exited;
-    const rewrites = JSON.parse(counts.trim() || "{}") as Record<string, number>;
+    const rewrites = JSON.parse(counts.split("\n").findLast((line) => line.startsWith("{")) ?? "{}") as Record<string, number>;
     console.log(`[red-team] policy rewrites during the calls: ${JSON.stringify(rewrites)}; results: ${JSON.stringify(Object.fromEntries(statuses))}`);
     // The attack was real: every way of rewriting ran, several times each.
     expect(rewrites.chunks).toBeGreaterThan(2);
