@@ -155,9 +155,10 @@ describe.skipIf(!harness.available)("red team: terminal escapes through every hu
 
     const listed = await runMc(["approvals", "list", "--limit", "1000", "--json"], env);
     const approvals = (JSON.parse(listed.stdout) as { approvals: Array<{ id: string; requester: { client_name: string | null } }> }).approvals;
-    // KNOWN, reported, not this class's guarantee: the approvals store cuts text at a NUL, so
-    // "rt57:nul\0byte" is kept as "rt57:nul". What is stored must still be shown escaped.
-    const stored = (index: number) => (names[index] ?? "").split("\u0000")[0];
+    // The approvals store keeps a NUL as the visible text \u0000 (libSQL's binding would cut the
+    // text there, PostgreSQL refuses it): "rt57:nul\0byte" is kept as "rt57:nul\\u0000byte". What is
+    // stored must still be shown escaped.
+    const stored = (index: number) => (names[index] ?? "").replaceAll("\u0000", "\\u0000");
     const idOf = (index: number) => approvals.find((approval) => approval.requester.client_name === stored(index))?.id;
 
     // Reject each with the payload as the note.
