@@ -121,6 +121,8 @@ function normalize(text: string, dir: string): string {
     .replace(/("(?:main_pid|previous_main_pid)": )\d+/g, '$1"<pid>"')
     .replace(/(\\"(?:main_pid|previous_main_pid)\\": )\d+/g, "$1<pid>")
     .replace(/("durationMs": )[\d.]+/g, '$1"<ms>"')
+    // The started event names the process that claimed the approval and its host.
+    .replace(/claimed by pid \d+ on \S+?(?=["\\]|$)/gm, "claimed by pid <pid> on <host>")
     .replace(/("(?:version|mc\/version)": )"\d+\.\d+\.\d+[^"]*"/g, '$1"<version>"')
     .replace(new RegExp(`\\b(as|by) ${operator.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\b`, "g"), "$1 <operator>");
 }
