@@ -48,8 +48,16 @@ describe.skipIf(!harness.available)("kill -9 of mc in the middle of an approved 
   afterAll(async () => {
     if (!harness.available) return;
     for (const unit of units) {
-      await harness.exec(["systemctl", "kill", "--signal=SIGKILL", unit]);
-      await harness.exec(["systemctl", "stop", "--no-block", unit]);
+      // A restart the killed mc left queued starts the unit again after a kill, and a stop then runs
+      // its slow ExecStop: kill and stop until no job is left and the unit is down.
+      for (let attempt = 0; attempt < 100; attempt += 1) {
+        await harness.exec(["systemctl", "kill", "--signal=SIGKILL", unit]);
+        await harness.exec(["systemctl", "stop", "--no-block", unit]);
+        const state = (await harness.exec(["systemctl", "show", unit, "-p", "ActiveState", "--value"])).stdout.trim();
+        const jobs = (await harness.exec(["systemctl", "list-jobs", "--no-legend", "--plain", "--", unit])).stdout.trim();
+        if (jobs === "" && (state === "inactive" || state === "failed")) break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
       await harness.exec(["rm", "-f", `/run/systemd/system/${unit}`]);
     }
     await harness.exec(["systemctl", "daemon-reload"]);
