@@ -15,7 +15,18 @@ const root = import.meta.dirname;
 const libraries = ["packages/*/src/**/*.ts"];
 const tests = ["**/*.test.ts", "**/*.test-d.ts", "**/test/**", "**/test-support.ts", "**/test-*.ts", "**/__fixtures__/**", "**/fixtures/**"];
 // Files whose devDependencies are theirs to use: tests, build and test configs, scripts, tooling.
-const developmentFiles = [...tests, "**/*.config.ts", "**/*.config.js", "**/*.config.mjs", "tsup.base.ts", "**/scripts/**", "scripts/**", "tooling/**", "bench/**", "packaging/**"];
+const developmentFiles = [
+  ...tests,
+  "**/*.config.ts",
+  "**/*.config.js",
+  "**/*.config.mjs",
+  "tsup.base.ts",
+  "**/scripts/**",
+  "scripts/**",
+  "tooling/**",
+  "bench/**",
+  "packaging/**",
+];
 
 /** Test-only workspace packages: a test may import them, shipped code never (no-extraneous-dependencies holds that). */
 const toolingPackages = ["@mc/systemd-harness", "@mc/postgres-harness", "@mc/schema-compat"];
@@ -78,10 +89,7 @@ const workspaceProjects = [...Object.keys(layers), "apps/mc", "bench", "examples
 const dependencyRules = workspaceProjects.map((folder) => ({
   files: [`${folder}/**/*.{ts,js,mjs}`],
   rules: {
-    "import-x/no-extraneous-dependencies": [
-      "error",
-      { devDependencies: developmentFiles, includeTypes: true, packageDir: [join(root, folder), root] },
-    ],
+    "import-x/no-extraneous-dependencies": ["error", { devDependencies: developmentFiles, includeTypes: true, packageDir: [join(root, folder), root] }],
   },
 }));
 
@@ -167,7 +175,11 @@ export default tseslint.config(
         "error",
         { object: "process", property: "exit", message: "Libraries never exit: throw a typed error (only the CLI's bin sets the exit code)." },
         { object: "process", property: "argv", message: "Libraries never read argv: take options." },
-        { object: "process", property: "exitCode", message: "Libraries never set the exit code: throw a typed error (the CLI's entry turns it into the exit code)." },
+        {
+          object: "process",
+          property: "exitCode",
+          message: "Libraries never set the exit code: throw a typed error (the CLI's entry turns it into the exit code).",
+        },
       ],
       "jsdoc/require-jsdoc": ["error", { publicOnly: true, require: { FunctionDeclaration: true, ClassDeclaration: true } }],
       // Exported functions document every parameter and the result; internal helpers may be brief.
@@ -176,7 +188,16 @@ export default tseslint.config(
     },
   },
   {
-    files: ["**/tsup.config.ts", "**/vitest.config.ts", "**/vitest.config.mjs", "**/drizzle.config.ts", "**/drizzle.*.config.ts", "**/global-setup.ts", "eslint.config.js", "prettier.config.js"],
+    files: [
+      "**/tsup.config.ts",
+      "**/vitest.config.ts",
+      "**/vitest.config.mjs",
+      "**/drizzle.config.ts",
+      "**/drizzle.*.config.ts",
+      "**/global-setup.ts",
+      "eslint.config.js",
+      "prettier.config.js",
+    ],
     // Config files export defaults because their tools require it; tsup configs spread the
     // workspace's one base config (tsup.base.ts), which is not a package.
     rules: { "no-restricted-syntax": "off", "import-x/no-relative-packages": "off" },

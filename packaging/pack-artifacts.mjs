@@ -64,4 +64,7 @@ try {
   rmSync(staging, { recursive: true, force: true });
 }
 
-for (const file of readdirSync(out).filter((file) => file.endsWith(".tgz")).sort()) process.stdout.write(`${file}\n`);
+for (const file of readdirSync(out)
+  .filter((file) => file.endsWith(".tgz"))
+  .sort())
+  process.stdout.write(`${file}\n`);

@@ -55,7 +55,9 @@ let passed = 0;
 let failed = 0;
 let skipped = 0;
 const rows = [];
-for (const file of readdirSync(results).filter((name) => name.endsWith(".json")).sort()) {
+for (const file of readdirSync(results)
+  .filter((name) => name.endsWith(".json"))
+  .sort()) {
   const report = JSON.parse(readFileSync(join(results, file), "utf8"));
   // A test file that fails to load, or whose beforeAll throws, is a failed suite whose tests did
   // not fail themselves (none ran, or all were skipped): count each such file as a failure.
@@ -66,7 +68,9 @@ for (const file of readdirSync(results).filter((name) => name.endsWith(".json"))
   passed += report.numPassedTests;
   failed += packageFailed;
   skipped += report.numPendingTests + (report.numTodoTests ?? 0);
-  rows.push(`  ${file.replace(/\.json$/, "").padEnd(16)} ${String(report.numPassedTests).padStart(5)} passed ${String(packageFailed).padStart(3)} failed ${String(report.numPendingTests).padStart(3)} skipped`);
+  rows.push(
+    `  ${file.replace(/\.json$/, "").padEnd(16)} ${String(report.numPassedTests).padStart(5)} passed ${String(packageFailed).padStart(3)} failed ${String(report.numPendingTests).padStart(3)} skipped`,
+  );
 }
 for (const { check, ok } of checks) {
   if (ok) passed += 1;

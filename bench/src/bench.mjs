@@ -78,7 +78,12 @@ function stats(samples, totalMs) {
 }
 
 function median(samples) {
-  return round(percentile([...samples].sort((a, b) => a - b), 50));
+  return round(
+    percentile(
+      [...samples].sort((a, b) => a - b),
+      50,
+    ),
+  );
 }
 
 function round(value, digits = 3) {
@@ -237,7 +242,17 @@ async function serverSession(server, { serviceStatus = false, long = false } = {
     rssLong = rssMib(peer.child.pid);
   }
   await peer.close();
-  return { tools_list: toolsList, memory_usage: memory, service_status: service, burst_ms: burstMs, rss_after_init_mib: rssAfterInit, rss_early_mib: rssEarly, rss_after_burst_mib: rssAfterBurst, rss_long_mib: rssLong, calls_in_all: callsInAll };
+  return {
+    tools_list: toolsList,
+    memory_usage: memory,
+    service_status: service,
+    burst_ms: burstMs,
+    rss_after_init_mib: rssAfterInit,
+    rss_early_mib: rssEarly,
+    rss_after_burst_mib: rssAfterBurst,
+    rss_long_mib: rssLong,
+    calls_in_all: callsInAll,
+  };
 }
 
 function mergeStats(a, b) {
@@ -254,7 +269,12 @@ function medianSessions(sessions) {
   return {
     sessions: sessions.length,
     tools_list: { p50: pick((s) => s.tools_list.p50), p95: pick((s) => s.tools_list.p95) },
-    memory_usage: { p50: pick((s) => s.memory_usage.p50), p95: pick((s) => s.memory_usage.p95), p99: pick((s) => s.memory_usage.p99), per_s: pick((s) => s.memory_usage.per_s) },
+    memory_usage: {
+      p50: pick((s) => s.memory_usage.p50),
+      p95: pick((s) => s.memory_usage.p95),
+      p99: pick((s) => s.memory_usage.p99),
+      per_s: pick((s) => s.memory_usage.per_s),
+    },
     service_status: sessions.find((s) => s.service_status)?.service_status,
     burst_ms: pick((s) => s.burst_ms),
     rss_after_init_mib: pick((s) => s.rss_after_init_mib),
@@ -262,7 +282,13 @@ function medianSessions(sessions) {
     rss_after_burst_mib: pick((s) => s.rss_after_burst_mib),
     rss_long_mib: pick((s) => s.rss_long_mib),
     rss_long_early_mib: sessions.find((s) => s.rss_long_mib !== undefined)?.rss_early_mib,
-    each: sessions.map((s) => ({ tools_list_p50: s.tools_list.p50, memory_usage_p50: s.memory_usage.p50, burst_ms: s.burst_ms, rss_after_burst_mib: s.rss_after_burst_mib, rss_long_mib: s.rss_long_mib })),
+    each: sessions.map((s) => ({
+      tools_list_p50: s.tools_list.p50,
+      memory_usage_p50: s.memory_usage.p50,
+      burst_ms: s.burst_ms,
+      rss_after_burst_mib: s.rss_after_burst_mib,
+      rss_long_mib: s.rss_long_mib,
+    })),
   };
 }
 
@@ -367,7 +393,9 @@ async function main() {
       delete prototypeEnv.MC_POLICY_PATH;
     }
     const python = env.MC_PROTOTYPE_PYTHON ?? "/usr/bin/python3";
-    const prototypeServer = PROTOTYPE ? { label: "prototype", command: python, args: ["-m", "master_control", "mcp-serve"], options: { cwd: PROTOTYPE, env: prototypeEnv } } : undefined;
+    const prototypeServer = PROTOTYPE
+      ? { label: "prototype", command: python, args: ["-m", "master_control", "mcp-serve"], options: { cwd: PROTOTYPE, env: prototypeEnv } }
+      : undefined;
     const bundleExists = existsSync(BUNDLE);
     const mcServer = (label, node, entry, state) => ({ label, command: node, args: [entry, "mcp", "serve"], options: { env: childEnv(state) } });
     const spawnServers = [
@@ -386,7 +414,9 @@ async function main() {
       for (const server of spawnServers) spawnSamples[server.label].push(await spawnToInitialize(server));
     }
     const initializeMs = Object.fromEntries(Object.entries(spawnSamples).map(([label, samples]) => [label, median(samples)]));
-    const mainServer = { ...(bundleExists ? mcServer("mc (bundle)", process.execPath, BUNDLE, "state-mcp-bundle") : mcServer("mc (bin)", process.execPath, BIN, "state-mcp-bin")) };
+    const mainServer = {
+      ...(bundleExists ? mcServer("mc (bundle)", process.execPath, BUNDLE, "state-mcp-bundle") : mcServer("mc (bin)", process.execPath, BIN, "state-mcp-bin")),
+    };
     mainServer.options.profileDir = PROFILE_DIR;
     const sessions = { mc: [], prototype: [] };
     for (let session = 0; session < SESSIONS; session += 1) {
@@ -428,7 +458,13 @@ async function main() {
       meminfo.push(performance.now() - before);
     }
     const systemctl = [];
-    const showArgs = ["systemctl", "show", "mc-demo.service", "--no-pager", "--property=Id,LoadState,ActiveState,SubState,UnitFileState,Description,FragmentPath,CanReload,MainPID"];
+    const showArgs = [
+      "systemctl",
+      "show",
+      "mc-demo.service",
+      "--no-pager",
+      "--property=Id,LoadState,ActiveState,SubState,UnitFileState,Description,FragmentPath,CanReload,MainPID",
+    ];
     for (let index = 0; index < BARE_SPAWNS; index += 1) {
       const before = performance.now();
       const [file, ...args] = [...prefix, ...showArgs];
@@ -448,7 +484,12 @@ async function main() {
     const cliEntries = [
       ["bundle", process.execPath, BUNDLE],
       ["bin", process.execPath, BIN],
-      ...(NODE22 ? [["bundle-node22", NODE22, BUNDLE], ["bin-node22", NODE22, BIN]] : []),
+      ...(NODE22
+        ? [
+            ["bundle-node22", NODE22, BUNDLE],
+            ["bin-node22", NODE22, BIN],
+          ]
+        : []),
     ].filter(([, , entry]) => existsSync(entry));
     const cli = {};
     for (const [label, node, entry] of cliEntries) {
@@ -461,10 +502,19 @@ async function main() {
     }
     let prototypeCli;
     if (prototypeServer) {
-      prototypeCli = await timeCommand(python, ["-m", "master_control", ...PROTOTYPE_CLI_ARGS], { cwd: PROTOTYPE, env: prototypeEnv, extendEnv: false, reject: false }, SPAWNS).catch((error) => `failed: ${error.message}`);
+      prototypeCli = await timeCommand(
+        python,
+        ["-m", "master_control", ...PROTOTYPE_CLI_ARGS],
+        { cwd: PROTOTYPE, env: prototypeEnv, extendEnv: false, reject: false },
+        SPAWNS,
+      ).catch((error) => `failed: ${error.message}`);
     }
     if (PROFILE_DIR) {
-      await execa(process.execPath, ["--cpu-prof", `--cpu-prof-dir=${join(PROFILE_DIR, "doctor")}`, server, "doctor", "--json"], { env: childEnv("state-cli-profile"), extendEnv: false, reject: false });
+      await execa(process.execPath, ["--cpu-prof", `--cpu-prof-dir=${join(PROFILE_DIR, "doctor")}`, server, "doctor", "--json"], {
+        env: childEnv("state-cli-profile"),
+        extendEnv: false,
+        reject: false,
+      });
     }
 
     log(`approval claims: ${CLAIMS} approved requests, 1 and 4 processes`);
@@ -472,7 +522,14 @@ async function main() {
     const fleet = await fleetStore(work, policyPath, prefix, CLAIMS);
 
     const prototype = prototypeServer
-      ? { status: "run", path: PROTOTYPE, initialize_ms: initializeMs.prototype, ...medianSessions(sessions.prototype), cli_one_shot_ms: prototypeCli, cli_args: PROTOTYPE_CLI_ARGS }
+      ? {
+          status: "run",
+          path: PROTOTYPE,
+          initialize_ms: initializeMs.prototype,
+          ...medianSessions(sessions.prototype),
+          cli_one_shot_ms: prototypeCli,
+          cli_args: PROTOTYPE_CLI_ARGS,
+        }
       : { status: "not run (set MC_PROTOTYPE_PATH to a checkout of N1ghthill/master-control)" };
     const pt = prototype.status === "run" ? prototype : undefined;
     const bundleCli = cli.bundle ?? cli.bin;
@@ -480,7 +537,12 @@ async function main() {
     const ratioOf = (ours, theirs) => (typeof ours === "number" && typeof theirs === "number" ? round(theirs / ours, 2) : undefined);
     const checks = [
       ["spawn→initialize, Node 20: original ÷ mc", ratioOf(mcp.initialize_ms, pt?.initialize_ms), TARGETS.initialize_ratio, false],
-      ["spawn→initialize, Node 22: original ÷ mc", ratioOf(initializeMs["bundle-node22"] ?? initializeMs["bin-node22"], pt?.initialize_ms), TARGETS.initialize_ratio, false],
+      [
+        "spawn→initialize, Node 22: original ÷ mc",
+        ratioOf(initializeMs["bundle-node22"] ?? initializeMs["bin-node22"], pt?.initialize_ms),
+        TARGETS.initialize_ratio,
+        false,
+      ],
       ["tools/list p50 (ms)", mcp.tools_list.p50, TARGETS.tools_list_p50_ms, true],
       ["tools/call memory_usage p50: original ÷ mc", ratioOf(mcp.memory_usage.p50, pt?.memory_usage.p50), TARGETS.memory_usage_p50_ratio, false],
       [`burst of ${BURST}: original ÷ mc`, ratioOf(mcp.burst_ms, pt?.burst_ms), TARGETS.burst_ratio, false],
@@ -495,19 +557,58 @@ async function main() {
     const slash = (...values) => values.map((value) => (value === undefined ? "—" : String(value))).join(" / ");
     const cliRow = (key) => slash(...cliEntries.map(([label]) => cli[label][key]));
     const rows = [
-      [`MCP spawn→initialize (median of ${SPAWNS}) ${slash(...spawnServers.filter((s) => s !== prototypeServer).map((s) => s.label))}`, slash(...spawnServers.filter((s) => s !== prototypeServer).map((s) => initializeMs[s.label])), pt?.initialize_ms, mcp.initialize_ms, pt?.initialize_ms],
-      ["MCP tools/list p50 / p95 (ms)", slash(mcp.tools_list.p50, mcp.tools_list.p95), pt ? slash(pt.tools_list.p50, pt.tools_list.p95) : undefined, mcp.tools_list.p50, pt?.tools_list.p50],
-      ["MCP memory_usage p50 / p95 / p99 (ms)", slash(mcp.memory_usage.p50, mcp.memory_usage.p95, mcp.memory_usage.p99), pt ? slash(pt.memory_usage.p50, pt.memory_usage.p95, pt.memory_usage.p99) : undefined, mcp.memory_usage.p50, pt?.memory_usage.p50],
-      ["MCP memory_usage calls/s", mcp.memory_usage.per_s, pt?.memory_usage.per_s, pt ? 1 / mcp.memory_usage.per_s : undefined, pt ? 1 / pt.memory_usage.per_s : undefined],
-      ["  bin (workspace packages): tools/list p50 / memory_usage p50 / burst / RSS", slash(binSession.tools_list.p50, binSession.memory_usage.p50, binSession.burst_ms, binSession.rss_after_burst_mib)],
+      [
+        `MCP spawn→initialize (median of ${SPAWNS}) ${slash(...spawnServers.filter((s) => s !== prototypeServer).map((s) => s.label))}`,
+        slash(...spawnServers.filter((s) => s !== prototypeServer).map((s) => initializeMs[s.label])),
+        pt?.initialize_ms,
+        mcp.initialize_ms,
+        pt?.initialize_ms,
+      ],
+      [
+        "MCP tools/list p50 / p95 (ms)",
+        slash(mcp.tools_list.p50, mcp.tools_list.p95),
+        pt ? slash(pt.tools_list.p50, pt.tools_list.p95) : undefined,
+        mcp.tools_list.p50,
+        pt?.tools_list.p50,
+      ],
+      [
+        "MCP memory_usage p50 / p95 / p99 (ms)",
+        slash(mcp.memory_usage.p50, mcp.memory_usage.p95, mcp.memory_usage.p99),
+        pt ? slash(pt.memory_usage.p50, pt.memory_usage.p95, pt.memory_usage.p99) : undefined,
+        mcp.memory_usage.p50,
+        pt?.memory_usage.p50,
+      ],
+      [
+        "MCP memory_usage calls/s",
+        mcp.memory_usage.per_s,
+        pt?.memory_usage.per_s,
+        pt ? 1 / mcp.memory_usage.per_s : undefined,
+        pt ? 1 / pt.memory_usage.per_s : undefined,
+      ],
+      [
+        "  bin (workspace packages): tools/list p50 / memory_usage p50 / burst / RSS",
+        slash(binSession.tools_list.p50, binSession.memory_usage.p50, binSession.burst_ms, binSession.rss_after_burst_mib),
+      ],
       ["MCP service_status p50 / p95 / p99 (ms)", slash(mcp.service_status.p50, mcp.service_status.p95, mcp.service_status.p99)],
       [`MCP burst of ${BURST} memory_usage (ms)`, mcp.burst_ms, pt?.burst_ms],
-      [`server RSS after init / ${RSS_EARLY_CALLS} calls / burst / ${LONG_CALLS} calls (MiB)`, slash(mcp.rss_after_init_mib, mcp.rss_early_mib, mcp.rss_after_burst_mib, mcp.rss_long_mib), pt ? slash(pt.rss_after_init_mib, pt.rss_early_mib, pt.rss_after_burst_mib, pt.rss_long_mib) : undefined, mcp.rss_after_burst_mib, pt?.rss_after_burst_mib],
+      [
+        `server RSS after init / ${RSS_EARLY_CALLS} calls / burst / ${LONG_CALLS} calls (MiB)`,
+        slash(mcp.rss_after_init_mib, mcp.rss_early_mib, mcp.rss_after_burst_mib, mcp.rss_long_mib),
+        pt ? slash(pt.rss_after_init_mib, pt.rss_early_mib, pt.rss_after_burst_mib, pt.rss_long_mib) : undefined,
+        mcp.rss_after_burst_mib,
+        pt?.rss_after_burst_mib,
+      ],
       ["in-process runTool memory_usage p50 / p95 (ms)", slash(inprocess.memory_usage.p50, inprocess.memory_usage.p95)],
       ["in-process runTool service_status p50 / p95 (ms)", slash(inprocess.service_status.p50, inprocess.service_status.p95)],
       ["bare read /proc/meminfo p50 (ms)", bare.read_meminfo.p50],
       ["bare systemctl show via execa+prefix p50 (ms)", bare.systemctl_show.p50],
-      [`CLI --version ${cliEntries.map(([label]) => label).join(" / ")} (ms)`, cliRow("version_ms"), pt?.cli_one_shot_ms, bundleCli?.version_ms, typeof pt?.cli_one_shot_ms === "number" ? pt.cli_one_shot_ms : undefined],
+      [
+        `CLI --version ${cliEntries.map(([label]) => label).join(" / ")} (ms)`,
+        cliRow("version_ms"),
+        pt?.cli_one_shot_ms,
+        bundleCli?.version_ms,
+        typeof pt?.cli_one_shot_ms === "number" ? pt.cli_one_shot_ms : undefined,
+      ],
       ["CLI tools (ms)", cliRow("tools_ms")],
       ["CLI tools --json (ms)", cliRow("tools_json_ms")],
       ["CLI tool memory_usage (ms)", cliRow("tool_memory_usage_ms")],
@@ -517,21 +618,52 @@ async function main() {
       ["approval claims/s, 1 / 4 processes, PostgreSQL store", fleet ? slash(fleet.claims[0].per_s, fleet.claims[1].per_s) : "not run"],
       ["in-process runTool memory_usage p50 / p95 (ms), PostgreSQL store", fleet ? slash(fleet.memory_usage.p50, fleet.memory_usage.p95) : "not run"],
     ];
-    const table = [["measure", "mc", "original", "original/mc"], ...rows.map(([name, ours, theirs, oursNumber, theirsNumber]) => [name, String(ours), theirs === undefined ? (PROTOTYPE ? "—" : "not run") : String(theirs), theirs === undefined ? (PROTOTYPE ? "—" : "not run") : ratio(oursNumber ?? ours, theirsNumber ?? theirs)])];
+    const table = [
+      ["measure", "mc", "original", "original/mc"],
+      ...rows.map(([name, ours, theirs, oursNumber, theirsNumber]) => [
+        name,
+        String(ours),
+        theirs === undefined ? (PROTOTYPE ? "—" : "not run") : String(theirs),
+        theirs === undefined ? (PROTOTYPE ? "—" : "not run") : ratio(oursNumber ?? ours, theirsNumber ?? theirs),
+      ]),
+    ];
     const widths = table[0].map((_, column) => Math.max(...table.map((row) => row[column].length)));
     const print = (row) => process.stdout.write(`${row.map((cell, column) => cell.padEnd(widths[column])).join("  ")}\n`);
     const load = readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
-    process.stdout.write(`\nmc benchmark — ${new Date().toISOString()} — ${hostname()}, ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${Math.round(totalmem() / 2 ** 30)} GiB, load ${load} (at start ${loadAtStart}), Node ${process.version}${NODE22 ? " and Node 22 (MC_BENCH_NODE22)" : ""}; server: ${server === BUNDLE ? "apps/mc/dist/mc.mjs" : "packages/cli/bin/mc.js"}; systemd: ${harness.available ? "container" : "host"}\n\n`);
+    process.stdout.write(
+      `\nmc benchmark — ${new Date().toISOString()} — ${hostname()}, ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${Math.round(totalmem() / 2 ** 30)} GiB, load ${load} (at start ${loadAtStart}), Node ${process.version}${NODE22 ? " and Node 22 (MC_BENCH_NODE22)" : ""}; server: ${server === BUNDLE ? "apps/mc/dist/mc.mjs" : "packages/cli/bin/mc.js"}; systemd: ${harness.available ? "container" : "host"}\n\n`,
+    );
     print(table[0]);
     print(widths.map((width) => "-".repeat(width)));
     for (const row of table.slice(1)) print(row);
     process.stdout.write("\ntargets\n");
     const checkWidth = Math.max(...checks.map((check) => check.name.length));
-    for (const check of checks) process.stdout.write(`${check.name.padEnd(checkWidth)}  ${String(check.value).padStart(8)}  ${check.target.padEnd(8)}  ${check.result}\n`);
+    for (const check of checks)
+      process.stdout.write(`${check.name.padEnd(checkWidth)}  ${String(check.value).padStart(8)}  ${check.target.padEnd(8)}  ${check.result}\n`);
     const report = {
       date: new Date().toISOString(),
-      machine: { hostname: hostname(), cpus: cpus().length, cpu: cpus()[0]?.model, memory_gib: Math.round(totalmem() / 2 ** 30), node: process.version, node22: NODE22, load_at_start: loadAtStart, load_at_end: load },
-      settings: { calls: CALLS, burst: BURST, spawns: SPAWNS, sessions: SESSIONS, lists: LISTS, long_calls: LONG_CALLS, bare_spawns: BARE_SPAWNS, claims: CLAIMS, server: server === BUNDLE ? "bundle" : "bin", systemd: harness.available ? "container" : "host" },
+      machine: {
+        hostname: hostname(),
+        cpus: cpus().length,
+        cpu: cpus()[0]?.model,
+        memory_gib: Math.round(totalmem() / 2 ** 30),
+        node: process.version,
+        node22: NODE22,
+        load_at_start: loadAtStart,
+        load_at_end: load,
+      },
+      settings: {
+        calls: CALLS,
+        burst: BURST,
+        spawns: SPAWNS,
+        sessions: SESSIONS,
+        lists: LISTS,
+        long_calls: LONG_CALLS,
+        bare_spawns: BARE_SPAWNS,
+        claims: CLAIMS,
+        server: server === BUNDLE ? "bundle" : "bin",
+        systemd: harness.available ? "container" : "host",
+      },
       initialize_ms: initializeMs,
       initialize_samples: Object.fromEntries(Object.entries(spawnSamples).map(([label, samples]) => [label, samples.map((value) => round(value, 1))])),
       mcp,
@@ -540,12 +672,16 @@ async function main() {
       bare,
       cli,
       claims,
-      fleet_store: fleet === undefined ? null : { backend: "postgres", claims: fleet.claims, memory_usage_p50: fleet.memory_usage.p50, memory_usage_p95: fleet.memory_usage.p95 },
+      fleet_store:
+        fleet === undefined
+          ? null
+          : { backend: "postgres", claims: fleet.claims, memory_usage_p50: fleet.memory_usage.p50, memory_usage_p95: fleet.memory_usage.p95 },
       prototype,
       targets: checks,
     };
     process.stdout.write(`\n${JSON.stringify(report, (key, value) => (key === "samples" ? undefined : value))}\n`);
-    if (PROFILE_DIR) log(`CPU profiles in ${PROFILE_DIR} (server) and ${join(PROFILE_DIR, "doctor")}; summarize with node bench/src/summarize-profile.mjs FILE`);
+    if (PROFILE_DIR)
+      log(`CPU profiles in ${PROFILE_DIR} (server) and ${join(PROFILE_DIR, "doctor")}; summarize with node bench/src/summarize-profile.mjs FILE`);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
@@ -564,8 +700,18 @@ async function fleetStore(work, policyPath, prefix, count) {
   }
   try {
     log(`fleet store (PostgreSQL): ${count} approved requests, 1 and 4 processes; ${CALLS} × memory_usage in-process`);
-    const claims = [await claimRace(work, 1, count, await server.createDatabase("bench_claims_1")), await claimRace(work, 4, count, await server.createDatabase("bench_claims_4"))];
-    const runtime = createRuntime({ stateDir: join(work, "state-inproc-pg"), policyPath, commandPrefix: prefix, databaseUrl: await server.createDatabase("bench_calls"), hostId: "bench-host", env: {} });
+    const claims = [
+      await claimRace(work, 1, count, await server.createDatabase("bench_claims_1")),
+      await claimRace(work, 4, count, await server.createDatabase("bench_claims_4")),
+    ];
+    const runtime = createRuntime({
+      stateDir: join(work, "state-inproc-pg"),
+      policyPath,
+      commandPrefix: prefix,
+      databaseUrl: await server.createDatabase("bench_calls"),
+      hostId: "bench-host",
+      env: {},
+    });
     const caller = { caller: { kind: "embedded", name: "bench" } };
     await runtime.runTool("memory_usage", {}, caller);
     const samples = [];

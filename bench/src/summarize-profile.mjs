@@ -29,14 +29,23 @@ for (const [id, micros] of self) {
   const where = url ? `${url.replace(/.*node_modules\/(\.pnpm\/[^/]+\/node_modules\/)?/, "")}:${frame.lineNumber + 1}` : "(native)";
   const key = `${frame.functionName || "(anonymous)"} ${where}`;
   functions.set(key, (functions.get(key) ?? 0) + micros);
-  const pkg = !url ? frame.functionName.startsWith("(") ? frame.functionName : "(native/V8)" : url.startsWith("node:") ? "node: internals" : /node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?((?:@[^/]+\/)?[^/]+)/.exec(url)?.[1] ?? url.replace(/.*\/(packages|apps)\/([^/]+)\/.*/, "@mc/$2");
+  const pkg = !url
+    ? frame.functionName.startsWith("(")
+      ? frame.functionName
+      : "(native/V8)"
+    : url.startsWith("node:")
+      ? "node: internals"
+      : (/node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?((?:@[^/]+\/)?[^/]+)/.exec(url)?.[1] ?? url.replace(/.*\/(packages|apps)\/([^/]+)\/.*/, "@mc/$2"));
   packages.set(pkg, (packages.get(pkg) ?? 0) + micros);
 }
 // Inclusive-ish view: each sample goes to the nearest caller frame in a package (so Node's module
 // loader and GC under an import are charged to the package that imports).
 const parent = new Map();
 for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
-const packageOf = (url) => /node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?((?:@[^/]+\/)?[^/]+)/.exec(url)?.[1] ?? /\/(packages|apps|tooling)\/([^/]+)\//.exec(url)?.[2]?.replace(/^/, "@mc/") ?? undefined;
+const packageOf = (url) =>
+  /node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?((?:@[^/]+\/)?[^/]+)/.exec(url)?.[1] ??
+  /\/(packages|apps|tooling)\/([^/]+)\//.exec(url)?.[2]?.replace(/^/, "@mc/") ??
+  undefined;
 const charged = new Map();
 for (const [id, micros] of self) {
   let current = id;

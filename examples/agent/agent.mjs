@@ -44,7 +44,13 @@ async function call(name, args) {
     const approval = await runtime.approvals.get(result.approval_id);
     if (approval?.status === "approved") break;
     if (approval === undefined || approval.status !== "pending") {
-      return { status: "denied", tool: name, code: "approval_" + (approval?.status ?? "missing"), reason: `approval ${result.approval_id} is ${approval?.status ?? "gone"}`, durationMs: 0 };
+      return {
+        status: "denied",
+        tool: name,
+        code: "approval_" + (approval?.status ?? "missing"),
+        reason: `approval ${result.approval_id} is ${approval?.status ?? "gone"}`,
+        durationMs: 0,
+      };
     }
     if (Date.now() > deadline) throw new Error(`no decision on ${result.approval_id} within ${waitMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, pollMs));

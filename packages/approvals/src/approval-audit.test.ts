@@ -36,7 +36,14 @@ describe("ApprovalStore decisions", () => {
     const id = await pending(store);
     await store.approve(id, { approver: "alice", note: "maintenance window", via: "mc approvals approve", caller: "cli" });
     const [event] = await eventsOf(store, id);
-    expect(event).toMatchObject({ tool: TOOL, arguments: ARGS, decision: "approved", outcome: "ok", caller: "cli", reason: "approved by alice via mc approvals approve: maintenance window" });
+    expect(event).toMatchObject({
+      tool: TOOL,
+      arguments: ARGS,
+      decision: "approved",
+      outcome: "ok",
+      caller: "cli",
+      reason: "approved by alice via mc approvals approve: maintenance window",
+    });
     expect((await store.verifyAudit()).ok).toBe(true);
   });
 
@@ -44,7 +51,9 @@ describe("ApprovalStore decisions", () => {
     const { store } = await openTestStore();
     const id = await pending(store);
     await store.reject(id, { by: "bob", caller: "mcp", clientName: "cursor", via: "the client's elicitation prompt" });
-    expect(await eventsOf(store, id)).toMatchObject([{ decision: "rejected", outcome: "denied", caller: "mcp", clientName: "cursor", reason: "rejected by bob via the client's elicitation prompt" }]);
+    expect(await eventsOf(store, id)).toMatchObject([
+      { decision: "rejected", outcome: "denied", caller: "mcp", clientName: "cursor", reason: "rejected by bob via the client's elicitation prompt" },
+    ]);
   });
 
   it("should leave the approval pending when its decision cannot be audited", async () => {
@@ -93,7 +102,11 @@ describe("ApprovalStore.finalize with the final event", () => {
     const id = await pending(store);
     await store.approve(id, { approver: "alice" });
     await store.claim({ id, tool: TOOL, arguments: ARGS, started: { caller: "cli" } });
-    await store.finalize(id, { ok: false, error: "exit 1" }, { caller: "cli", tool: TOOL, arguments: ARGS, decision: "allowed", outcome: "failed", error: "exit 1" });
+    await store.finalize(
+      id,
+      { ok: false, error: "exit 1" },
+      { caller: "cli", tool: TOOL, arguments: ARGS, decision: "allowed", outcome: "failed", error: "exit 1" },
+    );
     expect((await store.require(id)).status).toBe("failed");
     expect((await eventsOf(store, id)).map((event) => event.outcome)).toStrictEqual(["ok", "started", "failed"]);
   });
@@ -101,7 +114,9 @@ describe("ApprovalStore.finalize with the final event", () => {
   it("should store neither when the approval is not executing", async () => {
     const { store } = await openTestStore();
     const id = await pending(store);
-    await expect(store.finalize(id, { ok: true }, { caller: "cli", tool: TOOL, arguments: ARGS, decision: "allowed", outcome: "ok" })).rejects.toThrow(/finalize/);
+    await expect(store.finalize(id, { ok: true }, { caller: "cli", tool: TOOL, arguments: ARGS, decision: "allowed", outcome: "ok" })).rejects.toThrow(
+      /finalize/,
+    );
     expect(await eventsOf(store, id)).toStrictEqual([]);
   });
 });
@@ -117,8 +132,13 @@ describe("ApprovalStore expiry and recovery", () => {
     await store.list();
     await store.get(first);
     expect(await store.expireDue()).toBe(0);
-    expect(await eventsOf(store, first)).toMatchObject([{ decision: "expired", outcome: "denied", reason: expect.stringMatching(/^not decided before it expired/) as unknown }]);
-    expect((await eventsOf(store, second)).at(-1)).toMatchObject({ decision: "expired", reason: expect.stringMatching(/^approved by alice but never run/) as unknown });
+    expect(await eventsOf(store, first)).toMatchObject([
+      { decision: "expired", outcome: "denied", reason: expect.stringMatching(/^not decided before it expired/) as unknown },
+    ]);
+    expect((await eventsOf(store, second)).at(-1)).toMatchObject({
+      decision: "expired",
+      reason: expect.stringMatching(/^approved by alice but never run/) as unknown,
+    });
     expect((await store.verifyAudit()).ok).toBe(true);
   });
 
@@ -131,7 +151,11 @@ describe("ApprovalStore expiry and recovery", () => {
     expect(await store.recoverInterrupted({ isOwnerAlive: () => false })).toHaveLength(0);
     const events = await eventsOf(store, id);
     expect(events.map((event) => `${event.decision}/${event.outcome}`)).toStrictEqual(["approved/ok", "allowed/started", "recovered/failed"]);
-    expect(events[2]).toMatchObject({ error: "interrupted", arguments: ARGS, reason: expect.stringMatching(/^the process that ran it \(pid \d+ on .+\) is gone/) as unknown });
+    expect(events[2]).toMatchObject({
+      error: "interrupted",
+      arguments: ARGS,
+      reason: expect.stringMatching(/^the process that ran it \(pid \d+ on .+\) is gone/) as unknown,
+    });
     expect((await store.verifyAudit()).ok).toBe(true);
   });
 
@@ -155,7 +179,15 @@ describe("stored values are bounded", () => {
     const before = size();
     const huge = "x".repeat(5 * 1024 * 1024);
     const many = Object.fromEntries(Array.from({ length: 5000 }, (_, index) => [`k${index}`, "v".repeat(100)]));
-    await store.appendAudit({ caller: "cli", tool: huge, arguments: { unit: huge, many, nested: [[[[[[[[[[huge]]]]]]]]]] }, decision: "error", outcome: "error", error: huge, reason: huge });
+    await store.appendAudit({
+      caller: "cli",
+      tool: huge,
+      arguments: { unit: huge, many, nested: [[[[[[[[[[huge]]]]]]]]]] },
+      decision: "error",
+      outcome: "error",
+      error: huge,
+      reason: huge,
+    });
     expect(size() - before).toBeLessThan(64 * 1024);
     const [event] = await store.listAudit({ limit: 1 });
     expect(event?.arguments.unit).toStrictEqual({ length: huge.length, bytes: huge.length, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) as unknown });
@@ -166,7 +198,9 @@ describe("stored values are bounded", () => {
 
   it("should refuse to queue arguments over the approval payload bound", async () => {
     const { store } = await openTestStore();
-    await expect(store.requestApproval({ tool: TOOL, arguments: { content: "x".repeat(MAX_APPROVAL_ARGUMENTS_BYTES) }, requester: REQUESTER })).rejects.toThrow(InputError);
+    await expect(store.requestApproval({ tool: TOOL, arguments: { content: "x".repeat(MAX_APPROVAL_ARGUMENTS_BYTES) }, requester: REQUESTER })).rejects.toThrow(
+      InputError,
+    );
     expect(await store.list()).toStrictEqual([]);
   });
 });

@@ -317,7 +317,12 @@ export async function decideApproval(
   const decided = await scope.database.transaction(async (transaction) => {
     const [row] = await transaction
       .update(approvals)
-      .set({ status: verdict, decidedAt: nowMs, decidedBy: storedText(decision.by), decisionNote: decision.note === undefined ? null : storedText(decision.note) })
+      .set({
+        status: verdict,
+        decidedAt: nowMs,
+        decidedBy: storedText(decision.by),
+        decisionNote: decision.note === undefined ? null : storedText(decision.note),
+      })
       .where(and(eq(approvals.id, id), eq(approvals.status, "pending"), gt(approvals.expiresAt, nowMs)))
       .returning();
     if (row === undefined) {
@@ -501,8 +506,7 @@ export async function recoverInterrupted(scope: Scope, nowMs: number, options: R
   for (const row of executing) {
     const record = toApprovalRecord(row);
     const owner = record.executor;
-    const gone =
-      owner === null ? true : owner.host === host ? !isAlive(owner) : (row.leaseExpiresAt ?? 0) <= nowMs;
+    const gone = owner === null ? true : owner.host === host ? !isAlive(owner) : (row.leaseExpiresAt ?? 0) <= nowMs;
     if (!gone) {
       continue;
     }
@@ -512,13 +516,7 @@ export async function recoverInterrupted(scope: Scope, nowMs: number, options: R
       const [failed] = await transaction
         .update(approvals)
         .set({ status: "failed", error: INTERRUPTED_ERROR, finishedAt: nowMs })
-        .where(
-          and(
-            eq(approvals.id, row.id),
-            eq(approvals.status, "executing"),
-            row.claimedAt === null ? undefined : eq(approvals.claimedAt, row.claimedAt),
-          ),
-        )
+        .where(and(eq(approvals.id, row.id), eq(approvals.status, "executing"), row.claimedAt === null ? undefined : eq(approvals.claimedAt, row.claimedAt)))
         .returning();
       if (failed !== undefined) {
         const who = owner === null ? "an unknown process" : `pid ${owner.pid} on ${owner.host}`;

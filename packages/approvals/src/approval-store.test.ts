@@ -48,7 +48,11 @@ describe("ApprovalStore.requestApproval", () => {
   it("should return the identical pending request instead of a duplicate", async () => {
     const { store } = await openTestStore();
     const first = await store.requestApproval({ tool: TOOL, arguments: ARGS, requester: MCP_CLIENT });
-    const second = await store.requestApproval({ tool: TOOL, arguments: { scope: "system", unit: "nginx.service" }, requester: { caller: "cli", clientName: null } });
+    const second = await store.requestApproval({
+      tool: TOOL,
+      arguments: { scope: "system", unit: "nginx.service" },
+      requester: { caller: "cli", clientName: null },
+    });
     expect(second.created).toBe(false);
     expect(second.approval.id).toBe(first.approval.id);
     expect(await store.list()).toHaveLength(1);
@@ -133,7 +137,10 @@ describe("ApprovalStore.approve and reject", () => {
     const { store } = await openTestStore(clock.now);
     const { approval } = await store.requestApproval({ tool: TOOL, arguments: ARGS, requester: MCP_CLIENT, ttlMs: 60_000 });
     clock.advance(60_000);
-    await expect(store.approve(approval.id, { approver: "alice" })).rejects.toMatchObject({ code: "approval_expired", data: { approvalId: approval.id, expiresAt: "2026-11-25T12:01:00.000Z" } });
+    await expect(store.approve(approval.id, { approver: "alice" })).rejects.toMatchObject({
+      code: "approval_expired",
+      data: { approvalId: approval.id, expiresAt: "2026-11-25T12:01:00.000Z" },
+    });
     await expect(store.reject(approval.id, { by: "bob" })).rejects.toThrow(/expired at 2026-11-25T12:01:00.000Z/);
     expect((await store.require(approval.id)).status).toBe("expired");
   });
@@ -323,7 +330,13 @@ describe("ApprovalStore.recoverInterrupted", () => {
     const here = currentOwner();
     await store.claim({ id: dead, tool: TOOL, arguments: { unit: "dead.service" }, owner: { ...here, pid: 999_999 } });
     await store.claim({ id: alive, tool: TOOL, arguments: { unit: "alive.service" } });
-    await store.claim({ id: remoteExpired, tool: TOOL, arguments: { unit: "remote1.service" }, owner: { host: "other", pid: 1, startTime: "1" }, leaseMs: 1000 });
+    await store.claim({
+      id: remoteExpired,
+      tool: TOOL,
+      arguments: { unit: "remote1.service" },
+      owner: { host: "other", pid: 1, startTime: "1" },
+      leaseMs: 1000,
+    });
     clock.advance(1000);
     await store.claim({ id: remoteLive, tool: TOOL, arguments: { unit: "remote2.service" }, owner: { host: "other", pid: 1, startTime: "1" }, leaseMs: 1000 });
 
@@ -358,12 +371,14 @@ describe("ApprovalStore within one process", () => {
     const ids = await Promise.all(["a", "b", "c", "d"].map((unit) => approved(store, { unit: `${unit}.service` })));
     const results = await Promise.all(
       ids.flatMap((id, index) =>
-        [store, other, store, other].map((each) =>
-          each.claim({ id, tool: TOOL, arguments: { unit: `${["a", "b", "c", "d"][index]}.service` } }),
-        ),
+        [store, other, store, other].map((each) => each.claim({ id, tool: TOOL, arguments: { unit: `${["a", "b", "c", "d"][index]}.service` } })),
       ),
     );
-    await Promise.all(Array.from({ length: 20 }, (_, index) => (index % 2 === 0 ? store : other).appendAudit({ caller: "embedded", tool: TOOL, arguments: {}, decision: "allowed", outcome: "ok" })));
+    await Promise.all(
+      Array.from({ length: 20 }, (_, index) =>
+        (index % 2 === 0 ? store : other).appendAudit({ caller: "embedded", tool: TOOL, arguments: {}, decision: "allowed", outcome: "ok" }),
+      ),
+    );
     other.close();
     expect(results.filter((result) => result.claimed)).toHaveLength(ids.length);
     // 20 appended events and the 4 approvals' own events.

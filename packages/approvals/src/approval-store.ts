@@ -8,14 +8,7 @@ import {
   recoverInterrupted,
   requestApproval,
 } from "./approval-queue.js";
-import type {
-  ApprovalListOptions,
-  ApprovalRequest,
-  ApprovalRequestResult,
-  ClaimRequest,
-  FinalizeOutcome,
-  RecoverOptions,
-} from "./approval-queue.js";
+import type { ApprovalListOptions, ApprovalRequest, ApprovalRequestResult, ClaimRequest, FinalizeOutcome, RecoverOptions } from "./approval-queue.js";
 import type { ApprovalRecord } from "./approval-record.js";
 import type { AuditEventInput, AuditRecord } from "./audit-event.js";
 import { AuditGroupCommit } from "./audit-group-commit.js";

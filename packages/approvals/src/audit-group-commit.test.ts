@@ -12,7 +12,17 @@ import { backendUnavailable, BACKENDS, tempDirectory, testDatabase } from "./tes
 import type { Backend } from "./test-support.js";
 
 function event(index: number, overrides: Partial<AuditEventInput> = {}): AuditEventInput {
-  return { caller: "mcp", clientName: "burst", tool: "memory_usage", arguments: { index }, decision: "allowed", reason: null, durationMs: 1, outcome: "ok", ...overrides };
+  return {
+    caller: "mcp",
+    clientName: "burst",
+    tool: "memory_usage",
+    arguments: { index },
+    decision: "allowed",
+    reason: null,
+    durationMs: 1,
+    outcome: "ok",
+    ...overrides,
+  };
 }
 
 describe.each(BACKENDS)("concurrent audit appends on the %s store (group commit)", (backend: Backend) => {

@@ -70,7 +70,12 @@ export class AuditGroupCommit {
         this.#scheduled = false;
         if (this.#waiting.length > 0) this.#schedule();
       }
-      return appendAuditBatch(this.#scope(database), client, group.map((waiting) => waiting.fields), this.#head);
+      return appendAuditBatch(
+        this.#scope(database),
+        client,
+        group.map((waiting) => waiting.fields),
+        this.#head,
+      );
     });
     written.then(
       (records) => {

@@ -53,7 +53,9 @@ describe.each(BACKENDS)("the %s store", (backend: Backend) => {
     it("should chain each event to the previous one", async () => {
       const clock = testClock();
       const { store } = await openTestStore(clock.now);
-      const first = await store.appendAudit(event(1, { approvalId: "apr_0000000000000000", reason: "confirmation required", decision: "approval_required", outcome: "pending" }));
+      const first = await store.appendAudit(
+        event(1, { approvalId: "apr_0000000000000000", reason: "confirmation required", decision: "approval_required", outcome: "pending" }),
+      );
       const second = await store.appendAudit(event(2, { caller: "cli", clientName: null, outcome: "failed", decision: "allowed", error: "Unit not found" }));
       expect(first).toStrictEqual({
         host: store.host,
@@ -146,7 +148,10 @@ describe.each(BACKENDS)("the %s store", (backend: Backend) => {
       // An edit before the window is the full check's to find; one inside it is found.
       await database.raw("UPDATE audit_events SET tool = 'edited' WHERE seq IN (2, 7)");
       expect(await verify(store, { lastEvents: 3 })).toStrictEqual({ ok: false, checked: 3, problems: [{ seq: 7, problem: "hash mismatch" }] });
-      expect((await verify(store)).problems).toStrictEqual([{ seq: 2, problem: "hash mismatch" }, { seq: 7, problem: "hash mismatch" }]);
+      expect((await verify(store)).problems).toStrictEqual([
+        { seq: 2, problem: "hash mismatch" },
+        { seq: 7, problem: "hash mismatch" },
+      ]);
       // The anchor deleted: the gap is reported; deleted newest rows: the head tells.
       await database.raw("DELETE FROM audit_events WHERE seq IN (5, 8)");
       expect(await verify(store, { lastEvents: 3 })).toStrictEqual({
@@ -210,7 +215,16 @@ describe.each(BACKENDS)("the %s store", (backend: Backend) => {
       expect(await verify(store)).toStrictEqual({ ok: false, checked: 2, problems: [{ seq: 2, problem: "head mismatch" }] });
       await store.appendAudit(event(3));
       await database.raw("DELETE FROM audit_events");
-      expect(await verify(store)).toMatchObject({ ok: false, checked: 0, problems: [{ seq: 1, problem: "missing row" }, { seq: 2, problem: "missing row" }, { seq: 3, problem: "missing row" }, { seq: 3, problem: "head mismatch" }] });
+      expect(await verify(store)).toMatchObject({
+        ok: false,
+        checked: 0,
+        problems: [
+          { seq: 1, problem: "missing row" },
+          { seq: 2, problem: "missing row" },
+          { seq: 3, problem: "missing row" },
+          { seq: 3, problem: "head mismatch" },
+        ],
+      });
     });
 
     it("should keep appending after tampering, and keep reporting it", async () => {

@@ -66,7 +66,10 @@ export async function appendAudit(scope: Scope, client: Client | undefined, now:
   const base = eventFields(now, event, scope.host);
   const cached = head.current;
   head.current = undefined;
-  const fast = cached === undefined || client === undefined || scope.dialect.chainPerHost ? undefined : await appendAfter(scope.database as LibSQLDatabase, client, cached, base);
+  const fast =
+    cached === undefined || client === undefined || scope.dialect.chainPerHost
+      ? undefined
+      : await appendAfter(scope.database as LibSQLDatabase, client, cached, base);
   const record = fast ?? (await appendReadingHead(scope, base));
   head.current = { seq: record.seq, hash: record.hash };
   return record;
@@ -80,10 +83,17 @@ type EventRow = HashedAuditFields & { prevHash: string; hash: string };
 let appendAfterStatement: { sql: string; params: unknown[] } | undefined;
 
 function buildAppendAfterStatement(database: LibSQLDatabase): { sql: string; params: unknown[] } {
-  const headIsPrevious = and(eq(auditHead.id, 1), eq(auditHead.lastSeq, sql.placeholder("previousSeq")), eq(auditHead.lastHash, sql.placeholder("previousHash")));
+  const headIsPrevious = and(
+    eq(auditHead.id, 1),
+    eq(auditHead.lastSeq, sql.placeholder("previousSeq")),
+    eq(auditHead.lastHash, sql.placeholder("previousHash")),
+  );
   // INSERT … SELECT <the row> FROM audit_head WHERE <head unchanged>: no row unless the guess holds.
   const values = Object.fromEntries(Object.keys(getTableColumns(auditEvents)).map((column) => [column, sql`${sql.placeholder(column)}`.as(column)]));
-  return database.insert(auditEvents).select(database.select(values).from(auditHead).where(headIsPrevious) as never).toSQL();
+  return database
+    .insert(auditEvents)
+    .select(database.select(values).from(auditHead).where(headIsPrevious) as never)
+    .toSQL();
 }
 
 /** The one-statement append after a known head; undefined (nothing written) when the head moved. */
@@ -152,7 +162,10 @@ async function appendInTransaction(scope: Scope, base: EventFields): Promise<Aud
   const fields: HashedAuditFields = { seq: lastSeq + 1, ...base };
   const hash = auditEventHash(prevHash, fields);
   // The trigger audit_head_follows_events moves (or recreates) the head in the same statement.
-  const [row] = await transaction.insert(auditEvents).values({ ...fields, prevHash, hash }).returning();
+  const [row] = await transaction
+    .insert(auditEvents)
+    .values({ ...fields, prevHash, hash })
+    .returning();
   if (row === undefined) {
     throw new Error("INSERT … RETURNING returned no row");
   }
@@ -257,7 +270,9 @@ export interface AuditVerifyOptions {
  */
 export async function verifyAudit(scope: Scope, options: AuditVerifyOptions = {}): Promise<AuditVerification> {
   if (options.lastEvents !== undefined && (!Number.isSafeInteger(options.lastEvents) || options.lastEvents < 1)) {
-    throw new InputError(`lastEvents must be a positive whole number, not ${String(options.lastEvents)}.`, [{ path: "lastEvents", message: "not a positive integer" }]);
+    throw new InputError(`lastEvents must be a positive whole number, not ${String(options.lastEvents)}.`, [
+      { path: "lastEvents", message: "not a positive integer" },
+    ]);
   }
   const problems: AuditProblem[] = [];
   if (!scope.dialect.chainPerHost) {
@@ -312,7 +327,10 @@ async function verifyChain(
     const from = Math.max(head?.lastSeq ?? 0, newest?.seq ?? 0) - lastEvents + 1;
     if (from > 1) {
       // The event before the window anchors it; when it is gone, that gap is the first problem.
-      const [anchor] = await database.select({ hash: auditEvents.hash }).from(auditEvents).where(inChain(eq(auditEvents.seq, from - 1)));
+      const [anchor] = await database
+        .select({ hash: auditEvents.hash })
+        .from(auditEvents)
+        .where(inChain(eq(auditEvents.seq, from - 1)));
       expectedSeq = anchor === undefined ? from - 1 : from;
       previousHash = anchor?.hash ?? "";
     }
@@ -450,7 +468,12 @@ export function auditEventFields(now: Date, event: AuditEventInput, host: string
  * @param head - the store's cache of the chain head, updated here
  * @returns the stored events, in the same order
  */
-export async function appendAuditBatch(scope: Scope, client: Client | undefined, events: readonly AuditEventFields[], head: AuditHeadCache): Promise<AuditRecord[]> {
+export async function appendAuditBatch(
+  scope: Scope,
+  client: Client | undefined,
+  events: readonly AuditEventFields[],
+  head: AuditHeadCache,
+): Promise<AuditRecord[]> {
   const cached = head.current;
   head.current = undefined;
   const fast = cached !== undefined && client !== undefined && !scope.dialect.chainPerHost;
@@ -469,7 +492,10 @@ export async function appendAuditBatch(scope: Scope, client: Client | undefined,
       previous = { seq: row.seq, hash: row.hash };
     }
     const results = await client.batch(
-      rows.map((row) => ({ sql: statement.sql, args: fillPlaceholders(statement.params, { ...row, previousSeq: row.seq - 1, previousHash: row.prevHash }) as InValue[] })),
+      rows.map((row) => ({
+        sql: statement.sql,
+        args: fillPlaceholders(statement.params, { ...row, previousSeq: row.seq - 1, previousHash: row.prevHash }) as InValue[],
+      })),
       "write",
     );
     // Each guard names the row before it, so what was written is a prefix: all, or none when

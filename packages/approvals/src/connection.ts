@@ -142,10 +142,7 @@ export class Connection implements StoreConnection {
         this.#reconnect();
         this.#options.onBusy?.({ attempt, retrying: attempt < this.#options.maxAttempts, error });
         if (attempt >= this.#options.maxAttempts) {
-          throw ApprovalError.storeFailed(
-            `The database ${redactUrl(this.#options.url)} stayed locked by other processes through ${attempt} attempts.`,
-            error,
-          );
+          throw ApprovalError.storeFailed(`The database ${redactUrl(this.#options.url)} stayed locked by other processes through ${attempt} attempts.`, error);
         }
         // Jitter so processes that collided do not collide again in step.
         await sleep(Math.floor(Math.random() * 20 * attempt));

@@ -11,22 +11,25 @@ describe("openStore", () => {
   // The path becomes a file: URL for libSQL, which reads `?` as a query, `#` as a fragment and
   // decodes `%xx`: `file:${path}` failed for the first two and opened `a b/` for `a%20b/`, and a
   // directory named `x?mode=memory` gave an in-memory database whose journal vanished.
-  it.each(["a%20b", "q?x", "h#y", "m?mode=memory", "p%3Fz", "pct%", "n\nl", "sp ace"])("should put the database exactly inside a directory named %j", async (name) => {
-    const parent = tempDirectory();
-    const directory = join(parent, name);
-    mkdirSync(directory);
-    const path = join(directory, "mc.sqlite3");
-    const store = await openStore({ path });
-    const event = await store.appendAudit({ caller: "cli", tool: "system_info", arguments: {}, decision: "allowed", outcome: "ok" });
-    store.close();
-    expect(readdirSync(parent)).toStrictEqual([name]);
-    expect(readdirSync(directory)).toContain("mc.sqlite3");
-    expect(readFileSync(path).subarray(0, 16).toString("latin1")).toBe("SQLite format 3\u0000");
-    // The event is in that file: the store opened on the same path again reads it.
-    const again = await openStore({ path });
-    expect((await again.listAudit({})).map((stored) => stored.hash)).toStrictEqual([event.hash]);
-    again.close();
-  });
+  it.each(["a%20b", "q?x", "h#y", "m?mode=memory", "p%3Fz", "pct%", "n\nl", "sp ace"])(
+    "should put the database exactly inside a directory named %j",
+    async (name) => {
+      const parent = tempDirectory();
+      const directory = join(parent, name);
+      mkdirSync(directory);
+      const path = join(directory, "mc.sqlite3");
+      const store = await openStore({ path });
+      const event = await store.appendAudit({ caller: "cli", tool: "system_info", arguments: {}, decision: "allowed", outcome: "ok" });
+      store.close();
+      expect(readdirSync(parent)).toStrictEqual([name]);
+      expect(readdirSync(directory)).toContain("mc.sqlite3");
+      expect(readFileSync(path).subarray(0, 16).toString("latin1")).toBe("SQLite format 3\u0000");
+      // The event is in that file: the store opened on the same path again reads it.
+      const again = await openStore({ path });
+      expect((await again.listAudit({})).map((stored) => stored.hash)).toStrictEqual([event.hash]);
+      again.close();
+    },
+  );
 
   it("should create the database file 0600 in a new 0700 directory, in WAL mode", async () => {
     const directory = join(tempDirectory(), "state", "master-control");
@@ -56,7 +59,11 @@ describe("openStore", () => {
   it("should keep data across reopening, through a file: URL too", async () => {
     const path = join(tempDirectory(), "mc.sqlite3");
     const first = await openStore({ path });
-    const { approval } = await first.requestApproval({ tool: "restart_service", arguments: { unit: "a.service" }, requester: { caller: "cli", clientName: null } });
+    const { approval } = await first.requestApproval({
+      tool: "restart_service",
+      arguments: { unit: "a.service" },
+      requester: { caller: "cli", clientName: null },
+    });
     first.close();
     const second = await openStore({ url: `file:${path}` });
     expect((await second.get(approval.id))?.status).toBe("pending");

@@ -102,7 +102,10 @@ export class PostgresConnection implements StoreConnection {
             await sleep(Math.floor(Math.random() * 20 * attempt));
             continue;
           }
-          throw ApprovalError.storeFailed(`The database ${redactUrl(this.#options.url)} kept refusing the operation as a conflict through ${attempt} attempts.`, error);
+          throw ApprovalError.storeFailed(
+            `The database ${redactUrl(this.#options.url)} kept refusing the operation as a conflict through ${attempt} attempts.`,
+            error,
+          );
         }
         if (isUnreachable(error)) {
           throw ApprovalError.storeFailed(`The database ${redactUrl(this.#options.url)} is unreachable: ${messageOf(error)}`, error);
@@ -133,7 +136,12 @@ export class PostgresConnection implements StoreConnection {
       try {
         if ((await appliedUpTo(client)) >= newest) return;
         const internals = this.#drizzle(client) as unknown as DrizzleInternals;
-        const metas = migrations.map((migration) => ({ sql: [...migration.sql], bps: migration.bps, folderMillis: migration.folderMillis, hash: migration.hash }));
+        const metas = migrations.map((migration) => ({
+          sql: [...migration.sql],
+          bps: migration.bps,
+          folderMillis: migration.folderMillis,
+          hash: migration.hash,
+        }));
         await internals.dialect.migrate(metas, internals.session, { migrationsTable: MIGRATIONS_TABLE, migrationsSchema: MIGRATIONS_SCHEMA });
       } finally {
         await client.query("SELECT pg_advisory_unlock($1)", [MIGRATION_LOCK]);
@@ -182,7 +190,10 @@ function driverMessage(error: unknown): string {
 function isUnreachable(error: unknown): boolean {
   for (let current = error, depth = 0; current !== undefined && current !== null && depth < 8; depth += 1) {
     const candidate = current as { code?: unknown; message?: unknown; cause?: unknown };
-    if (typeof candidate.code === "string" && (/^(ECONN|ETIMEDOUT|ENOTFOUND|EAI_|EHOSTUNREACH|ENETUNREACH|EPIPE)/.test(candidate.code) || /^(08|57P)/.test(candidate.code))) {
+    if (
+      typeof candidate.code === "string" &&
+      (/^(ECONN|ETIMEDOUT|ENOTFOUND|EAI_|EHOSTUNREACH|ENETUNREACH|EPIPE)/.test(candidate.code) || /^(08|57P)/.test(candidate.code))
+    ) {
       return true;
     }
     if (typeof candidate.message === "string" && /Connection terminated|timeout exceeded when trying to connect/i.test(candidate.message)) return true;

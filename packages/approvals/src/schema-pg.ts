@@ -39,10 +39,7 @@ export const approvals = pgTable(
     uniqueIndex("approvals_open_request_idx")
       .on(table.host, table.requestHash)
       .where(sql`${table.status} in ('pending', 'approved')`),
-    check(
-      "approvals_status_check",
-      sql`${table.status} in ('pending', 'approved', 'rejected', 'expired', 'executing', 'completed', 'failed')`,
-    ),
+    check("approvals_status_check", sql`${table.status} in ('pending', 'approved', 'rejected', 'expired', 'executing', 'completed', 'failed')`),
   ],
 );
 

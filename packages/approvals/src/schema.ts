@@ -39,10 +39,7 @@ export const approvals = sqliteTable(
     uniqueIndex("approvals_open_request_idx")
       .on(table.host, table.requestHash)
       .where(sql`${table.status} in ('pending', 'approved')`),
-    check(
-      "approvals_status_check",
-      sql`${table.status} in ('pending', 'approved', 'rejected', 'expired', 'executing', 'completed', 'failed')`,
-    ),
+    check("approvals_status_check", sql`${table.status} in ('pending', 'approved', 'rejected', 'expired', 'executing', 'completed', 'failed')`),
   ],
 );
 
@@ -68,10 +65,7 @@ export const auditEvents = sqliteTable(
     prevHash: text("prev_hash").notNull(),
     hash: text("hash").notNull(),
   },
-  (table) => [
-    index("audit_events_tool_idx").on(table.tool),
-    index("audit_events_time_idx").on(table.time),
-  ],
+  (table) => [index("audit_events_tool_idx").on(table.tool), index("audit_events_time_idx").on(table.time)],
 );
 
 /**

@@ -79,7 +79,9 @@ describe.each(BACKENDS)("NUL in text on the %s store", (backend: Backend) => {
 
     it("should refuse a tool name with NUL rather than queue a changed one", async () => {
       const store = await (await testDatabase(backend)).open();
-      await expect(store.requestApproval({ tool: "restart_service\u0000x", arguments: {}, requester: { caller: "mcp", clientName: null } })).rejects.toThrow(InputError);
+      await expect(store.requestApproval({ tool: "restart_service\u0000x", arguments: {}, requester: { caller: "mcp", clientName: null } })).rejects.toThrow(
+        InputError,
+      );
       expect(await store.list()).toStrictEqual([]);
     });
   });

@@ -157,7 +157,10 @@ export async function testDatabase(backend: Backend): Promise<TestDatabase> {
       try {
         await client.query("SET session_replication_role = replica");
         let index = 0;
-        const result = await client.query(sql.replace(/\?/g, () => `$${(index += 1)}`), args);
+        const result = await client.query(
+          sql.replace(/\?/g, () => `$${(index += 1)}`),
+          args,
+        );
         return result.rows as Record<string, unknown>[];
       } finally {
         await client.end();

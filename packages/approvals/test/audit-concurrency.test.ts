@@ -21,7 +21,9 @@ describe.each(BACKENDS)("audit appends from several processes on the %s store", 
     const store = await database.open();
     const verification = await store.verifyAudit();
     const events = await store.listAudit({ limit: WORKERS * EVENTS + 10 });
-    console.log(`audit (${backend}): ${WORKERS} processes appended ${events.length} events (${reports.reduce((sum, report) => sum + report.busy, 0)} busy/conflict retries); verify ${JSON.stringify({ ok: verification.ok, checked: verification.checked })}`);
+    console.log(
+      `audit (${backend}): ${WORKERS} processes appended ${events.length} events (${reports.reduce((sum, report) => sum + report.busy, 0)} busy/conflict retries); verify ${JSON.stringify({ ok: verification.ok, checked: verification.checked })}`,
+    );
     expect(verification).toStrictEqual({ ok: true, checked: WORKERS * EVENTS, problems: [] });
     expect(events.map((event) => event.seq).sort((a, b) => a - b)).toStrictEqual(Array.from({ length: WORKERS * EVENTS }, (_, index) => index + 1));
     for (const pid of pids) {

@@ -34,14 +34,17 @@ describe.each(BACKENDS)("claims across processes on the %s store", (backend) => 
     const results = await Promise.all(
       Array.from({ length: WORKERS }, () => worker("claim-worker.mjs", [database.location, requestsPath, executionsPath, startAt])),
     );
-    const reports = results.map((result) => JSON.parse(result.stdout) as { pid: number; busy: number; attempted: number; claimed: string[]; refusals: Record<string, number> });
+    const reports = results.map(
+      (result) => JSON.parse(result.stdout) as { pid: number; busy: number; attempted: number; claimed: string[]; refusals: Record<string, number> },
+    );
 
     const attempted = reports.reduce((sum, report) => sum + report.attempted, 0);
     const claimed = reports.flatMap((report) => report.claimed);
-    const executions = readFileSync(executionsPath, "utf8").trim().split("\n").map((line) => line.split(" ")[0]);
-    const byStatus = Object.fromEntries(
-      ["completed", "executing", "approved", "failed"].map((status) => [status, 0]),
-    ) as Record<string, number>;
+    const executions = readFileSync(executionsPath, "utf8")
+      .trim()
+      .split("\n")
+      .map((line) => line.split(" ")[0]);
+    const byStatus = Object.fromEntries(["completed", "executing", "approved", "failed"].map((status) => [status, 0])) as Record<string, number>;
     for (const approval of await store.list({ limit: APPROVALS * 2 })) {
       byStatus[approval.status] = (byStatus[approval.status] ?? 0) + 1;
     }
@@ -64,15 +67,18 @@ describe.each(BACKENDS)("claims across processes on the %s store", (backend) => 
     }
   });
 
-  it.skipIf(unavailable !== undefined)("should migrate a new database opened by several processes at once and create one approval for one request", async () => {
-    const database = await testDatabase(backend);
-    const startAt = String(Date.now() + 3000);
-    const results = await Promise.all(Array.from({ length: 6 }, () => worker("request-worker.mjs", [database.location, startAt])));
-    const reports = results.map((result) => JSON.parse(result.stdout) as { created: boolean; id: string });
-    console.log(`concurrent open (${backend}): ${reports.filter((report) => report.created).length} created, ${reports.length} processes`);
-    expect(reports.filter((report) => report.created)).toHaveLength(1);
-    expect(new Set(reports.map((report) => report.id)).size).toBe(1);
-    const store = await database.open();
-    expect(await store.list()).toHaveLength(1);
-  });
+  it.skipIf(unavailable !== undefined)(
+    "should migrate a new database opened by several processes at once and create one approval for one request",
+    async () => {
+      const database = await testDatabase(backend);
+      const startAt = String(Date.now() + 3000);
+      const results = await Promise.all(Array.from({ length: 6 }, () => worker("request-worker.mjs", [database.location, startAt])));
+      const reports = results.map((result) => JSON.parse(result.stdout) as { created: boolean; id: string });
+      console.log(`concurrent open (${backend}): ${reports.filter((report) => report.created).length} created, ${reports.length} processes`);
+      expect(reports.filter((report) => report.created)).toHaveLength(1);
+      expect(new Set(reports.map((report) => report.id)).size).toBe(1);
+      const store = await database.open();
+      expect(await store.list()).toHaveLength(1);
+    },
+  );
 });

@@ -36,7 +36,9 @@ describe.skipIf(unavailable !== undefined)("a fleet of hosts on one PostgreSQL d
     // The same call asked on three hosts is three requests, one per host.
     const ids = new Map<string, string>();
     for (const host of HOSTS) {
-      const { created, approval } = await stores.get(host)!.requestApproval({ tool: "restart_service", arguments: ARGS, requester: { caller: "mcp", clientName: `agent-${host}` } });
+      const { created, approval } = await stores
+        .get(host)!
+        .requestApproval({ tool: "restart_service", arguments: ARGS, requester: { caller: "mcp", clientName: `agent-${host}` } });
       expect({ created, host: approval.host, status: approval.status }).toStrictEqual({ created: true, host, status: "pending" });
       ids.set(host, approval.id);
     }
@@ -64,9 +66,17 @@ describe.skipIf(unavailable !== undefined)("a fleet of hosts on one PostgreSQL d
     writeFileSync(requestsPath, JSON.stringify(HOSTS.map((host) => ({ id: ids.get(host), arguments: ARGS }))));
     writeFileSync(executionsPath, "");
     const startAt = String(Date.now() + 4000);
-    const racers = HOSTS.flatMap((host) => Array.from({ length: RACERS_PER_HOST }, () => ({ host, run: worker("claim-worker.mjs", [database.location, requestsPath, executionsPath, startAt], host) })));
+    const racers = HOSTS.flatMap((host) =>
+      Array.from({ length: RACERS_PER_HOST }, () => ({
+        host,
+        run: worker("claim-worker.mjs", [database.location, requestsPath, executionsPath, startAt], host),
+      })),
+    );
     const reports = await Promise.all(
-      racers.map(async (racer) => ({ host: racer.host, ...(JSON.parse((await racer.run).stdout) as { pid: number; claimed: string[]; refusals: Record<string, number> }) })),
+      racers.map(async (racer) => ({
+        host: racer.host,
+        ...(JSON.parse((await racer.run).stdout) as { pid: number; claimed: string[]; refusals: Record<string, number> }),
+      })),
     );
     const wins = reports.flatMap((report) => report.claimed.map((id) => ({ id, host: report.host })));
     const refusals = reports.reduce<Record<string, number>>((sum, report) => {
@@ -75,7 +85,9 @@ describe.skipIf(unavailable !== undefined)("a fleet of hosts on one PostgreSQL d
     }, {});
     const executions = readFileSync(executionsPath, "utf8").trim().split("\n");
     console.log(`fleet: ${reports.length} processes on ${HOSTS.length} hosts, wins ${JSON.stringify(wins)}, refusals ${JSON.stringify(refusals)}`);
-    expect(wins.sort((left, right) => left.host.localeCompare(right.host))).toStrictEqual(HOSTS.map((host) => ({ id: ids.get(host), host })).sort((left, right) => left.host.localeCompare(right.host)));
+    expect(wins.sort((left, right) => left.host.localeCompare(right.host))).toStrictEqual(
+      HOSTS.map((host) => ({ id: ids.get(host), host })).sort((left, right) => left.host.localeCompare(right.host)),
+    );
     expect(executions).toHaveLength(HOSTS.length);
     expect(refusals).toStrictEqual({ other_host: HOSTS.length * RACERS_PER_HOST * (HOSTS.length - 1), already_used: HOSTS.length * (RACERS_PER_HOST - 1) });
 
@@ -123,7 +135,9 @@ describe.skipIf(unavailable !== undefined)("a fleet of hosts on one PostgreSQL d
     await ownerClient.connect();
     onTestFinished(() => ownerClient.end());
     await ownerClient.query(roleSql.replaceAll("mc_host", `mc_host_${suffix}`).replaceAll("mc_operator", `mc_operator_${suffix}`));
-    await ownerClient.query(`CREATE ROLE "${hostA}" LOGIN IN ROLE mc_host_${suffix}; CREATE ROLE "${hostB}" LOGIN IN ROLE mc_host_${suffix}; CREATE ROLE ${operatorRole} LOGIN IN ROLE mc_operator_${suffix}`);
+    await ownerClient.query(
+      `CREATE ROLE "${hostA}" LOGIN IN ROLE mc_host_${suffix}; CREATE ROLE "${hostB}" LOGIN IN ROLE mc_host_${suffix}; CREATE ROLE ${operatorRole} LOGIN IN ROLE mc_operator_${suffix}`,
+    );
     const urlAs = (role: string) => url.replace("//postgres@", `//${encodeURIComponent(role)}@`);
     const { openStore } = await import("../src/open-store.js");
     const open = async (role: string, hostId: string) => {
@@ -142,11 +156,27 @@ describe.skipIf(unavailable !== undefined)("a fleet of hosts on one PostgreSQL d
     // A host sees only its own rows, and cannot decide, skip approval, or touch the journal.
     expect((await a.list()).map((row) => row.host)).toStrictEqual([hostA]);
     await expect(a.approve(approval.id, { approver: "the host itself" })).rejects.toThrow(/permission denied|may not/);
-    await expect(asRole(url, hostA, "UPDATE approvals SET status = 'executing' WHERE id = $1", [approval.id])).rejects.toThrow(/may not move an approval from pending to executing/);
-    await expect(asRole(url, hostA, "INSERT INTO approvals (id, host, tool, arguments, request_hash, requester_caller, status, created_at, expires_at) VALUES ('apr_x', $1, 't', '{}', 'h', 'mcp', 'approved', 0, 9999999999999)", [hostA])).rejects.toThrow(/may only ask for approval/);
+    await expect(asRole(url, hostA, "UPDATE approvals SET status = 'executing' WHERE id = $1", [approval.id])).rejects.toThrow(
+      /may not move an approval from pending to executing/,
+    );
+    await expect(
+      asRole(
+        url,
+        hostA,
+        "INSERT INTO approvals (id, host, tool, arguments, request_hash, requester_caller, status, created_at, expires_at) VALUES ('apr_x', $1, 't', '{}', 'h', 'mcp', 'approved', 0, 9999999999999)",
+        [hostA],
+      ),
+    ).rejects.toThrow(/may only ask for approval/);
     await expect(asRole(url, hostA, "UPDATE audit_events SET tool = 'edited'")).rejects.toThrow(/permission denied/);
     await expect(asRole(url, hostA, "DELETE FROM audit_events")).rejects.toThrow(/permission denied/);
-    await expect(asRole(url, hostA, "INSERT INTO audit_events (host, seq, time, caller, tool, arguments, decision, outcome, prev_hash, hash) VALUES ($1, 99, 't', 'mcp', 't', '{}', 'allowed', 'ok', 'x', 'y')", [hostB])).rejects.toThrow(/row-level security/);
+    await expect(
+      asRole(
+        url,
+        hostA,
+        "INSERT INTO audit_events (host, seq, time, caller, tool, arguments, decision, outcome, prev_hash, hash) VALUES ($1, 99, 't', 'mcp', 't', '{}', 'allowed', 'ok', 'x', 'y')",
+        [hostB],
+      ),
+    ).rejects.toThrow(/row-level security/);
 
     // The operator sees every host, decides, and cannot run anything or edit the journal.
     expect((await alice.list()).map((row) => row.host).sort()).toStrictEqual([hostA, hostB].sort());

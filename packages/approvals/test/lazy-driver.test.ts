@@ -11,7 +11,8 @@ async function modulesLoadedBy(location: string): Promise<string[]> {
 // drizzle's own core loads a few pg-core files (its type checks) for any dialect; the pg-core
 // barrel (table builders the PostgreSQL schema uses), the driver and mc's PostgreSQL chunks are
 // what only a PostgreSQL store needs.
-const POSTGRES_ONLY = /\/node_modules\/(pg|pg-[a-z-]+|pgpass|postgres-[a-z-]+)\/|drizzle-orm\/node-postgres\/|drizzle-orm\/pg-core\/index\.js|postgres-connection-|embedded-migrations-pg-/;
+const POSTGRES_ONLY =
+  /\/node_modules\/(pg|pg-[a-z-]+|pgpass|postgres-[a-z-]+)\/|drizzle-orm\/node-postgres\/|drizzle-orm\/pg-core\/index\.js|postgres-connection-|embedded-migrations-pg-/;
 
 describe("which database driver a store loads", () => {
   it("should never load pg, drizzle's node-postgres driver and pg-core barrel, or the PostgreSQL store and migrations for an embedded file", async () => {

@@ -58,7 +58,9 @@ describe("main", () => {
   it("should list tools as JSON with their schemas and policy state", async () => {
     const result = await run(["tools", "--json"]);
     expect(result.code).toBe(0);
-    const { tools } = JSON.parse(result.stdout) as { tools: Array<{ name: string; risk: string; requires_confirmation: boolean; input_schema: { additionalProperties?: boolean } }> };
+    const { tools } = JSON.parse(result.stdout) as {
+      tools: Array<{ name: string; risk: string; requires_confirmation: boolean; input_schema: { additionalProperties?: boolean } }>;
+    };
     expect(tools.find((tool) => tool.name === "restart_service")).toMatchObject({ risk: "privileged", requires_confirmation: true });
     expect(tools.find((tool) => tool.name === "memory_usage")).toMatchObject({ risk: "read_only", requires_confirmation: false });
     // One key casing (snake_case) for mc's records; a JSON Schema keeps its own keywords.
@@ -97,7 +99,12 @@ describe("main", () => {
     expect(keysOf(pending.stdout)).toEqual(expect.arrayContaining(["approval_id", "expires_at", "approve_with", "duration_ms", "ok", "status"]));
     const failed = await run(["tool", "top_processes", "--json-args", '{"limt":3}', "--json"]);
     const error = JSON.parse(failed.stdout) as Record<string, unknown>;
-    expect(error).toMatchObject({ ok: false, status: "error", code: "input_invalid", message: "Invalid arguments for top_processes: unknown argument limt — did you mean limit?" });
+    expect(error).toMatchObject({
+      ok: false,
+      status: "error",
+      code: "input_invalid",
+      message: "Invalid arguments for top_processes: unknown argument limt — did you mean limit?",
+    });
     for (const text of [pending.stdout, failed.stdout]) expect(keysOf(text).filter((key) => !/^[a-z0-9_]+$/.test(key))).toStrictEqual([]);
   });
 

@@ -108,7 +108,9 @@ function buildProgram(io: CliIo, finish: (code: number | void) => void): Command
     .description("write a commented policy template")
     .option("--path <file>", "where to write it (default: the policy path)")
     .option("--force", "overwrite an existing file")
-    .action(async (options: { path?: string; force?: boolean }) => finish(await (await import("./commands/policy.js")).policyInitCommand(io, globals(), options)));
+    .action(async (options: { path?: string; force?: boolean }) =>
+      finish(await (await import("./commands/policy.js")).policyInitCommand(io, globals(), options)),
+    );
   policy
     .command("check")
     .description("validate a policy file (default: the policy path)")
@@ -131,7 +133,9 @@ function buildProgram(io: CliIo, finish: (code: number | void) => void): Command
     .option("--status <status>", "only this status (pending, approved, executing, completed, failed, rejected, expired)")
     .option("--limit <n>", "at most this many", "50")
     .option("--host <id>", "only this host's requests (a fleet store holds every host's)")
-    .action(async (options: { status?: string; limit: string; host?: string }) => finish(await (await import("./commands/approvals.js")).approvalsListCommand(io, globals(), options)));
+    .action(async (options: { status?: string; limit: string; host?: string }) =>
+      finish(await (await import("./commands/approvals.js")).approvalsListCommand(io, globals(), options)),
+    );
   approvals
     .command("show")
     .argument("<id>", "approval id")
@@ -143,13 +147,17 @@ function buildProgram(io: CliIo, finish: (code: number | void) => void): Command
     .option("--note <text>", "why")
     .option("--yes", "do not ask (at a terminal, approve asks y/N after showing the request)")
     .description("show a pending request, ask, and approve it (a waiting call then runs; otherwise the client repeats its call with approval_id)")
-    .action(async (id: string, options: { note?: string; yes?: boolean }) => finish(await (await import("./commands/approvals.js")).approvalsDecideCommand(io, globals(), id, "approve", options)));
+    .action(async (id: string, options: { note?: string; yes?: boolean }) =>
+      finish(await (await import("./commands/approvals.js")).approvalsDecideCommand(io, globals(), id, "approve", options)),
+    );
   approvals
     .command("reject")
     .argument("<id>", "approval id")
     .option("--note <text>", "why")
     .description("reject a pending request")
-    .action(async (id: string, options: { note?: string }) => finish(await (await import("./commands/approvals.js")).approvalsDecideCommand(io, globals(), id, "reject", options)));
+    .action(async (id: string, options: { note?: string }) =>
+      finish(await (await import("./commands/approvals.js")).approvalsDecideCommand(io, globals(), id, "reject", options)),
+    );
   approvals
     .command("watch")
     .description("print pending requests as they arrive, with the command that approves each (Ctrl-C to stop)")
@@ -182,7 +190,9 @@ function buildProgram(io: CliIo, finish: (code: number | void) => void): Command
     .description("list the backups of a managed config file (ids for restore_config_backup)")
     .argument("<path>", "the config file")
     .option("--target <name>", "config target, when the path alone is ambiguous")
-    .action(async (path: string, options: { target?: string }) => finish(await (await import("./commands/config.js")).configBackupsCommand(io, globals(), path, options)));
+    .action(async (path: string, options: { target?: string }) =>
+      finish(await (await import("./commands/config.js")).configBackupsCommand(io, globals(), path, options)),
+    );
 
   const mcp = program.command("mcp").description("serve MCP");
   mcp

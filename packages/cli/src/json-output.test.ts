@@ -18,7 +18,9 @@ describe("snakeCaseKey", () => {
 
 describe("toJsonOutput", () => {
   it("should rename the keys of mc's records, nested and in lists", () => {
-    expect(toJsonOutput({ status: "ok", durationMs: 3, approval: { createdAt: "t", requester: { clientName: "x" } }, events: [{ clientName: "y" }] })).toStrictEqual({
+    expect(
+      toJsonOutput({ status: "ok", durationMs: 3, approval: { createdAt: "t", requester: { clientName: "x" } }, events: [{ clientName: "y" }] }),
+    ).toStrictEqual({
       status: "ok",
       duration_ms: 3,
       approval: { created_at: "t", requester: { client_name: "x" } },
@@ -30,6 +32,12 @@ describe("toJsonOutput", () => {
     const output = { ActiveState: "active", nested: { someKey: 1 } };
     const schema = { type: "object", additionalProperties: false };
     const value = { output, arguments: { fooBar: 1 }, inputSchema: schema, annotations: { readOnlyHint: true }, details: { cpuCount: 2 } };
-    expect(toJsonOutput(value)).toStrictEqual({ output, arguments: { fooBar: 1 }, input_schema: schema, annotations: { readOnlyHint: true }, details: { cpuCount: 2 } });
+    expect(toJsonOutput(value)).toStrictEqual({
+      output,
+      arguments: { fooBar: 1 },
+      input_schema: schema,
+      annotations: { readOnlyHint: true },
+      details: { cpuCount: 2 },
+    });
   });
 });

@@ -14,7 +14,10 @@ const OPAQUE_KEYS: ReadonlySet<string> = new Set(["output", "arguments", "input_
  * @returns the key in snake_case
  */
 export function snakeCaseKey(key: string): string {
-  return key.replace(/(?<=[a-z0-9])([A-Z])/gu, "_$1").replace(/(?<=[A-Z])([A-Z])(?=[a-z])/gu, "_$1").toLowerCase();
+  return key
+    .replace(/(?<=[a-z0-9])([A-Z])/gu, "_$1")
+    .replace(/(?<=[A-Z])([A-Z])(?=[a-z])/gu, "_$1")
+    .toLowerCase();
 }
 
 /**

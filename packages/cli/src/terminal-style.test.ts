@@ -28,12 +28,16 @@ describe("renderStyled", () => {
   it("should show the same text without colour, and values escaped", () => {
     const text = styledLines([styled("ok", "green"), styled("nginx\u001b[2J", "red")], " ");
     expect(renderStyled(text, false)).toBe("ok nginx\\x1b[2J");
-    expect(renderStyled(text, true)).toBe(`${STYLE_SEQUENCES.green[0]}ok${STYLE_SEQUENCES.green[1]} ${STYLE_SEQUENCES.red[0]}nginx\\x1b[2J${STYLE_SEQUENCES.red[1]}`);
+    expect(renderStyled(text, true)).toBe(
+      `${STYLE_SEQUENCES.green[0]}ok${STYLE_SEQUENCES.green[1]} ${STYLE_SEQUENCES.red[0]}nginx\\x1b[2J${STYLE_SEQUENCES.red[1]}`,
+    );
   });
 
   it("should end a style at each line break", () => {
     const text = styledLines([styled("a"), styled("b")]);
-    expect(renderStyled(styled(text, "cyan"), true)).toBe(`${STYLE_SEQUENCES.cyan[0]}a${STYLE_SEQUENCES.cyan[1]}\n${STYLE_SEQUENCES.cyan[0]}b${STYLE_SEQUENCES.cyan[1]}`);
+    expect(renderStyled(styled(text, "cyan"), true)).toBe(
+      `${STYLE_SEQUENCES.cyan[0]}a${STYLE_SEQUENCES.cyan[1]}\n${STYLE_SEQUENCES.cyan[0]}b${STYLE_SEQUENCES.cyan[1]}`,
+    );
   });
 });
 

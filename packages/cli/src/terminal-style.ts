@@ -65,7 +65,8 @@ export type StyledValue = TerminalValue | StyledText;
  * @returns the styled text
  */
 export function styled(value: StyledValue, style?: TerminalStyle): StyledText {
-  if (value instanceof StyledText) return style === undefined ? value : StyledText.of(value.segments.map((segment) => ({ text: segment.text, style: segment.style ?? style })));
+  if (value instanceof StyledText)
+    return style === undefined ? value : StyledText.of(value.segments.map((segment) => ({ text: segment.text, style: segment.style ?? style })));
   const text = value instanceof TerminalText ? value : terminalText`${value}`;
   return StyledText.of([{ text, style }]);
 }

@@ -38,7 +38,9 @@ export function renderTable(columns: readonly TableColumn[], rows: readonly (rea
     }),
   );
   const headers = columns.map((column) => styled(column.header.toUpperCase(), "bold"));
-  const widths = columns.map((_, index) => Math.max(stringWidth(headers[index]?.toString() ?? ""), ...cells.map((row) => stringWidth(row[index]?.toString() ?? ""))));
+  const widths = columns.map((_, index) =>
+    Math.max(stringWidth(headers[index]?.toString() ?? ""), ...cells.map((row) => stringWidth(row[index]?.toString() ?? ""))),
+  );
   const line = (row: readonly StyledText[]) =>
     styledLines(
       row.map((cell, index) => {
@@ -185,9 +187,16 @@ export function renderToolOutput(output: unknown): StyledText {
   const entries = Object.entries(output as Record<string, unknown>);
   const scalars = entries.filter(([, value]) => !isRecordList(value) && !isPlainObject(value));
   const blocks: StyledText[] = [];
-  if (scalars.length > 0) blocks.push(renderKeyValues(scalars.map(([key, value]) => [key, typeof value === "string" && value.includes("\n") ? value : humanValue(key, value)])));
+  if (scalars.length > 0)
+    blocks.push(renderKeyValues(scalars.map(([key, value]) => [key, typeof value === "string" && value.includes("\n") ? value : humanValue(key, value)])));
   for (const [key, value] of entries) {
-    if (isPlainObject(value)) blocks.push(styledLines([styled(`${key}:`, "bold"), indent(renderKeyValues(Object.entries(value).map(([inner, innerValue]) => [inner, humanValue(inner, innerValue)])))]));
+    if (isPlainObject(value))
+      blocks.push(
+        styledLines([
+          styled(`${key}:`, "bold"),
+          indent(renderKeyValues(Object.entries(value).map(([inner, innerValue]) => [inner, humanValue(inner, innerValue)]))),
+        ]),
+      );
     else if (isRecordList(value)) blocks.push(renderRecords(key, value));
   }
   return styledLines(blocks, "\n\n");
@@ -198,7 +207,10 @@ function renderRecords(key: string, records: readonly unknown[]): StyledText {
   const rows = records as Record<string, unknown>[];
   const keys = [...new Set(rows.flatMap((row) => Object.keys(row)))];
   const table = renderTable(
-    keys.map((name) => ({ header: name.replaceAll("_", " "), align: rows.every((row) => typeof row[name] === "number" || row[name] === null || row[name] === undefined) ? "right" : "left" })),
+    keys.map((name) => ({
+      header: name.replaceAll("_", " "),
+      align: rows.every((row) => typeof row[name] === "number" || row[name] === null || row[name] === undefined) ? "right" : "left",
+    })),
     rows.map((row) => keys.map((name) => humanValue(name, row[name]))),
   );
   return styledLines([table, styled(terminalText`${records.length} ${key}`, "dim")]);

@@ -5,11 +5,30 @@ import { TerminalStream } from "./io.js";
 import { escapeTerminalText, hasUnsafeTerminalText, terminalCell, terminalJson, terminalLines, terminalText } from "./terminal-text.js";
 
 // What a terminal must never receive: C0 (but \n), DEL, C1, and the bidi/format/invisible set.
-const FORBIDDEN = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u00ad\u061c\u115f\u1160\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\u3164\ufeff\uffa0\ufff9-\ufffb]|[\ud800-\udfff]/u;
+const FORBIDDEN =
+  /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u00ad\u061c\u115f\u1160\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\u3164\ufeff\uffa0\ufff9-\ufffb]|[\ud800-\udfff]/u;
 const FORBIDDEN_OR_NEWLINE = new RegExp(`${FORBIDDEN.source}|\\n`, "u");
 const anyText = fc.string({ unit: "binary", maxLength: 40 });
-const dangerous = fc.constantFrom("\u001b", "\u009b", "\u202e", "\u2066", "\u2069", "\u200d", "\u0000", "\u007f", "\r", "\b", "\t", "\n", "\ufeff", "\u{e0041}", "\ud800");
-const mixedText = fc.array(fc.oneof(fc.string({ maxLength: 6 }), dangerous, fc.constant("\\"), fc.constant("x1b")), { maxLength: 12 }).map((parts) => parts.join(""));
+const dangerous = fc.constantFrom(
+  "\u001b",
+  "\u009b",
+  "\u202e",
+  "\u2066",
+  "\u2069",
+  "\u200d",
+  "\u0000",
+  "\u007f",
+  "\r",
+  "\b",
+  "\t",
+  "\n",
+  "\ufeff",
+  "\u{e0041}",
+  "\ud800",
+);
+const mixedText = fc
+  .array(fc.oneof(fc.string({ maxLength: 6 }), dangerous, fc.constant("\\"), fc.constant("x1b")), { maxLength: 12 })
+  .map((parts) => parts.join(""));
 const printable = fc.string({ unit: "grapheme-ascii", maxLength: 60 }).filter((text) => !/[\u0000-\u001f\u007f\\]/.test(text));
 
 describe("escapeTerminalText", () => {

@@ -21,7 +21,12 @@ describe("buildToolArguments", () => {
   });
 
   it("should coerce by the schema's own properties only", () => {
-    expect(buildToolArguments(["lines=12", "follow=true", "unit=123.service", "toString=5"], undefined, schema)).toStrictEqual({ lines: 12, follow: true, unit: "123.service", toString: "5" });
+    expect(buildToolArguments(["lines=12", "follow=true", "unit=123.service", "toString=5"], undefined, schema)).toStrictEqual({
+      lines: 12,
+      follow: true,
+      unit: "123.service",
+      toString: "5",
+    });
   });
 
   it("should refuse JSON that is not an object", () => {

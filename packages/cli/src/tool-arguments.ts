@@ -1,10 +1,7 @@
 import * as v from "valibot";
 import { ExitError, EXIT } from "./exit-error.js";
 
-const KeyValueSchema = v.pipe(
-  v.string(),
-  v.regex(/^[A-Za-z_][A-Za-z0-9_]*=/, "must look like key=value (key: letters, digits, _)"),
-);
+const KeyValueSchema = v.pipe(v.string(), v.regex(/^[A-Za-z_][A-Za-z0-9_]*=/, "must look like key=value (key: letters, digits, _)"));
 
 /**
  * Builds a tool's arguments from `--arg k=v` pairs and `--json-args`. A value is converted to the
@@ -18,11 +15,7 @@ const KeyValueSchema = v.pipe(
  * @returns the arguments object
  * @throws ExitError (usage) naming the malformed argument
  */
-export function buildToolArguments(
-  pairs: readonly string[],
-  jsonArgs: string | undefined,
-  inputSchema: Record<string, unknown>,
-): Record<string, unknown> {
+export function buildToolArguments(pairs: readonly string[], jsonArgs: string | undefined, inputSchema: Record<string, unknown>): Record<string, unknown> {
   const args: Record<string, unknown> = {};
   if (jsonArgs !== undefined) {
     let parsed: unknown;
@@ -32,7 +25,7 @@ export function buildToolArguments(
       throw new ExitError(EXIT.usage, `--json-args is not valid JSON: ${(error as Error).message}`);
     }
     if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-      throw new ExitError(EXIT.usage, "--json-args must be a JSON object, e.g. '{\"unit\":\"nginx.service\"}'");
+      throw new ExitError(EXIT.usage, '--json-args must be a JSON object, e.g. \'{"unit":"nginx.service"}\'');
     }
     // JSON.parse makes every key an own property (even "__proto__"); copy them as such.
     for (const [key, value] of Object.entries(parsed)) setOwn(args, key, value);

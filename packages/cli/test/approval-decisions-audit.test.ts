@@ -53,8 +53,12 @@ describe("mc approvals approve|reject, then mc audit", () => {
     // (--json keys are snake_case since the CLI's JSON output work; either spelling is accepted.)
     const listed = await mc("audit", "list", "--json");
     expect(listed.code).toBe(0);
-    const { events } = JSON.parse(listed.stdout) as { events: Array<{ decision: string; approval_id?: string | null; approvalId?: string | null; caller: string; reason: string | null }> };
-    const decisions = events.filter((event) => event.decision === "approved" || event.decision === "rejected").map((event) => [event.decision, event.approval_id ?? event.approvalId, event.caller, event.reason]);
+    const { events } = JSON.parse(listed.stdout) as {
+      events: Array<{ decision: string; approval_id?: string | null; approvalId?: string | null; caller: string; reason: string | null }>;
+    };
+    const decisions = events
+      .filter((event) => event.decision === "approved" || event.decision === "rejected")
+      .map((event) => [event.decision, event.approval_id ?? event.approvalId, event.caller, event.reason]);
     expect(decisions).toStrictEqual([
       ["rejected", rejected, "cli", `rejected by ${operator} via mc approvals reject (method cli)`],
       ["approved", approved, "cli", `approved by ${operator} via mc approvals approve (method cli): change window`],

@@ -28,7 +28,8 @@ describe("mc audit verify against tampering", () => {
     dirs.push(dir);
     writeFileSync(join(dir, "policy.toml"), "version = 1\n[tools.system_info]\nenabled = false\n");
     const env = { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: dir, MC_STATE_DIR: dir };
-    const mc = (...args: string[]) => run(process.execPath, [MC_BIN, ...args], { env }).catch((error: { code: number; stdout: string; stderr: string }) => error);
+    const mc = (...args: string[]) =>
+      run(process.execPath, [MC_BIN, ...args], { env }).catch((error: { code: number; stdout: string; stderr: string }) => error);
     await mc("tool", "memory_usage"); // ok
     await mc("tool", "system_info"); // denied
     await mc("tool", "top_processes", "--arg", "limit=99"); // input error

@@ -128,7 +128,8 @@ describe("managed config round trip over MCP (subprocess)", () => {
     const { events } = JSON.parse(stdout) as { events: Array<{ arguments: { content?: unknown } }> };
     expect(events.length).toBeGreaterThan(0);
     for (const event of events) {
-      if (event.arguments.content !== undefined) expect(event.arguments.content).toMatchObject({ sha256: expect.stringMatching(/^[0-9a-f]{64}$/), bytes: expect.any(Number) });
+      if (event.arguments.content !== undefined)
+        expect(event.arguments.content).toMatchObject({ sha256: expect.stringMatching(/^[0-9a-f]{64}$/), bytes: expect.any(Number) });
     }
     expect(stdout).not.toContain("port = 9090");
     const verify = await mc("audit", "verify", "--json");

@@ -29,34 +29,84 @@ let nextId = 1_000_000;
 const id = () => (nextId += 1);
 const line = (value: unknown) => `${JSON.stringify(value)}\n`;
 
-const junkValue = fc.oneof(fc.constant(null), fc.integer(), fc.double(), fc.string({ maxLength: 20 }), fc.boolean(), fc.array(fc.integer(), { maxLength: 3 }), fc.dictionary(fc.string({ maxLength: 5 }), fc.integer(), { maxKeys: 3 }));
+const junkValue = fc.oneof(
+  fc.constant(null),
+  fc.integer(),
+  fc.double(),
+  fc.string({ maxLength: 20 }),
+  fc.boolean(),
+  fc.array(fc.integer(), { maxLength: 3 }),
+  fc.dictionary(fc.string({ maxLength: 5 }), fc.integer(), { maxKeys: 3 }),
+);
 
 const frame: fc.Arbitrary<() => Frame> = fc.oneof(
-  fc.string({ maxLength: 40 }).filter((text) => !text.includes("\n")).map((text) => () => ({ kind: "invalid JSON", bytes: `{${text}\n` })),
-  fc.uint8Array({ minLength: 1, maxLength: 64 }).map((bytes) => () => ({ kind: "binary junk", bytes: Buffer.concat([Buffer.from(bytes.filter((byte) => byte !== 10)), Buffer.from("\n")]) })),
-  fc.constantFrom("1.0", "2", "", "3.0", null, 2).map((version) => () => ({ kind: "wrong jsonrpc version", bytes: line({ jsonrpc: version, id: id(), method: "ping" }) })),
-  fc.constant(() => ({ kind: "missing method", bytes: line({ jsonrpc: "2.0", id: id(), params: {} }) })),
-  junkValue.filter((method) => typeof method !== "string").map((method) => () => ({ kind: "method not a string", bytes: line({ jsonrpc: "2.0", id: id(), method }) })),
-  fc.constantFrom(1e300, -1, 2 ** 53 + 2, "x".repeat(10_000), 1.5).map((requestId) => () => ({ kind: "huge or odd id", bytes: line({ jsonrpc: "2.0", id: requestId, method: "ping" }) })),
-  fc.constantFrom({}, [], true, { a: 1 }).map((requestId) => () => ({ kind: "id of a wrong type", bytes: line({ jsonrpc: "2.0", id: requestId, method: "ping" }) })),
   fc
-    .oneof(fc.constantFrom("tools/run", "TOOLS/LIST", "rpc.discover", "resources/read", "sampling/createMessage", "__proto__", ""), fc.string({ minLength: 1, maxLength: 20 }))
+    .string({ maxLength: 40 })
+    .filter((text) => !text.includes("\n"))
+    .map((text) => () => ({ kind: "invalid JSON", bytes: `{${text}\n` })),
+  fc
+    .uint8Array({ minLength: 1, maxLength: 64 })
+    .map((bytes) => () => ({ kind: "binary junk", bytes: Buffer.concat([Buffer.from(bytes.filter((byte) => byte !== 10)), Buffer.from("\n")]) })),
+  fc
+    .constantFrom("1.0", "2", "", "3.0", null, 2)
+    .map((version) => () => ({ kind: "wrong jsonrpc version", bytes: line({ jsonrpc: version, id: id(), method: "ping" }) })),
+  fc.constant(() => ({ kind: "missing method", bytes: line({ jsonrpc: "2.0", id: id(), params: {} }) })),
+  junkValue
+    .filter((method) => typeof method !== "string")
+    .map((method) => () => ({ kind: "method not a string", bytes: line({ jsonrpc: "2.0", id: id(), method }) })),
+  fc
+    .constantFrom(1e300, -1, 2 ** 53 + 2, "x".repeat(10_000), 1.5)
+    .map((requestId) => () => ({ kind: "huge or odd id", bytes: line({ jsonrpc: "2.0", id: requestId, method: "ping" }) })),
+  fc
+    .constantFrom({}, [], true, { a: 1 })
+    .map((requestId) => () => ({ kind: "id of a wrong type", bytes: line({ jsonrpc: "2.0", id: requestId, method: "ping" }) })),
+  fc
+    .oneof(
+      fc.constantFrom("tools/run", "TOOLS/LIST", "rpc.discover", "resources/read", "sampling/createMessage", "__proto__", ""),
+      fc.string({ minLength: 1, maxLength: 20 }),
+    )
     .filter((method) => !["ping", "initialize", "tools/list", "tools/call"].includes(method) && !method.startsWith("notifications/"))
     .map((method) => () => {
       const requestId = id();
       return { kind: "unknown method", bytes: line({ jsonrpc: "2.0", id: requestId, method, params: {} }), mustError: { id: requestId, codes: [-32601] } };
     }),
-  junkValue.map((params) => () => ({ kind: "tools/call params not an object", bytes: line({ jsonrpc: "2.0", id: id(), method: "tools/call", params: Array.isArray(params) ? params : [params] }) })),
+  junkValue.map((params) => () => ({
+    kind: "tools/call params not an object",
+    bytes: line({ jsonrpc: "2.0", id: id(), method: "tools/call", params: Array.isArray(params) ? params : [params] }),
+  })),
   fc
-    .record({ name: fc.oneof(junkValue, fc.constantFrom("memory_usage", "no_such_tool", "../memory_usage", "")), arguments: fc.oneof(junkValue, fc.constant({ unit: "$(id)" }), fc.constant({ limit: -1 })) })
-    .filter((params) => !(params.name === "memory_usage" && typeof params.arguments === "object" && params.arguments !== null && !Array.isArray(params.arguments) && Object.keys(params.arguments).length === 0))
+    .record({
+      name: fc.oneof(junkValue, fc.constantFrom("memory_usage", "no_such_tool", "../memory_usage", "")),
+      arguments: fc.oneof(junkValue, fc.constant({ unit: "$(id)" }), fc.constant({ limit: -1 })),
+    })
+    .filter(
+      (params) =>
+        !(
+          params.name === "memory_usage" &&
+          typeof params.arguments === "object" &&
+          params.arguments !== null &&
+          !Array.isArray(params.arguments) &&
+          Object.keys(params.arguments).length === 0
+        ),
+    )
     .map((params) => () => {
       const requestId = id();
       return { kind: "tools/call garbage params", bytes: line({ jsonrpc: "2.0", id: requestId, method: "tools/call", params }), mustRefuse: { id: requestId } };
     }),
-  fc.integer({ min: 1_000, max: 20_000 }).map((depth) => () => ({ kind: "deep nesting", bytes: `{"jsonrpc":"2.0","id":${id()},"method":"ping","params":{"x":${"[".repeat(depth)}${"]".repeat(depth)}}}\n` })),
+  fc
+    .integer({ min: 1_000, max: 20_000 })
+    .map((depth) => () => ({
+      kind: "deep nesting",
+      bytes: `{"jsonrpc":"2.0","id":${id()},"method":"ping","params":{"x":${"[".repeat(depth)}${"]".repeat(depth)}}}\n`,
+    })),
   fc.integer({ min: 1_000, max: 50_000 }).map((depth) => () => ({ kind: "deep unbalanced nesting", bytes: `${"[".repeat(depth)}\n` })),
-  fc.constant(() => ({ kind: "batch", bytes: line([{ jsonrpc: "2.0", id: id(), method: "ping" }, { jsonrpc: "2.0", id: id(), method: "tools/list" }]) })),
+  fc.constant(() => ({
+    kind: "batch",
+    bytes: line([
+      { jsonrpc: "2.0", id: id(), method: "ping" },
+      { jsonrpc: "2.0", id: id(), method: "tools/list" },
+    ]),
+  })),
   fc.constant(() => ({ kind: "empty line", bytes: "\n" })),
   fc.constant(() => ({ kind: "response from nowhere", bytes: line({ jsonrpc: "2.0", id: id(), result: { ok: true } }) })),
   fc.constant(() => ({ kind: "unknown notification", bytes: line({ jsonrpc: "2.0", method: "notifications/bogus", params: { x: 1 } }) })),
@@ -111,7 +161,10 @@ function startServer(env: Record<string, string>): Server {
       const found = messages.find((message) => JSON.stringify(message.id) === key && ("result" in message || "error" in message));
       if (found) return Promise.resolve(found);
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no answer to id ${key} within ${timeoutMs} ms (server exit code ${child.exitCode}); stderr: ${stderr.join("")}`)), timeoutMs);
+        const timer = setTimeout(
+          () => reject(new Error(`no answer to id ${key} within ${timeoutMs} ms (server exit code ${child.exitCode}); stderr: ${stderr.join("")}`)),
+          timeoutMs,
+        );
         waiters.set(key, (message) => {
           clearTimeout(timer);
           waiters.delete(key);
@@ -133,7 +186,14 @@ describe("mc mcp serve against malformed JSON-RPC frames", () => {
     dir = mkdtempSync(join(tmpdir(), "mc-jsonrpc-fuzz-"));
     writeFileSync(join(dir, "policy.toml"), "version = 1\n[tools.memory_usage]\nenabled = true\n");
     server = startServer({ MC_STATE_DIR: join(dir, "state"), MC_POLICY_PATH: join(dir, "policy.toml") });
-    await server.write(line({ jsonrpc: "2.0", id: "init", method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "fuzz", version: "1" } } }));
+    await server.write(
+      line({
+        jsonrpc: "2.0",
+        id: "init",
+        method: "initialize",
+        params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "fuzz", version: "1" } },
+      }),
+    );
     const answer = await server.waitFor("init", 30_000);
     expect(answer).toHaveProperty("result.serverInfo.name", "mc");
     await server.write(line({ jsonrpc: "2.0", method: "notifications/initialized" }));
@@ -158,7 +218,9 @@ describe("mc mcp serve against malformed JSON-RPC frames", () => {
         try {
           await server.write(current.bytes);
         } catch (error) {
-          throw new Error(`seed ${SEED}: writing frame ${start} (${current.kind}) failed, the server is gone: ${String(error)}; stderr: ${server.stderr.join("")}`);
+          throw new Error(
+            `seed ${SEED}: writing frame ${start} (${current.kind}) failed, the server is gone: ${String(error)}; stderr: ${server.stderr.join("")}`,
+          );
         }
       }
       // A valid request split at odd places, then a tool call that must run: the server still works.
@@ -190,7 +252,11 @@ describe("mc mcp serve against malformed JSON-RPC frames", () => {
         expect({ kind: current.kind, code: (answer.error as { code?: number } | undefined)?.code }).toStrictEqual({ kind: current.kind, code: -32601 });
       } else {
         const refused = "error" in answer || (answer.result as { isError?: boolean } | undefined)?.isError === true;
-        expect({ kind: current.kind, frame: String(current.bytes), refused }).toStrictEqual({ kind: current.kind, frame: String(current.bytes), refused: true });
+        expect({ kind: current.kind, frame: String(current.bytes), refused }).toStrictEqual({
+          kind: current.kind,
+          frame: String(current.bytes),
+          refused: true,
+        });
       }
     }
 

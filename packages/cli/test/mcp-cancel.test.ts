@@ -65,7 +65,9 @@ describe("a tools/call cancelled by the MCP client", () => {
 
   it("should kill the command with its children, audit the call as cancelled and keep serving", async () => {
     const controller = new AbortController();
-    const call = client.callTool({ name: "service_status", arguments: { unit: "app.service" } }, { signal: controller.signal }).catch((error: unknown) => error);
+    const call = client
+      .callTool({ name: "service_status", arguments: { unit: "app.service" } }, { signal: controller.signal })
+      .catch((error: unknown) => error);
     const pids = await waitFor(() => reportedPids(join(dir, "pids")), { timeoutMs: 10_000, description: "the hanging command to start" });
     controller.abort("the user pressed stop");
     expect(await call).toBeInstanceOf(Error);

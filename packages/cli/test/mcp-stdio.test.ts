@@ -44,7 +44,7 @@ describe("mc mcp serve over stdio", () => {
     dir = mkdtempSync(join(tmpdir(), "mc-mcp-"));
     writeFileSync(
       join(dir, "policy.toml"),
-      ['version = 1', "", "[tools.system_info]", "enabled = false", "", "[tools.service_status]", 'allowed_scopes = ["system", "user"]', ""].join("\n"),
+      ["version = 1", "", "[tools.system_info]", "enabled = false", "", "[tools.service_status]", 'allowed_scopes = ["system", "user"]', ""].join("\n"),
     );
     sessionEnv = {
       MC_STATE_DIR: join(dir, "state"),
@@ -147,7 +147,9 @@ describe("mc mcp serve over stdio", () => {
     const repeated = await session.client.callTool({ name: "restart_service", arguments: { unit: "mc-demo.service", approval_id: id } });
     expect(repeated.isError).toBe(true);
     expect((repeated.content[0] as { text: string }).text).toContain("approval_invalid");
-    const { stdout } = await execFileAsync(process.execPath, [MC_BIN, "approvals", "show", id, "--json"], { env: { ...sessionEnv, PATH: process.env.PATH ?? "/usr/bin:/bin" } });
+    const { stdout } = await execFileAsync(process.execPath, [MC_BIN, "approvals", "show", id, "--json"], {
+      env: { ...sessionEnv, PATH: process.env.PATH ?? "/usr/bin:/bin" },
+    });
     expect(JSON.parse(stdout)).toMatchObject({ approval: { id, status: "pending", decided_by: null } });
   });
 

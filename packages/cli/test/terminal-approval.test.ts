@@ -27,14 +27,18 @@ describe.skipIf(!harness.available)("--yes at a terminal", () => {
   });
 
   it("should refuse --yes without a terminal (exit 2) and run nothing", async () => {
-    const result = await execFileAsync(process.execPath, [MC_BIN, "tool", "restart_service", "--arg", "unit=mc-demo.service", "--yes"], { env }).catch((error: { code: number; stderr: string }) => error);
+    const result = await execFileAsync(process.execPath, [MC_BIN, "tool", "restart_service", "--arg", "unit=mc-demo.service", "--yes"], { env }).catch(
+      (error: { code: number; stderr: string }) => error,
+    );
     expect(result).toMatchObject({ code: 2 });
     const { stdout } = await execFileAsync(process.execPath, [MC_BIN, "approvals", "list", "--json"], { env });
     expect(JSON.parse(stdout)).toStrictEqual({ approvals: [] });
   });
 
   it.runIf(hasScript)("should restart the unit and record the operator as approver", async () => {
-    const command = [process.execPath, MC_BIN, "tool", "restart_service", "--arg", "unit=mc-demo.service", "--yes", "--json"].map((part) => `'${part}'`).join(" ");
+    const command = [process.execPath, MC_BIN, "tool", "restart_service", "--arg", "unit=mc-demo.service", "--yes", "--json"]
+      .map((part) => `'${part}'`)
+      .join(" ");
     const result = spawnSync("script", ["-qec", command, "/dev/null"], { env, encoding: "utf8", timeout: 30_000 });
     expect(result.status).toBe(0);
     const output = JSON.parse(result.stdout.slice(result.stdout.indexOf("{"))) as { ok: boolean; output: { main_pid: number; previous_main_pid: number } };

@@ -6,13 +6,7 @@ export { APPROVAL_ID_PATTERN, approvalIdSchema, approvalWaitSchema, isApprovalId
 export { CALLER_KINDS } from "./caller-kind.js";
 export type { CallerKind } from "./caller-kind.js";
 export { canonicalJson } from "./canonical-json.js";
-export {
-  childEnvironment,
-  createCommandRunner,
-  DEFAULT_MAX_OUTPUT_CHARS,
-  DEFAULT_PATH,
-  TIMEOUTS,
-} from "./command-runner.js";
+export { childEnvironment, createCommandRunner, DEFAULT_MAX_OUTPUT_CHARS, DEFAULT_PATH, TIMEOUTS } from "./command-runner.js";
 export type { CommandResult, CommandRunner, CommandRunnerOptions, RunOptions } from "./command-runner.js";
 export type { ConfigTarget, ConfigValidatorKind } from "./config-target.js";
 export type { LogTarget } from "./log-target.js";

@@ -111,8 +111,6 @@ export interface ToolDefinition<TInput extends AnySchema = AnySchema, TOutput ex
  * @param definition - the tool
  * @returns the same object, typed
  */
-export function defineTool<TInput extends AnySchema, TOutput extends AnySchema>(
-  definition: ToolDefinition<TInput, TOutput>,
-): ToolDefinition<TInput, TOutput> {
+export function defineTool<TInput extends AnySchema, TOutput extends AnySchema>(definition: ToolDefinition<TInput, TOutput>): ToolDefinition<TInput, TOutput> {
   return definition;
 }

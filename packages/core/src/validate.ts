@@ -34,11 +34,7 @@ export function formatIssues(issues: readonly v.BaseIssue<unknown>[], schema?: A
  * @returns the parsed (defaults applied) input
  * @throws InputError on any problem
  */
-export function parseToolInput<TSchema extends AnySchema>(
-  toolName: string,
-  schema: TSchema,
-  args: unknown,
-): v.InferOutput<TSchema> {
+export function parseToolInput<TSchema extends AnySchema>(toolName: string, schema: TSchema, args: unknown): v.InferOutput<TSchema> {
   const result = v.safeParse(schema, args ?? {});
   if (result.success) return result.output;
   const issues = formatIssues(result.issues, schema);
@@ -89,7 +85,10 @@ function plainMessage(issue: v.BaseIssue<unknown>, path: string, schema: AnySche
       break;
   }
   if (issue.kind === "schema" && expected !== null) return `must be ${typeName(expected)}, got ${received}`;
-  return issue.message.replace(/^Invalid ([a-z ]+): /u, "invalid $1: ").replace("Expected", "expected").replace("Received", "received");
+  return issue.message
+    .replace(/^Invalid ([a-z ]+): /u, "invalid $1: ")
+    .replace("Expected", "expected")
+    .replace("Received", "received");
 }
 
 function bound(expected: string | null): string {
@@ -152,7 +151,8 @@ function suggestKey(issue: v.BaseIssue<unknown>, schema: AnySchema | undefined):
 
 function unwrap(node: unknown): unknown {
   let current = node as { wrapped?: unknown } | undefined;
-  for (let depth = 0; depth < 10 && current !== undefined && current !== null && "wrapped" in current; depth += 1) current = current.wrapped as { wrapped?: unknown };
+  for (let depth = 0; depth < 10 && current !== undefined && current !== null && "wrapped" in current; depth += 1)
+    current = current.wrapped as { wrapped?: unknown };
   return current;
 }
 

@@ -82,14 +82,32 @@ async function probe(runner: CommandRunner): Promise<ValidatorConfinement> {
   const plainUid = await uidUnder(runner, []);
   if (plainUid === null) {
     // Cannot tell who validators would run as: assume root, fail closed.
-    return { mode: "unconfined", unapprovedContentAllowed: false, uid: null, wrapper: [], description: "unconfined (`id -u` could not run to tell who validators run as)" };
+    return {
+      mode: "unconfined",
+      unapprovedContentAllowed: false,
+      uid: null,
+      wrapper: [],
+      description: "unconfined (`id -u` could not run to tell who validators run as)",
+    };
   }
   if (plainUid !== 0) {
     const withSetpriv = await uidUnder(runner, NO_NEW_PRIVS_WRAPPER);
     if (withSetpriv === plainUid) {
-      return { mode: "unprivileged", unapprovedContentAllowed: true, uid: plainUid, wrapper: [...NO_NEW_PRIVS_WRAPPER], description: `unprivileged (uid ${plainUid}, no_new_privs; network not isolated)` };
+      return {
+        mode: "unprivileged",
+        unapprovedContentAllowed: true,
+        uid: plainUid,
+        wrapper: [...NO_NEW_PRIVS_WRAPPER],
+        description: `unprivileged (uid ${plainUid}, no_new_privs; network not isolated)`,
+      };
     }
-    return { mode: "unprivileged", unapprovedContentAllowed: true, uid: plainUid, wrapper: [], description: `unprivileged (uid ${plainUid}; no setpriv, so no no_new_privs; network not isolated)` };
+    return {
+      mode: "unprivileged",
+      unapprovedContentAllowed: true,
+      uid: plainUid,
+      wrapper: [],
+      description: `unprivileged (uid ${plainUid}; no setpriv, so no no_new_privs; network not isolated)`,
+    };
   }
   const wrapper = confinedValidatorWrapper();
   const confinedUid = await uidUnder(runner, wrapper);

@@ -14,7 +14,8 @@ export function clientLabel(name: string | undefined): string {
   let label = "";
   let length = 0;
   for (const character of name) {
-    const shown = /[\p{C}\p{Zl}\p{Zp}]/u.test(character) || (/\s/u.test(character) && character !== " ") ? `\\u{${character.codePointAt(0)?.toString(16)}}` : character;
+    const shown =
+      /[\p{C}\p{Zl}\p{Zp}]/u.test(character) || (/\s/u.test(character) && character !== " ") ? `\\u{${character.codePointAt(0)?.toString(16)}}` : character;
     const size = [...shown].length;
     if (length + size > MAX_CLIENT_LABEL_CHARS) return `${label}…`;
     label += shown;

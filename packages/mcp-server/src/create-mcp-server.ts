@@ -65,7 +65,10 @@ export function createMcpServer(runtime: Runtime, options: McpServerOptions): Mc
             ? undefined
             : (progress: ApprovalWaitProgress) => {
                 void context.mcpReq
-                  .notify({ method: "notifications/progress", params: { progressToken, progress: progress.waited_s, total: progress.wait_s, message: progress.message } })
+                  .notify({
+                    method: "notifications/progress",
+                    params: { progressToken, progress: progress.waited_s, total: progress.wait_s, message: progress.message },
+                  })
                   .catch(() => undefined);
               };
         // Log notifications (when the client set a level): "still running" for a slow call, and a

@@ -81,7 +81,11 @@ export function checkFrameBytes(bytes: Uint8Array): FrameVerdict {
  * @returns a JSON-RPC Invalid Request error naming the limit
  */
 export function oversizedFrameAnswer(bytes: number, maxFrameBytes: number, requestId: string | number | null): JSONRPCMessage {
-  const verdict = answer(requestId, INVALID_REQUEST, `Invalid Request: the frame is ${bytes} bytes, over mc's limit of ${maxFrameBytes} bytes per message; it was discarded unread`);
+  const verdict = answer(
+    requestId,
+    INVALID_REQUEST,
+    `Invalid Request: the frame is ${bytes} bytes, over mc's limit of ${maxFrameBytes} bytes per message; it was discarded unread`,
+  );
   return (verdict as { response: JSONRPCMessage }).response;
 }
 

@@ -53,7 +53,12 @@ describe("serveHttp origins and request log", () => {
     return fetch(url, {
       method: "POST",
       headers: { "content-type": "application/json", accept: "application/json, text/event-stream", authorization: `Bearer ${TOKEN}`, ...headers },
-      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "origin-test", version: "1" } } }),
+      body: JSON.stringify({
+        jsonrpc: "2.0",
+        id: 1,
+        method: "initialize",
+        params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "origin-test", version: "1" } },
+      }),
     });
   }
 
@@ -64,7 +69,13 @@ describe("serveHttp origins and request log", () => {
       expect([origin, answer.status]).toStrictEqual([origin, 200]);
       await answer.body?.cancel();
     }
-    for (const origin of ["http://evil.example.com", `http://evil.example.com:${port}`, `http://localhost:${port + 1 > 65_535 ? port - 1 : port + 1}`, `https://localhost:${port}`, "null"]) {
+    for (const origin of [
+      "http://evil.example.com",
+      `http://evil.example.com:${port}`,
+      `http://localhost:${port + 1 > 65_535 ? port - 1 : port + 1}`,
+      `https://localhost:${port}`,
+      "null",
+    ]) {
       const answer = await initialize(server.url, { origin });
       expect([origin, answer.status]).toStrictEqual([origin, 403]);
     }

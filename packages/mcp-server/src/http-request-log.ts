@@ -52,6 +52,11 @@ function rpcSummary(body: unknown): string {
   const message = body as { method?: unknown; params?: { name?: unknown } };
   if (typeof message.method !== "string") return "response";
   const method = SAFE_NAME.test(message.method) ? message.method : "(unprintable method)";
-  const tool = method === "tools/call" && typeof message.params?.name === "string" ? (SAFE_NAME.test(message.params.name) ? ` ${message.params.name}` : " (unprintable tool name)") : "";
+  const tool =
+    method === "tools/call" && typeof message.params?.name === "string"
+      ? SAFE_NAME.test(message.params.name)
+        ? ` ${message.params.name}`
+        : " (unprintable tool name)"
+      : "";
   return `${method}${tool}`;
 }

@@ -109,10 +109,19 @@ describe("serveHttp", () => {
     const { request } = await import("node:http");
     const status = await new Promise<number>((resolve, reject) => {
       const url = new URL(server.url);
-      const outgoing = request({ host: url.hostname, port: url.port, path: url.pathname, method: "POST", headers: { host: "attacker.example.com", authorization: `Bearer ${TOKEN}`, "content-type": "application/json" } }, (response) => {
-        response.resume();
-        resolve(response.statusCode ?? 0);
-      });
+      const outgoing = request(
+        {
+          host: url.hostname,
+          port: url.port,
+          path: url.pathname,
+          method: "POST",
+          headers: { host: "attacker.example.com", authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
+        },
+        (response) => {
+          response.resume();
+          resolve(response.statusCode ?? 0);
+        },
+      );
       outgoing.once("error", reject);
       outgoing.end("{}");
     });
@@ -141,7 +150,9 @@ describe("serveHttp", () => {
 
   it.skipIf(!harness.available)("should answer concurrent service_status calls from several clients against real systemd", async () => {
     const { runtime, server } = await start({ commandPrefix: harness.available ? [...harness.prefix] : [] });
-    const clients = await Promise.all(Array.from({ length: 4 }, (_, index) => connect(server.url, `systemd-${index}`, TOKEN, index % 2 === 0 ? "legacy" : "modern")));
+    const clients = await Promise.all(
+      Array.from({ length: 4 }, (_, index) => connect(server.url, `systemd-${index}`, TOKEN, index % 2 === 0 ? "legacy" : "modern")),
+    );
     const units = ["mc-demo.service", "mc-broken.service"];
     const results = await Promise.all(
       clients.flatMap((client) => Array.from({ length: 10 }, (_, index) => client.callTool({ name: "service_status", arguments: { unit: units[index % 2] } }))),

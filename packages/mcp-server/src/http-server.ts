@@ -109,12 +109,15 @@ export async function serveHttp(runtime: Runtime, options: HttpServerOptions): P
   const lastSeen = new Map<string, number>();
   let closing = false;
   // A client that vanished without DELETE would hold its session (and a slot of maxSessions) forever.
-  const sweeper = setInterval(() => {
-    const now = Date.now();
-    for (const [id, seen] of lastSeen) {
-      if (now - seen > sessionIdleMs) void sessions.get(id)?.close();
-    }
-  }, Math.min(sessionIdleMs, 60_000));
+  const sweeper = setInterval(
+    () => {
+      const now = Date.now();
+      for (const [id, seen] of lastSeen) {
+        if (now - seen > sessionIdleMs) void sessions.get(id)?.close();
+      }
+    },
+    Math.min(sessionIdleMs, 60_000),
+  );
   sweeper.unref();
 
   async function legacy(request: Request, parsedBody: unknown, authInfo: AuthInfo): Promise<Response> {
@@ -203,7 +206,14 @@ export async function serveHttp(runtime: Runtime, options: HttpServerOptions): P
       const peer = request.socket.remoteAddress;
       // "close" fires for every response: finished, refused, or cut by the client (SSE ends here).
       response.once("close", () => {
-        const line = requestLogLine({ request, status: response.statusCode, finished: response.writableFinished, durationMs: performance.now() - started, body: parsedBodies.get(request), ...(peer === undefined ? {} : { peer }) });
+        const line = requestLogLine({
+          request,
+          status: response.statusCode,
+          finished: response.writableFinished,
+          durationMs: performance.now() - started,
+          body: parsedBodies.get(request),
+          ...(peer === undefined ? {} : { peer }),
+        });
         // No header is logged, but a client may send the token as a method, tool name or path:
         // whatever carries it, the line never does.
         log(line.replaceAll(options.token, "<token>"));

@@ -54,7 +54,9 @@ export async function serveStdio(runtime: Runtime, options: StdioServerOptions):
       options.onDiagnostic?.(`a client message passed ${maxFrameBytes} bytes (${bytesSoFar} read so far): discarding it up to its newline`);
     },
     onOversized(bytes, requestId) {
-      options.onDiagnostic?.(`discarded a client message of ${bytes} bytes (limit ${maxFrameBytes}); answered ${requestId === null ? "with id null" : `request ${JSON.stringify(requestId)}`}`);
+      options.onDiagnostic?.(
+        `discarded a client message of ${bytes} bytes (limit ${maxFrameBytes}); answered ${requestId === null ? "with id null" : `request ${JSON.stringify(requestId)}`}`,
+      );
       reply(oversizedFrameAnswer(bytes, maxFrameBytes, requestId));
     },
   });

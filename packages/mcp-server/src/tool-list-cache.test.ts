@@ -44,7 +44,10 @@ describe("the cached tool list", () => {
   it("should build each JSON Schema once and freeze it, so no answer can change the next", () => {
     const input = publishedInputSchema(v.strictObject({ unit: v.pipe(v.string(), v.maxLength(8)) }));
     const output = publishedOutputSchema(v.object({ ok: v.boolean() }));
-    const convert = (schema: typeof input, io: "input" | "output") => (schema["~standard"] as unknown as { jsonSchema: Record<string, (options?: { target?: string }) => Record<string, unknown>> }).jsonSchema[io]!({ target: "draft-2020-12" });
+    const convert = (schema: typeof input, io: "input" | "output") =>
+      (schema["~standard"] as unknown as { jsonSchema: Record<string, (options?: { target?: string }) => Record<string, unknown>> }).jsonSchema[io]!({
+        target: "draft-2020-12",
+      });
     const once = convert(input, "input");
     expect(convert(input, "input")).toBe(once);
     expect(once).toMatchObject({ type: "object", properties: { unit: { type: "string", maxLength: 8 } } });

@@ -20,7 +20,10 @@ describe("decide", () => {
   it("should allow every tool on the defaults, with confirmation for everything not read_only", () => {
     const policy = defaultPolicy({ path: "/nonexistent/policy.toml", stateDir: "/nonexistent/state", tools: MC_TOOLS });
     for (const tool of MC_TOOLS) {
-      expect(decide(policy, { tool, scope: "system", unit: "nginx.service" })).toStrictEqual({ allowed: true, requiresConfirmation: tool.risk !== "read_only" });
+      expect(decide(policy, { tool, scope: "system", unit: "nginx.service" })).toStrictEqual({
+        allowed: true,
+        requiresConfirmation: tool.risk !== "read_only",
+      });
     }
   });
 

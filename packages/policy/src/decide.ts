@@ -85,16 +85,31 @@ export function toolStatus(policy: LoadedPolicy, tool: PolicyTool): ToolStatus {
   const name = tool.name;
   const riskDefault = tool.risk !== "read_only";
   if (!policy.ok) {
-    return { enabled: false, code: "policy_load_error", reason: `Policy load error: ${policy.loadError ?? "the policy file does not load"}`, requiresConfirmation: riskDefault };
+    return {
+      enabled: false,
+      code: "policy_load_error",
+      reason: `Policy load error: ${policy.loadError ?? "the policy file does not load"}`,
+      requiresConfirmation: riskDefault,
+    };
   }
   const rule = policy.tools.get(name);
   if (rule === undefined) {
     const known = [...policy.tools.keys()];
-    return { enabled: false, code: "unknown_tool", reason: `${JSON.stringify(name)} is not a known tool; known tools: ${known.join(", ") || "(none)"}`, requiresConfirmation: riskDefault };
+    return {
+      enabled: false,
+      code: "unknown_tool",
+      reason: `${JSON.stringify(name)} is not a known tool; known tools: ${known.join(", ") || "(none)"}`,
+      requiresConfirmation: riskDefault,
+    };
   }
   const where = policy.source === "file" ? ` in ${policy.path}` : "";
   if (!rule.enabled) {
-    return { enabled: false, code: "tool_disabled", reason: `${name} is disabled: enabled = false for [tools.${name}]${where}`, requiresConfirmation: riskDefault || rule.requireConfirmation };
+    return {
+      enabled: false,
+      code: "tool_disabled",
+      reason: `${name} is disabled: enabled = false for [tools.${name}]${where}`,
+      requiresConfirmation: riskDefault || rule.requireConfirmation,
+    };
   }
   // A caller describing the tool as riskier than its registration still gets the stricter rule.
   const requiresConfirmation = rule.requireConfirmation || tool.risk === "privileged" || (tool.risk !== rule.risk && tool.risk !== "read_only");
@@ -154,10 +169,12 @@ export function decide(policy: LoadedPolicy, call: PolicyCall): PolicyDecision {
       };
     }
     const unit = call.unit;
-    if (!status.servicePatterns.some((pattern) => {
-      const glob = compiled(pattern);
-      return glob !== undefined && matchGlob(glob, unit);
-    })) {
+    if (
+      !status.servicePatterns.some((pattern) => {
+        const glob = compiled(pattern);
+        return glob !== undefined && matchGlob(glob, unit);
+      })
+    ) {
       return {
         allowed: false,
         code: "unit_not_allowed",

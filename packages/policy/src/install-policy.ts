@@ -1,5 +1,18 @@
 import { randomBytes, createHash } from "node:crypto";
-import { closeSync, fchmodSync, mkdirSync, fchownSync, fsyncSync, lstatSync, openSync, realpathSync, renameSync, unlinkSync, writeSync, type Stats } from "node:fs";
+import {
+  closeSync,
+  fchmodSync,
+  mkdirSync,
+  fchownSync,
+  fsyncSync,
+  lstatSync,
+  openSync,
+  realpathSync,
+  renameSync,
+  unlinkSync,
+  writeSync,
+  type Stats,
+} from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { loadPolicyBytes, type LoadPolicyOptions } from "./load-policy.js";
 import type { PolicyDiagnostics } from "./policy-diagnostic.js";
@@ -54,11 +67,18 @@ export function installPolicy(options: InstallPolicyOptions): InstallPolicyResul
       return notWritten(requested, "target", `${requested}: it is a symbolic link to a file that does not exist; install to a real path`);
     }
   }
-  if (existing !== undefined && !existing.isFile()) return notWritten(requested, "target", `${target}: it exists and is not a regular file; nothing was written`);
+  if (existing !== undefined && !existing.isFile())
+    return notWritten(requested, "target", `${target}: it exists and is not a regular file; nothing was written`);
 
   const loaded = loadPolicyBytes(bytes, { stateDir: options.stateDir, tools: options.tools, path: requested });
   if (!loaded.ok) {
-    return { installed: false, path: target, reason: "invalid", message: `${requested}: the new policy has ${loaded.diagnostics.errors.length} error(s); nothing was written`, diagnostics: loaded.diagnostics };
+    return {
+      installed: false,
+      path: target,
+      reason: "invalid",
+      message: `${requested}: the new policy has ${loaded.diagnostics.errors.length} error(s); nothing was written`,
+      diagnostics: loaded.diagnostics,
+    };
   }
 
   if (options.expectedSha256 !== undefined) {

@@ -104,7 +104,14 @@ describe("loadPolicy", () => {
         fileGlobs: ["*.ini", "conf.d/*.ini"],
         validator: "ini_parse",
       },
-      { name: "units", description: "", roots: ["/etc/systemd/system"], fileGlobs: ["*.service"], validator: "command", validatorCommand: ["systemd-analyze", "verify", "{path}"] },
+      {
+        name: "units",
+        description: "",
+        roots: ["/etc/systemd/system"],
+        fileGlobs: ["*.service"],
+        validator: "command",
+        validatorCommand: ["systemd-analyze", "verify", "{path}"],
+      },
     ]);
   });
 
@@ -121,13 +128,21 @@ describe("loadPolicy", () => {
     const policy = loadPolicy({ path, stateDir: directory, tools: MC_TOOLS });
     expect(policy.configTargets).toStrictEqual([]);
     expect(policy.diagnostics.warnings).toStrictEqual([
-      { message: `${path}:2:1: config_targets: config_targets is empty: no config file can be read or written`, file: path, line: 2, column: 1, keyPath: "config_targets" },
+      {
+        message: `${path}:2:1: config_targets: config_targets is empty: no config file can be read or written`,
+        file: path,
+        line: 2,
+        column: 1,
+        keyPath: "config_targets",
+      },
     ]);
   });
 
   it("should name a key written with quotes the way TOML writes it", () => {
     const policy = loadPolicyBytes('version = 1\n"my key" = 1\n', { path: "/etc/mc/policy.toml", stateDir: "/tmp", tools: MC_TOOLS });
-    expect(policy.diagnostics.errors[0]?.message).toBe(`/etc/mc/policy.toml:2:1: "my key": unknown key "my key" (allowed here: version, approvals, tools, config_targets, log_targets)`);
+    expect(policy.diagnostics.errors[0]?.message).toBe(
+      `/etc/mc/policy.toml:2:1: "my key": unknown key "my key" (allowed here: version, approvals, tools, config_targets, log_targets)`,
+    );
   });
 });
 
@@ -143,5 +158,4 @@ describe("expandRoot", () => {
   ])("should expand %j", (root, expected) => {
     expect(expandRoot(root, "/etc/mc/policy.toml", "/var/lib/mc")).toBe(expected);
   });
-
 });

@@ -125,7 +125,11 @@ function loadChecked(bytes: Buffer, sha256: string, path: string, options: LoadP
 
   const parsed = parseToml(source);
   if (!parsed.ok) {
-    return failedPolicy(path, [{ message: `${path}:${parsed.line}:${parsed.column}: ${parsed.message}`, file: path, line: parsed.line, column: parsed.column }], sha256);
+    return failedPolicy(
+      path,
+      [{ message: `${path}:${parsed.line}:${parsed.column}: ${parsed.message}`, file: path, line: parsed.line, column: parsed.column }],
+      sha256,
+    );
   }
 
   const checked = v.safeParse(createPolicySchema(options.tools), parsed.value);

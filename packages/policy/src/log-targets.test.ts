@@ -40,7 +40,12 @@ describe("[[log_targets]]", () => {
     );
     expect(policy.ok).toBe(true);
     expect(policy.logTargets).toStrictEqual([
-      { name: "nginx", description: "web server logs", roots: ["/var/log/nginx", join(directory, "state", "logs"), join(directory, "relative")], fileGlobs: ["*.log", "*.log.1"] },
+      {
+        name: "nginx",
+        description: "web server logs",
+        roots: ["/var/log/nginx", join(directory, "state", "logs"), join(directory, "relative")],
+        fileGlobs: ["*.log", "*.log.1"],
+      },
       { name: "app", description: "", roots: ["/srv/app/log"], fileGlobs: ["app-*.log"] },
     ]);
     // Log targets are not config targets: the defaults for config files still apply.
@@ -48,7 +53,11 @@ describe("[[log_targets]]", () => {
   });
 
   it.each([
-    ["a validator (log targets have none)", 'name = "a"\nroots = ["/var/log"]\nfile_globs = ["*.log"]\nvalidator = "ini_parse"', /unknown key "validator" \(allowed here: name, description, roots, file_globs\)/],
+    [
+      "a validator (log targets have none)",
+      'name = "a"\nroots = ["/var/log"]\nfile_globs = ["*.log"]\nvalidator = "ini_parse"',
+      /unknown key "validator" \(allowed here: name, description, roots, file_globs\)/,
+    ],
     ["no roots", 'name = "a"\nfile_globs = ["*.log"]', /roots/],
     ["empty roots", 'name = "a"\nroots = []\nfile_globs = ["*.log"]', /at least one directory path/],
     ["empty file_globs", 'name = "a"\nroots = ["/var/log"]\nfile_globs = []', /at least one glob string/],
@@ -65,7 +74,9 @@ describe("[[log_targets]]", () => {
   });
 
   it("should refuse duplicate names, pointing at the second one", () => {
-    const { policy } = load('[[log_targets]]\nname = "a"\nroots = ["/x"]\nfile_globs = ["*"]\n[[log_targets]]\nname = "a"\nroots = ["/y"]\nfile_globs = ["*"]\n');
+    const { policy } = load(
+      '[[log_targets]]\nname = "a"\nroots = ["/x"]\nfile_globs = ["*"]\n[[log_targets]]\nname = "a"\nroots = ["/y"]\nfile_globs = ["*"]\n',
+    );
     expect(policy.ok).toBe(false);
     expect(policy.loadError).toMatch(/:7:\d+: log_targets\[1\]\.name: duplicate target name "a": log_targets\[0\] already uses it/);
   });

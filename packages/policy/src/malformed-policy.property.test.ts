@@ -39,7 +39,20 @@ const WRONG_VALUES: Record<string, string[]> = {
 };
 
 /** Lines that are never valid TOML wherever they stand between top-level lines. */
-const BROKEN_LINES = ['key = "unterminated', "[unclosed", "= 1", "x = ", "x = 1 2", "[[ ]]", '"k" = tru', "a.=1", "x = [1,", "x = { a = 1", "x = 0x", "x = 1979-13-45"];
+const BROKEN_LINES = [
+  'key = "unterminated',
+  "[unclosed",
+  "= 1",
+  "x = ",
+  "x = 1 2",
+  "[[ ]]",
+  '"k" = tru',
+  "a.=1",
+  "x = [1,",
+  "x = { a = 1",
+  "x = 0x",
+  "x = 1979-13-45",
+];
 
 const TOOL_SECTION_KEYS = ["enabled", "require_confirmation", "allowed_scopes", "service_patterns"];
 const KNOWN_KEYS: Record<string, string[]> = {
@@ -93,8 +106,16 @@ type Mutation = (model: PolicyModel) => void;
 
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   // An unknown key at the top, in [approvals], in a tool section or in a target.
-  fc.tuple(unknownKey("top"), anyValue).map(([key, value]): Mutation => (model) => void model.top.push([key, value])),
-  fc.tuple(unknownKey("approvals"), anyValue).map(([key, value]): Mutation => (model) => void (model.approvals ??= []).push([key, value])),
+  fc.tuple(unknownKey("top"), anyValue).map(
+    ([key, value]): Mutation =>
+      (model) =>
+        void model.top.push([key, value]),
+  ),
+  fc.tuple(unknownKey("approvals"), anyValue).map(
+    ([key, value]): Mutation =>
+      (model) =>
+        void (model.approvals ??= []).push([key, value]),
+  ),
   fc.tuple(toolName, unknownKey("tool"), anyValue).map(([name, key, value]): Mutation => (model) => {
     const section = model.tools.find(([existing]) => existing === name);
     if (section) section[1].push([key, value]);
@@ -108,9 +129,17 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc
     .string({ minLength: 1, maxLength: 16 })
     .filter((name) => !MC_TOOLS.some((tool) => tool.name === name))
-    .map((name): Mutation => (model) => void model.tools.push([JSON.stringify(name), [["enabled", "true"]]])),
+    .map(
+      (name): Mutation =>
+        (model) =>
+          void model.tools.push([JSON.stringify(name), [["enabled", "true"]]]),
+    ),
   // A wrong value for a known key.
-  fc.constantFrom(...WRONG_VALUES.version!).map((value): Mutation => (model) => void (model.top[0] = ["version", value])),
+  fc.constantFrom(...WRONG_VALUES.version!).map(
+    (value): Mutation =>
+      (model) =>
+        void (model.top[0] = ["version", value]),
+  ),
   fc.tuple(fc.constantFrom("expiry_minutes", "allow_elicitation"), fc.nat()).map(([key, pick]): Mutation => (model) => {
     const values = WRONG_VALUES[key]!;
     (model.approvals ??= []).push([key, values[pick % values.length]!]);

@@ -26,14 +26,11 @@ const booleanSchema = v.boolean(expected("a boolean (true or false)"));
 const RISK_LEVEL_NAMES = RISK_LEVELS.map((level) => `"${level}"`).join(", ");
 
 // `allow_elicitation`: a list of risk levels, or the older boolean (true = ["mutating_safe"]).
-const elicitationSchema = v.union(
-  [v.boolean(), v.array(v.picklist(RISK_LEVELS))],
-  (issue) => {
-    if (!Array.isArray(issue.input)) return `expected a list of risk levels (${RISK_LEVEL_NAMES}) or a boolean, got ${describeValue(issue.input)}`;
-    const stranger: unknown = issue.input.find((item) => !(RISK_LEVELS as readonly unknown[]).includes(item));
-    return `expected a list of risk levels (${RISK_LEVEL_NAMES}), got ${describeValue(stranger)} in it`;
-  },
-);
+const elicitationSchema = v.union([v.boolean(), v.array(v.picklist(RISK_LEVELS))], (issue) => {
+  if (!Array.isArray(issue.input)) return `expected a list of risk levels (${RISK_LEVEL_NAMES}) or a boolean, got ${describeValue(issue.input)}`;
+  const stranger: unknown = issue.input.find((item) => !(RISK_LEVELS as readonly unknown[]).includes(item));
+  return `expected a list of risk levels (${RISK_LEVEL_NAMES}), got ${describeValue(stranger)} in it`;
+});
 
 const nonEmptyString = (what: string) => v.pipe(v.string(expected(what)), v.nonEmpty(`expected ${what}, got an empty string`));
 
@@ -50,7 +47,10 @@ const globString = v.pipe(
 
 const fileGlobString = v.pipe(
   globString,
-  v.check((pattern) => !pattern.startsWith("/"), (issue) => `file glob ${JSON.stringify(issue.input)} must be relative to the target's roots, not absolute`),
+  v.check(
+    (pattern) => !pattern.startsWith("/"),
+    (issue) => `file glob ${JSON.stringify(issue.input)} must be relative to the target's roots, not absolute`,
+  ),
   v.check(
     (pattern) => pattern.split("/").every((segment) => segment !== "" && segment !== "." && segment !== ".."),
     (issue) => `file glob ${JSON.stringify(issue.input)} may not have empty, "." or ".." segments`,
@@ -95,7 +95,14 @@ const configTargetSchema = v.pipe(
     description: v.optional(v.string(expected("a string"))),
     roots: stringList(rootString, "directory paths"),
     file_globs: stringList(fileGlobString, "glob strings"),
-    validator: v.picklist(VALIDATOR_KINDS, expected(VALIDATOR_KINDS.map((kind) => `"${kind}"`).join(", ").replace(/, ([^,]*)$/, " or $1"))),
+    validator: v.picklist(
+      VALIDATOR_KINDS,
+      expected(
+        VALIDATOR_KINDS.map((kind) => `"${kind}"`)
+          .join(", ")
+          .replace(/, ([^,]*)$/, " or $1"),
+      ),
+    ),
     validator_command: v.optional(
       v.pipe(
         stringList(nonEmptyString("an argument string"), "argument strings"),
@@ -110,7 +117,10 @@ const configTargetSchema = v.pipe(
     if (!dataset.typed) return;
     const target = dataset.value;
     if (target.validator === "command" && target.validator_command === undefined) {
-      addIssue({ message: 'validator = "command" needs validator_command, the argv to run (with "{path}" for the file)', path: [pathItem(target, "validator")] });
+      addIssue({
+        message: 'validator = "command" needs validator_command, the argv to run (with "{path}" for the file)',
+        path: [pathItem(target, "validator")],
+      });
     }
     if (target.validator !== "command" && target.validator_command !== undefined) {
       addIssue({
@@ -141,10 +151,7 @@ function uniquelyNamedTables<TItem extends v.GenericSchema<unknown, { name: stri
         }
         addIssue({
           message: `duplicate target name ${JSON.stringify(target.name)}: ${key}[${first}] already uses it`,
-          path: [
-            { type: "array", origin: "value", input: dataset.value, key: index, value: target },
-            pathItem(target, "name"),
-          ],
+          path: [{ type: "array", origin: "value", input: dataset.value, key: index, value: target }, pathItem(target, "name")],
         });
       });
     }),

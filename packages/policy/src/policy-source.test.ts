@@ -148,7 +148,9 @@ describe("createPolicySource", () => {
       const source = createPolicySource({ path, stateDir: directory, tools: MC_TOOLS, explicit: true });
       const first = source.current();
       expect(first.ok).toBe(false);
-      expect(first.loadError).toBe(`${path}: the policy file is still being written (it keeps changing, or a process holds it open for writing); every tool is denied until it is stable`);
+      expect(first.loadError).toBe(
+        `${path}: the policy file is still being written (it keeps changing, or a process holds it open for writing); every tool is denied until it is stable`,
+      );
       writeSync(descriptor, "[tools.memory_usage]\nenabled = false\n");
       closeSync(descriptor);
       expect(decide(source.current(), { tool: { name: "memory_usage", risk: "read_only" } })).toMatchObject({ allowed: false, code: "tool_disabled" });

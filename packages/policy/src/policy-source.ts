@@ -146,12 +146,14 @@ export function createPolicySource(options: LoadPolicyOptions): PolicySource {
         if (again !== "unstable") return again;
       }
       // Denies every tool until the file settles; adopted without a key, so every call looks again.
-      return adopt(failedPolicy(path, [
-        {
-          message: `${path}: the policy file is still being written (it keeps changing, or a process holds it open for writing); every tool is denied until it is stable`,
-          file: path,
-        },
-      ]));
+      return adopt(
+        failedPolicy(path, [
+          {
+            message: `${path}: the policy file is still being written (it keeps changing, or a process holds it open for writing); every tool is denied until it is stable`,
+            file: path,
+          },
+        ]),
+      );
     },
   };
 }

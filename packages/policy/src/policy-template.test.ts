@@ -46,7 +46,22 @@ describe("policyTemplate", () => {
 
   it("should document every key of the format", () => {
     const text = policyTemplate();
-    for (const key of ["version", "expiry_minutes", "allow_elicitation", "enabled", "require_confirmation", "allowed_scopes", "service_patterns", "name", "description", "roots", "file_globs", "validator", "validator_command", "$STATE_DIR"]) {
+    for (const key of [
+      "version",
+      "expiry_minutes",
+      "allow_elicitation",
+      "enabled",
+      "require_confirmation",
+      "allowed_scopes",
+      "service_patterns",
+      "name",
+      "description",
+      "roots",
+      "file_globs",
+      "validator",
+      "validator_command",
+      "$STATE_DIR",
+    ]) {
       expect(text).toContain(key);
     }
   });

@@ -49,11 +49,7 @@ export function policyTemplate(options: PolicyTemplateOptions = {}): string {
   for (const tool of options.tools ?? []) {
     lines.push("", `[tools.${tool.name}]  # risk: ${tool.risk}`, "enabled = true");
     const confirmation = requiresConfirmationByDefault(tool.risk);
-    lines.push(
-      tool.risk === "privileged"
-        ? "require_confirmation = true  # privileged: cannot be set to false"
-        : `require_confirmation = ${confirmation}`,
-    );
+    lines.push(tool.risk === "privileged" ? "require_confirmation = true  # privileged: cannot be set to false" : `require_confirmation = ${confirmation}`);
   }
   lines.push(
     "",

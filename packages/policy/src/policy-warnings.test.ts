@@ -15,7 +15,8 @@ function warningsOf(text: string, setUp?: (directory: string) => void) {
 
 describe("policy warnings", () => {
   it("should warn about a root that does not exist or is not a directory, not about one that does", () => {
-    const text = 'version = 1\n[[config_targets]]\nname = "app"\nroots = ["missing", "present", "policy.toml"]\nfile_globs = ["*.ini"]\nvalidator = "ini_parse"\n';
+    const text =
+      'version = 1\n[[config_targets]]\nname = "app"\nroots = ["missing", "present", "policy.toml"]\nfile_globs = ["*.ini"]\nvalidator = "ini_parse"\n';
     const { directory, warnings } = warningsOf(text, (directory) => mkdirSync(join(directory, "present")));
     expect(warnings).toStrictEqual([
       `4:10: config_targets[0].roots[0]: root ${join(directory, "missing")} does not exist: no file of target "app" can be found there`,
@@ -27,24 +28,33 @@ describe("policy warnings", () => {
     const load = (value: string) => {
       const directory = tempDir({ "policy.toml": `version = 1\n[approvals]\nallow_elicitation = ${value}\n` });
       const policy = loadPolicy({ path: join(directory, "policy.toml"), stateDir: directory, tools: MC_TOOLS });
-      return { levels: policy.approvals.elicitationRiskLevels, warnings: policy.diagnostics.warnings.map((warning) => warning.message.replace(/^.*?: approvals/, "approvals")) };
+      return {
+        levels: policy.approvals.elicitationRiskLevels,
+        warnings: policy.diagnostics.warnings.map((warning) => warning.message.replace(/^.*?: approvals/, "approvals")),
+      };
     };
     expect(load("true")).toStrictEqual({
       levels: ["mutating_safe"],
-      warnings: ['approvals.allow_elicitation: allow_elicitation = true means ["mutating_safe"]: a client\'s prompt may approve mutating_safe tools, never privileged ones; write the list to say which risk levels you mean'],
+      warnings: [
+        'approvals.allow_elicitation: allow_elicitation = true means ["mutating_safe"]: a client\'s prompt may approve mutating_safe tools, never privileged ones; write the list to say which risk levels you mean',
+      ],
     });
     expect(load("false")).toStrictEqual({ levels: [], warnings: [] });
     expect(load("[]")).toStrictEqual({ levels: [], warnings: [] });
     expect(load('["mutating_safe", "mutating_safe"]')).toStrictEqual({ levels: ["mutating_safe"], warnings: [] });
     expect(load('["mutating_safe", "privileged"]')).toStrictEqual({
       levels: ["mutating_safe", "privileged"],
-      warnings: ["approvals.allow_elicitation: a client's prompt may approve privileged tools: the MCP client application, not mc, decides whether a human sees that prompt"],
+      warnings: [
+        "approvals.allow_elicitation: a client's prompt may approve privileged tools: the MCP client application, not mc, decides whether a human sees that prompt",
+      ],
     });
   });
 
   it("should warn about scopes and patterns on a disabled tool", () => {
     const { warnings } = warningsOf('version = 1\n[tools.restart_service]\nenabled = false\nservice_patterns = ["a.service"]\n');
-    expect(warnings).toStrictEqual(["3:1: tools.restart_service.enabled: restart_service is disabled, so its allowed_scopes / service_patterns have no effect"]);
+    expect(warnings).toStrictEqual([
+      "3:1: tools.restart_service.enabled: restart_service is disabled, so its allowed_scopes / service_patterns have no effect",
+    ]);
   });
 
   it("should warn about service patterns that can never match a unit name", () => {

@@ -34,7 +34,10 @@ export function policyWarnings(document: PolicyDocument, policy: LoadedPolicy): 
     section.service_patterns?.forEach((pattern, index) => {
       const reason = unmatchablePatternReason(pattern);
       if (reason !== undefined) {
-        warnings.push({ keyPath: ["tools", name, "service_patterns", index], message: `pattern ${JSON.stringify(pattern)} can never match a valid unit name: ${reason}` });
+        warnings.push({
+          keyPath: ["tools", name, "service_patterns", index],
+          message: `pattern ${JSON.stringify(pattern)} can never match a valid unit name: ${reason}`,
+        });
       }
     });
   }
@@ -42,7 +45,8 @@ export function policyWarnings(document: PolicyDocument, policy: LoadedPolicy): 
   if (elicitation === true) {
     warnings.push({
       keyPath: ["approvals", "allow_elicitation"],
-      message: 'allow_elicitation = true means ["mutating_safe"]: a client\'s prompt may approve mutating_safe tools, never privileged ones; write the list to say which risk levels you mean',
+      message:
+        'allow_elicitation = true means ["mutating_safe"]: a client\'s prompt may approve mutating_safe tools, never privileged ones; write the list to say which risk levels you mean',
     });
   } else if (Array.isArray(elicitation) && elicitation.includes("privileged")) {
     warnings.push({

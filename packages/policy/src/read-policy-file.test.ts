@@ -99,7 +99,9 @@ describe("readPolicyFile", () => {
     const filler = (length: number) => `${header}#${"x".repeat(length - header.length - 2)}\n`;
     const path = join(directory, "policy.toml");
     writeFileSync(path, filler(MAX_POLICY_BYTES + 1));
-    expect(explicitLoadError(path, directory)).toBe(`${path}: cannot read the policy file: it is ${MAX_POLICY_BYTES + 1} bytes, over the ${MAX_POLICY_BYTES}-byte limit of a policy file`);
+    expect(explicitLoadError(path, directory)).toBe(
+      `${path}: cannot read the policy file: it is ${MAX_POLICY_BYTES + 1} bytes, over the ${MAX_POLICY_BYTES}-byte limit of a policy file`,
+    );
     const atCap = join(directory, "at-cap.toml");
     writeFileSync(atCap, filler(MAX_POLICY_BYTES));
     expect(loadPolicy({ path: atCap, stateDir: directory, tools: MC_TOOLS, explicit: true })).toMatchObject({ ok: true, source: "file" });
@@ -115,7 +117,7 @@ describe("readPolicyFile", () => {
   });
 
   it("should refuse a path through a regular file", () => {
-    const directory = tempDir({ "file": "" });
+    const directory = tempDir({ file: "" });
     const path = join(directory, "file", "policy.toml");
     expect(explicitLoadError(path, directory)).toBe(`${path}: cannot read the policy file: a component of the path is not a directory`);
   });

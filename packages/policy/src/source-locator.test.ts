@@ -50,7 +50,7 @@ describe("createSourceLocator", () => {
   });
 
   it("should count columns the same with CRLF line ends", () => {
-    const crlf = createSourceLocator('version = 1\r\n[tools.a]\r\nx = [ 1,\r\n  2 ]\r\ny = 3\r\n');
+    const crlf = createSourceLocator("version = 1\r\n[tools.a]\r\nx = [ 1,\r\n  2 ]\r\ny = 3\r\n");
     expect(crlf.locate(["tools", "a", "x", 1])).toStrictEqual({ line: 4, column: 3 });
     expect(crlf.locate(["tools", "a", "y"])).toStrictEqual({ line: 5, column: 1 });
   });

@@ -23,7 +23,9 @@ describe("[tools.NAME] timeout_s", () => {
   });
 
   it("should carry the bounds and values in between to the tool's rule", () => {
-    const policy = load(["[tools.restart_service]", "timeout_s = 1", "[tools.stop_service]", "timeout_s = 900", "[tools.write_config_file]", "timeout_s = 30", ""].join("\n"));
+    const policy = load(
+      ["[tools.restart_service]", "timeout_s = 1", "[tools.stop_service]", "timeout_s = 900", "[tools.write_config_file]", "timeout_s = 30", ""].join("\n"),
+    );
     expect(policy.ok).toBe(true);
     expect(policy.tools.get("restart_service")?.timeoutSeconds).toBe(1);
     expect(policy.tools.get("stop_service")?.timeoutSeconds).toBe(900);

@@ -13,9 +13,7 @@ export class TomlFloat {
 }
 
 /** The outcome of parsing a TOML document. */
-export type TomlParseResult =
-  | { ok: true; value: Record<string, unknown> }
-  | { ok: false; message: string; line: number; column: number };
+export type TomlParseResult = { ok: true; value: Record<string, unknown> } | { ok: false; message: string; line: number; column: number };
 
 /**
  * Parses TOML text. The only module that touches the TOML library, so it can be swapped.

@@ -5,7 +5,15 @@ import { CALLER_KINDS } from "@mc/core";
 // let a surface validate its filters without loading it. The type checks below keep them equal.
 
 /** Every approval state, for filters (`mc approvals list --status`). */
-export const APPROVAL_STATUSES = ["pending", "approved", "executing", "completed", "failed", "rejected", "expired"] as const satisfies readonly ApprovalStatus[];
+export const APPROVAL_STATUSES = [
+  "pending",
+  "approved",
+  "executing",
+  "completed",
+  "failed",
+  "rejected",
+  "expired",
+] as const satisfies readonly ApprovalStatus[];
 /** How an audited call can end, for filters (`mc audit list --outcome`). */
 export const AUDIT_OUTCOMES = ["ok", "denied", "pending", "failed", "error", "started"] as const satisfies readonly AuditOutcome[];
 /** The surfaces a call can come through, for filters (`mc audit list --caller`): @mc/core's one list. */

@@ -38,7 +38,11 @@ describe("approvals that are easy to act on", () => {
     const env = { HOME: stateDir };
     const agent: Runtime = createRuntime({ stateDir, tools: [changeTool(runs)], env });
     const operator: Runtime = createRuntime({ stateDir, tools: [changeTool([])], env });
-    cleanups.push(() => rmSync(stateDir, { recursive: true, force: true }), () => agent.close(), () => operator.close());
+    cleanups.push(
+      () => rmSync(stateDir, { recursive: true, force: true }),
+      () => agent.close(),
+      () => operator.close(),
+    );
     return { stateDir, agent, operator, runs };
   }
   const caller = { kind: "embedded", name: "test-agent" } as const;
@@ -58,7 +62,11 @@ describe("approvals that are easy to act on", () => {
     const result = await waiting;
     expect(result).toMatchObject({ status: "ok", output: { changed: "a.service" }, approvalId: pending[0]?.id });
     expect(runs).toStrictEqual(["a.service"]);
-    expect(progress[0]).toMatchObject({ approval_id: pending[0]?.id, wait_s: 120, message: `waiting for approval ${pending[0]?.id} — run: MC_STATE_DIR=${stateDir} mc approvals approve ${pending[0]?.id}` });
+    expect(progress[0]).toMatchObject({
+      approval_id: pending[0]?.id,
+      wait_s: 120,
+      message: `waiting for approval ${pending[0]?.id} — run: MC_STATE_DIR=${stateDir} mc approvals approve ${pending[0]?.id}`,
+    });
   });
 
   it("should return a rejection's note at once, and give it to the same call repeated with or without approval_id", async () => {
@@ -103,7 +111,11 @@ describe("approvals that are easy to act on", () => {
   it("should end a wait when the caller aborts", async () => {
     const { agent, runs } = setup();
     const controller = new AbortController();
-    const waiting = agent.call("change_thing", { unit: "e.service", approval_wait_s: 600 }, { caller, signal: controller.signal, onApprovalWait: () => controller.abort() });
+    const waiting = agent.call(
+      "change_thing",
+      { unit: "e.service", approval_wait_s: 600 },
+      { caller, signal: controller.signal, onApprovalWait: () => controller.abort() },
+    );
     expect(await waiting).toMatchObject({ status: "approval_required" });
     expect(runs).toStrictEqual([]);
   });

@@ -11,9 +11,15 @@ describe("auditableValue", () => {
   it("should describe what JSON cannot carry", () => {
     const cyclic: Record<string, unknown> = { name: "loop" };
     cyclic.self = cyclic;
-    expect(
-      auditableValue({ a: Number.POSITIVE_INFINITY, b: Number.NaN, c: 10n, d: undefined, e: new Date(0), f: () => 1, g: cyclic }),
-    ).toStrictEqual({ a: "[number Infinity]", b: "[number NaN]", c: "[bigint 10]", d: "[undefined]", e: "[Date]", f: "[function]", g: { name: "loop", self: "[circular]" } });
+    expect(auditableValue({ a: Number.POSITIVE_INFINITY, b: Number.NaN, c: 10n, d: undefined, e: new Date(0), f: () => 1, g: cyclic })).toStrictEqual({
+      a: "[number Infinity]",
+      b: "[number NaN]",
+      c: "[bigint 10]",
+      d: "[undefined]",
+      e: "[Date]",
+      f: "[function]",
+      g: { name: "loop", self: "[circular]" },
+    });
   });
 
   it("should keep an own __proto__ key as data, never as a prototype", () => {

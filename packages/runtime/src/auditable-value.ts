@@ -39,7 +39,9 @@ function copy(value: unknown, depth: number, seen: WeakSet<object>): unknown {
     const prototype = Object.getPrototypeOf(value) as unknown;
     if (prototype !== Object.prototype && prototype !== null) return `[${Object.prototype.toString.call(value).slice(8, -1)}]`;
     const entries = Object.entries(value);
-    const kept = Object.fromEntries(entries.slice(0, MAX_ENTRIES).map(([key, inner]) => [key.length > 128 ? `${key.slice(0, 128)}…` : key, copy(inner, depth + 1, seen)]));
+    const kept = Object.fromEntries(
+      entries.slice(0, MAX_ENTRIES).map(([key, inner]) => [key.length > 128 ? `${key.slice(0, 128)}…` : key, copy(inner, depth + 1, seen)]),
+    );
     if (entries.length > MAX_ENTRIES) kept["…"] = `${entries.length - MAX_ENTRIES} more keys`;
     return kept;
   } finally {

@@ -79,7 +79,25 @@ describe("doctor", () => {
 
   it.skipIf(hostHasSystemd)("should name only the tools the policy enables", async () => {
     const report = await doctorWith({
-      policy: ["version = 1", ...["service_status", "failed_services", "list_units", "list_timers", "unit_file", "start_service", "stop_service", "enable_service", "disable_service", "daemon_reload", "reload_service"].map((name) => `[tools.${name}]\nenabled = false`), "[tools.restart_service]", 'allowed_scopes = ["system"]', ""].join("\n"),
+      policy: [
+        "version = 1",
+        ...[
+          "service_status",
+          "failed_services",
+          "list_units",
+          "list_timers",
+          "unit_file",
+          "start_service",
+          "stop_service",
+          "enable_service",
+          "disable_service",
+          "daemon_reload",
+          "reload_service",
+        ].map((name) => `[tools.${name}]\nenabled = false`),
+        "[tools.restart_service]",
+        'allowed_scopes = ["system"]',
+        "",
+      ].join("\n"),
     });
     expect(check(report, "systemd").details?.unavailable_tools).toStrictEqual(["restart_service"]);
     // No enabled manager tool may act in user scope: the user manager is not asked about.
@@ -106,14 +124,29 @@ describe("doctor", () => {
     expect(privileges.ok).toBe(false);
     expect(privileges.message).toContain("running as uid 1000, not root");
     // stop_service may act only in the user's own manager, where no root is needed.
-    expect(privileges.details?.unavailable_tools).toStrictEqual(["reload_service", "restart_service", "start_service", "enable_service", "disable_service", "daemon_reload", "write_config_file", "restore_config_backup"]);
+    expect(privileges.details?.unavailable_tools).toStrictEqual([
+      "reload_service",
+      "restart_service",
+      "start_service",
+      "enable_service",
+      "disable_service",
+      "daemon_reload",
+      "write_config_file",
+      "restore_config_backup",
+    ]);
     expect(privileges.hint).toContain("run mc as root");
   });
 
   it("should list every policy warning on its own, and none for a fresh template", async () => {
-    const report = await doctorWith({ policy: 'version = 1\n[tools.restart_service]\nenabled = false\nservice_patterns = ["a.service"]\n[tools.stop_service]\nallowed_scopes = []\n' });
+    const report = await doctorWith({
+      policy: 'version = 1\n[tools.restart_service]\nenabled = false\nservice_patterns = ["a.service"]\n[tools.stop_service]\nallowed_scopes = []\n',
+    });
     expect(check(report, "policy").message).toMatch(/loaded with 2 warnings \(listed below\)$/);
-    expect(report.checks.filter((candidate) => candidate.name === "policy_warning").map((candidate) => [candidate.ok, candidate.severity, candidate.message.replace(/^.*policy\.toml:/, "")])).toStrictEqual([
+    expect(
+      report.checks
+        .filter((candidate) => candidate.name === "policy_warning")
+        .map((candidate) => [candidate.ok, candidate.severity, candidate.message.replace(/^.*policy\.toml:/, "")]),
+    ).toStrictEqual([
       [false, "warning", "3:1: tools.restart_service.enabled: restart_service is disabled, so its allowed_scopes / service_patterns have no effect"],
       [false, "warning", "6:1: tools.stop_service.allowed_scopes: allowed_scopes is empty: every call of stop_service that names a scope is denied"],
     ]);

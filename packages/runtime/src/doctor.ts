@@ -72,11 +72,19 @@ export async function runDoctor(inputs: DoctorInputs): Promise<DoctorReport> {
 
   // The host probes spawn processes: start them now, alongside the state dir and database checks.
   const enabled = enabledTools(inputs.policy);
-  const hostChecks = Promise.all([checkSystemManager(inputs.runner, enabled), checkUserManager(inputs.runner, inputs.policy, enabled), checkJournal(inputs.runner, enabled, inputs.uid ?? process.getuid?.())]);
+  const hostChecks = Promise.all([
+    checkSystemManager(inputs.runner, enabled),
+    checkUserManager(inputs.runner, inputs.policy, enabled),
+    checkJournal(inputs.runner, enabled, inputs.uid ?? process.getuid?.()),
+  ]);
   checks.push(await checkStateDir(inputs.paths.stateDir), ...(await checkDatabase(inputs)), ...(await hostChecks).flat(), await checkValidators(inputs));
   checks.push(checkPrivileges(inputs.uid ?? process.getuid?.(), inputs.policy, enabled));
   checks.push({ name: "tools", severity: "error", ok: inputs.toolCount > 0, message: `${inputs.toolCount} tools registered` });
-  return { ok: checks.every((check) => check.ok || check.severity === "warning"), checks, paths: { ...inputs.paths, databaseUrl: redactUrl(inputs.paths.databaseUrl) } };
+  return {
+    ok: checks.every((check) => check.ok || check.severity === "warning"),
+    checks,
+    paths: { ...inputs.paths, databaseUrl: redactUrl(inputs.paths.databaseUrl) },
+  };
 }
 
 /** Tools that ask a systemd manager (over its bus) for every call. */
@@ -99,7 +107,17 @@ const MANAGER_TOOLS = [
 const JOURNAL_TOOLS = ["read_journal"] as const;
 
 /** Tools that change the system: systemd refuses them (no password prompt) and /etc stays read-only to a user other than root. */
-const ROOT_TOOLS = ["reload_service", "restart_service", "start_service", "stop_service", "enable_service", "disable_service", "daemon_reload", "write_config_file", "restore_config_backup"] as const;
+const ROOT_TOOLS = [
+  "reload_service",
+  "restart_service",
+  "start_service",
+  "stop_service",
+  "enable_service",
+  "disable_service",
+  "daemon_reload",
+  "write_config_file",
+  "restore_config_backup",
+] as const;
 
 /** Names of the tools this policy lets run (none when it does not load). */
 function enabledTools(policy: LoadedPolicy): Set<string> {
@@ -127,7 +145,12 @@ function firstLine(text: string): string {
  * Runs a probe; a program that cannot start is an answer too.
  * @returns the result, or the error's message
  */
-async function probe(runner: CommandRunner, program: string, args: readonly string[], scope: "system" | "user" = "system"): Promise<{ exitCode: number | null; stdout: string; stderr: string } | { error: string }> {
+async function probe(
+  runner: CommandRunner,
+  program: string,
+  args: readonly string[],
+  scope: "system" | "user" = "system",
+): Promise<{ exitCode: number | null; stdout: string; stderr: string } | { error: string }> {
   try {
     return await runner.run(program, [...args], { timeoutMs: TIMEOUTS.query, scope });
   } catch (error) {
@@ -137,10 +160,12 @@ async function probe(runner: CommandRunner, program: string, args: readonly stri
 
 /** `KEY=value` lines of `systemctl show`. */
 function properties(stdout: string): Map<string, string> {
-  return new Map(stdout.split("\n").flatMap((line) => {
-    const at = line.indexOf("=");
-    return at > 0 ? [[line.slice(0, at), line.slice(at + 1).trim()] as const] : [];
-  }));
+  return new Map(
+    stdout.split("\n").flatMap((line) => {
+      const at = line.indexOf("=");
+      return at > 0 ? [[line.slice(0, at), line.slice(at + 1).trim()] as const] : [];
+    }),
+  );
 }
 
 const NO_MANAGER_HINT =
@@ -185,7 +210,7 @@ async function checkUserManager(runner: CommandRunner, policy: LoadedPolicy, ena
   if (tools.length === 0) return [];
   const result = await probe(runner, "systemctl", ["--user", "show", "--no-pager", "--property=Version"], "user");
   if (!("error" in result) && result.exitCode === 0 && properties(result.stdout).get("Version")) {
-    return [{ name: "user_manager", severity: "warning", ok: true, message: "user manager answers: scope \"user\" calls can run" }];
+    return [{ name: "user_manager", severity: "warning", ok: true, message: 'user manager answers: scope "user" calls can run' }];
   }
   const reason = "error" in result ? result.error : firstLine(result.stderr) || `systemctl --user show exited ${result.exitCode}`;
   return [
@@ -208,10 +233,20 @@ async function checkJournal(runner: CommandRunner, enabled: ReadonlySet<string>,
   const tools = affected(enabled, JOURNAL_TOOLS);
   // short-iso, not json: with no journal, json output is silent but short output says so.
   const result = await probe(runner, "journalctl", ["--no-pager", "-n", "1", "--output=short-iso"]);
-  const hint = "read_journal reads journald's files: run mc where journald runs and keeps them (/run/log/journal or /var/log/journal), as root or in group systemd-journal or adm";
+  const hint =
+    "read_journal reads journald's files: run mc where journald runs and keeps them (/run/log/journal or /var/log/journal), as root or in group systemd-journal or adm";
   if ("error" in result || result.exitCode !== 0) {
     const reason = "error" in result ? result.error : firstLine(result.stderr) || `journalctl exited ${result.exitCode}`;
-    return [{ name: "journal", severity: "warning", ok: false, message: `the journal cannot be read (${reason}): ${toolList(tools)} will fail`, hint, details: { reason, unavailable_tools: tools } }];
+    return [
+      {
+        name: "journal",
+        severity: "warning",
+        ok: false,
+        message: `the journal cannot be read (${reason}): ${toolList(tools)} will fail`,
+        hint,
+        details: { reason, unavailable_tools: tools },
+      },
+    ];
   }
   if (!result.stdout.split("\n").some((line) => line.trim() !== "" && !line.startsWith("-- "))) {
     const reason = firstLine(result.stderr) || "journalctl found no entries: journald is not running or keeps no files here";
@@ -245,7 +280,13 @@ async function checkJournal(runner: CommandRunner, enabled: ReadonlySet<string>,
 /** What the uid mc runs as allows. */
 function checkPrivileges(uid: number | undefined, policy: LoadedPolicy, enabled: ReadonlySet<string>): DoctorCheck {
   if (uid === undefined || uid === 0) {
-    return { name: "privileges", severity: "warning", ok: true, message: uid === 0 ? "running as root: every enabled tool may act" : "privileges unknown on this platform", details: { uid: uid ?? null } };
+    return {
+      name: "privileges",
+      severity: "warning",
+      ok: true,
+      message: uid === 0 ? "running as root: every enabled tool may act" : "privileges unknown on this platform",
+      details: { uid: uid ?? null },
+    };
   }
   const tools = affected(enabled, ROOT_TOOLS).filter((name) => {
     const scopes = policy.tools.get(name)?.allowedScopes;
@@ -266,7 +307,9 @@ function checkPrivileges(uid: number | undefined, policy: LoadedPolicy, enabled:
           ]
             .filter(Boolean)
             .join("; ")}`,
-    ...(tools.length === 0 ? {} : { hint: "run mc as root (it is built to: argv only, no shell, every change approved), or disable these tools, or allow them only scope \"user\"" }),
+    ...(tools.length === 0
+      ? {}
+      : { hint: 'run mc as root (it is built to: argv only, no shell, every change approved), or disable these tools, or allow them only scope "user"' }),
     details: { uid, unavailable_tools: tools },
   };
 }
@@ -305,7 +348,14 @@ async function checkDatabase(inputs: DoctorInputs): Promise<DoctorCheck[]> {
       },
     ];
   } catch (error) {
-    return [{ name: "database", severity: "error", ok: false, message: `database ${redactUrl(inputs.paths.databaseUrl)} cannot be opened: ${(error as Error).message}` }];
+    return [
+      {
+        name: "database",
+        severity: "error",
+        ok: false,
+        message: `database ${redactUrl(inputs.paths.databaseUrl)} cannot be opened: ${(error as Error).message}`,
+      },
+    ];
   }
 }
 

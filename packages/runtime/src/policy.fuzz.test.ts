@@ -43,7 +43,7 @@ describe("runtime with a malformed policy file (property)", () => {
   }
 
   it("should run memory_usage under an unmutated policy (the property below can fail)", async () => {
-    writePolicy('version = 1\n[tools.memory_usage]\nenabled = true\n');
+    writePolicy("version = 1\n[tools.memory_usage]\nenabled = true\n");
     expect(await runtime.call("memory_usage", {}, { caller: { kind: "embedded", name: "fuzz" } })).toMatchObject({ status: "ok" });
   });
 

@@ -64,11 +64,22 @@ describe("the started event", () => {
     expect(await runtime.call("change_thing", { unit: "b.service" }, { caller: { kind: "cli" }, approvedBy: "root" })).toMatchObject({ status: "ok" });
     const events = (await runtime.audit.list()).reverse();
     expect(events.map((event) => event.outcome)).toStrictEqual(["ok", "started", "ok"]);
-    expect(events[0]).toMatchObject({ decision: "approved", reason: "approved by root via mc tool --yes at a terminal (method terminal): approved at the terminal (--yes)" });
+    expect(events[0]).toMatchObject({
+      decision: "approved",
+      reason: "approved by root via mc tool --yes at a terminal (method terminal): approved at the terminal (--yes)",
+    });
   });
 
   it("should keep one event for a read-only call", async () => {
-    const readTool = defineTool({ name: "read_thing", title: "Read", description: "Reads", risk: "read_only", input: v.strictObject({}), output: v.object({}), run: async () => ({}) });
+    const readTool = defineTool({
+      name: "read_thing",
+      title: "Read",
+      description: "Reads",
+      risk: "read_only",
+      input: v.strictObject({}),
+      output: v.object({}),
+      run: async () => ({}),
+    });
     const { runtime } = setup([readTool]);
     await runtime.call("read_thing", {}, caller);
     expect((await runtime.audit.list()).map((event) => event.outcome)).toStrictEqual(["ok"]);
@@ -76,7 +87,16 @@ describe("the started event", () => {
 });
 
 describe("a malformed approval_id", () => {
-  for (const bad of ["' OR 1=1 --", "apr_short", "APR_0123456789ABCDEF", "apr_0123456789abcdefg", "apr_0123456789abcdeu", 42, null, "x".repeat(5 * 1024 * 1024)]) {
+  for (const bad of [
+    "' OR 1=1 --",
+    "apr_short",
+    "APR_0123456789ABCDEF",
+    "apr_0123456789abcdefg",
+    "apr_0123456789abcdeu",
+    42,
+    null,
+    "x".repeat(5 * 1024 * 1024),
+  ]) {
     it(`should be input_invalid naming approval_id, queueing nothing: ${JSON.stringify(bad).slice(0, 30)}`, async () => {
       const { runtime, runs } = setup();
       const result = await runtime.call("change_thing", { unit: "a.service", approval_id: bad }, caller);

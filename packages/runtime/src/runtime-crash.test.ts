@@ -32,7 +32,10 @@ describe("an execution killed mid-run", () => {
     await first.approvals.approve(pending.approval_id, { by: "ops", method: "embedded" });
     await first.close();
 
-    const child = spawn(process.execPath, [CHILD, dir, pending.approval_id], { env: { ...process.env, MC_TEST_MARKER: marker }, stdio: ["ignore", "ignore", "pipe"] });
+    const child = spawn(process.execPath, [CHILD, dir, pending.approval_id], {
+      env: { ...process.env, MC_TEST_MARKER: marker },
+      stdio: ["ignore", "ignore", "pipe"],
+    });
     let childErrors = "";
     child.stderr.on("data", (chunk: Buffer) => (childErrors += chunk.toString()));
     const deadline = Date.now() + 15_000;
@@ -54,7 +57,13 @@ describe("an execution killed mid-run", () => {
       // The run was recorded as started (with its claim) before it ran, and its recovery is an
       // audited event naming the same approval.
       const events = (await store.listAudit()).filter((event) => event.approvalId === pending.approval_id).reverse();
-      expect(events.map((event) => `${event.decision}/${event.outcome}`)).toStrictEqual(["approval_required/pending", "approved/ok", "allowed/started", "recovered/failed", "denied/denied"]);
+      expect(events.map((event) => `${event.decision}/${event.outcome}`)).toStrictEqual([
+        "approval_required/pending",
+        "approved/ok",
+        "allowed/started",
+        "recovered/failed",
+        "denied/denied",
+      ]);
       expect(events[2]).toMatchObject({ caller: "embedded", clientName: "crash-child" });
       expect(events[3]).toMatchObject({ error: "interrupted" });
       expect((await store.verifyAudit()).ok).toBe(true);

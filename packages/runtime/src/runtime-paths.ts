@@ -42,10 +42,7 @@ export interface RuntimePathOptions {
  * @param env - environment to read `MC_STATE_DIR`, `MC_POLICY_PATH`, `MC_DB_PATH`, `MC_DB_URL`, `MC_HOST_ID`, `XDG_STATE_HOME`, `HOME` from
  * @returns absolute paths and the database URL
  */
-export function resolveRuntimePaths(
-  options: RuntimePathOptions = {},
-  env: Readonly<Record<string, string | undefined>> = process.env,
-): RuntimePaths {
+export function resolveRuntimePaths(options: RuntimePathOptions = {}, env: Readonly<Record<string, string | undefined>> = process.env): RuntimePaths {
   const nonEmpty = (value: string | undefined) => (value === undefined || value === "" ? undefined : value);
   const home = nonEmpty(env.HOME) ?? homedir();
   const xdgState = nonEmpty(env.XDG_STATE_HOME);

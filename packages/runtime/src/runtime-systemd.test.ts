@@ -108,7 +108,10 @@ describe.skipIf(!harness.available)("every systemd tool through runtime.runTool 
     const restarted = (await approvedCall("restart_service", { unit: "mc-demo.service" })) as { main_pid: number; previous_main_pid: number };
     expect(restarted.previous_main_pid).toBe(before.main_pid);
     expect(restarted.main_pid).not.toBe(before.main_pid);
-    const user = (await ok("restart_service", { unit: "mc-user-demo.service", scope: "user" }, { approvedBy: "test-operator" })) as { main_pid: number; previous_main_pid: number };
+    const user = (await ok("restart_service", { unit: "mc-user-demo.service", scope: "user" }, { approvedBy: "test-operator" })) as {
+      main_pid: number;
+      previous_main_pid: number;
+    };
     expect(user.main_pid).not.toBe(user.previous_main_pid);
   });
 

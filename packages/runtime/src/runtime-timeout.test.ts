@@ -27,7 +27,9 @@ describe.skipIf(!harness.available)("timeout_s through the runtime", () => {
     await runtime?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
     if (!harness.available) return;
-    await waitFor(async () => (await harness.exec(["systemctl", "list-jobs", "--no-legend", "--plain", "--", UNIT])).stdout.trim() === "", { timeoutMs: 30_000 });
+    await waitFor(async () => (await harness.exec(["systemctl", "list-jobs", "--no-legend", "--plain", "--", UNIT])).stdout.trim() === "", {
+      timeoutMs: 30_000,
+    });
     await harness.exec(["systemctl", "stop", UNIT]);
     await harness.exec(["rm", "-f", `/run/systemd/system/${UNIT}`]);
     await harness.exec(["systemctl", "daemon-reload"]);

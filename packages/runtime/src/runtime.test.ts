@@ -154,16 +154,26 @@ describe("createRuntime", () => {
     expect(runs.change_thing).toBeUndefined();
 
     // Not approved yet: the id is refused.
-    expect(await runtime.call("change_thing", { unit: "app.service", approval_id: first.approval_id }, cli)).toMatchObject({ status: "denied", code: "approval_invalid" });
+    expect(await runtime.call("change_thing", { unit: "app.service", approval_id: first.approval_id }, cli)).toMatchObject({
+      status: "denied",
+      code: "approval_invalid",
+    });
 
     const store = storeView(runtime);
     await store.approve(first.approval_id, { by: "ops", method: "embedded" });
     // Another caller context than the one that created it: claimed by id, runs once.
-    const executed = await runtime.call("change_thing", { unit: "app.service", approval_id: first.approval_id }, { caller: { kind: "mcp", name: "other-client" } });
+    const executed = await runtime.call(
+      "change_thing",
+      { unit: "app.service", approval_id: first.approval_id },
+      { caller: { kind: "mcp", name: "other-client" } },
+    );
     expect(executed).toMatchObject({ status: "ok", output: { changed: true }, approvalId: first.approval_id });
     expect(runs.change_thing).toBe(1);
     // A replay of the same approval is refused and runs nothing.
-    expect(await runtime.call("change_thing", { unit: "app.service", approval_id: first.approval_id }, cli)).toMatchObject({ status: "denied", code: "approval_invalid" });
+    expect(await runtime.call("change_thing", { unit: "app.service", approval_id: first.approval_id }, cli)).toMatchObject({
+      status: "denied",
+      code: "approval_invalid",
+    });
     expect(runs.change_thing).toBe(1);
     expect((await store.get(first.approval_id))?.status).toBe("completed");
   });
@@ -227,7 +237,7 @@ describe("createRuntime", () => {
   });
 
   it("should audit every call once, whatever its outcome, in a chain that verifies", async () => {
-    const { runtime } = setup('version = 1\n[tools.failing_thing]\nenabled = false\n');
+    const { runtime } = setup("version = 1\n[tools.failing_thing]\nenabled = false\n");
     await runtime.call("read_thing", {}, cli);
     await runtime.call("read_thing", { unit: 5 }, cli);
     await runtime.call("failing_thing", {}, cli);
@@ -268,10 +278,14 @@ describe("createRuntime", () => {
   });
 
   it("should list tools with schemas and what the policy says of them", () => {
-    const { runtime } = setup('version = 1\n[tools.read_thing]\nenabled = false\n');
+    const { runtime } = setup("version = 1\n[tools.read_thing]\nenabled = false\n");
     const tools = runtime.listTools();
     expect(tools.find((tool) => tool.name === "read_thing")).toMatchObject({ enabled: false, risk: "read_only" });
-    expect(tools.find((tool) => tool.name === "change_thing")).toMatchObject({ enabled: true, requiresConfirmation: true, annotations: { destructiveHint: true } });
+    expect(tools.find((tool) => tool.name === "change_thing")).toMatchObject({
+      enabled: true,
+      requiresConfirmation: true,
+      annotations: { destructiveHint: true },
+    });
     expect(tools.find((tool) => tool.name === "change_thing")?.inputSchema).toMatchObject({ type: "object", required: ["unit"] });
   });
 
@@ -306,7 +320,11 @@ describe("a tool's denial", () => {
 
   it("should return a DeniedError's code and reason", async () => {
     const runtime = runtimeWith(() => new DeniedError("config_path_refused", "/etc/shadow is outside every config target root"));
-    expect(await runtime.call("refusing_thing", {}, cli)).toMatchObject({ status: "denied", code: "config_path_refused", reason: "/etc/shadow is outside every config target root" });
+    expect(await runtime.call("refusing_thing", {}, cli)).toMatchObject({
+      status: "denied",
+      code: "config_path_refused",
+      reason: "/etc/shadow is outside every config target root",
+    });
   });
 
   it("should not report an error that only claims the denied code (no string denial) as a denial", async () => {

@@ -159,7 +159,12 @@ export function createRuntime<Tools extends ToolMap = BuiltinTools>(options: Run
   const registry = indexTools(options.tools ?? builtinTools());
   const tools = new Map([...registry].map(([name, entry]) => [name, entry.definition]));
   const descriptors = [...tools.values()].map((tool) => ({ name: tool.name, risk: tool.risk }));
-  const policySource: PolicySource = createPolicySource({ path: paths.policyPath, stateDir: paths.stateDir, tools: descriptors, explicit: paths.policyExplicit });
+  const policySource: PolicySource = createPolicySource({
+    path: paths.policyPath,
+    stateDir: paths.stateDir,
+    tools: descriptors,
+    explicit: paths.policyExplicit,
+  });
   const runner: CommandRunner = createCommandRunner({ prefix: options.commandPrefix ?? [], sourceEnv: env });
   const events = new EventEmitter();
   let storePromise: Promise<ApprovalStore> | undefined;
@@ -170,7 +175,12 @@ export function createRuntime<Tools extends ToolMap = BuiltinTools>(options: Run
     riskOf: (name) => tools.get(name)?.risk,
     preview: (approval) => {
       const current = policySource.current();
-      return previewApproval(approval, tools.get(approval.tool), { runner, stateDir: paths.stateDir, configTargets: current.configTargets, logTargets: current.logTargets });
+      return previewApproval(approval, tools.get(approval.tool), {
+        runner,
+        stateDir: paths.stateDir,
+        configTargets: current.configTargets,
+        logTargets: current.logTargets,
+      });
     },
   });
 
@@ -184,7 +194,10 @@ export function createRuntime<Tools extends ToolMap = BuiltinTools>(options: Run
       const { openStore } = await import("@mc/approvals");
       // Every approval and event is recorded as this host's (MC_HOST_ID); in a fleet store it
       // claims and runs only its own approvals.
-      const opened = await openStore({ ...(paths.databasePath !== undefined ? { path: paths.databasePath } : { url: paths.databaseUrl }), hostId: paths.hostId });
+      const opened = await openStore({
+        ...(paths.databasePath !== undefined ? { path: paths.databasePath } : { url: paths.databaseUrl }),
+        hostId: paths.hostId,
+      });
       // A process that died mid-execution left its approval in `executing`: mark it failed,
       // never re-run it.
       await opened.recoverInterrupted();
@@ -237,7 +250,12 @@ export function createRuntime<Tools extends ToolMap = BuiltinTools>(options: Run
       db = await store();
     } catch (error) {
       // Fail closed: without the audit journal and approvals nothing runs.
-      return errorResult(name, "internal_error", `The approval and audit database could not be opened (${redactDatabaseUrl(paths.databaseUrl)}): ${errorMessage(error)}`, elapsed());
+      return errorResult(
+        name,
+        "internal_error",
+        `The approval and audit database could not be opened (${redactDatabaseUrl(paths.databaseUrl)}): ${errorMessage(error)}`,
+        elapsed(),
+      );
     }
 
     let verdict: Verdict;
@@ -254,7 +272,12 @@ export function createRuntime<Tools extends ToolMap = BuiltinTools>(options: Run
       } catch (error) {
         // Losing an audit record silently is not an option: the caller learns of it.
         const finished = result.status === "error" ? `error: ${result.message}` : result.status;
-        result = errorResult(name, "internal_error", `The call finished (${finished}) but its audit event could not be written: ${errorMessage(error)}`, elapsed());
+        result = errorResult(
+          name,
+          "internal_error",
+          `The call finished (${finished}) but its audit event could not be written: ${errorMessage(error)}`,
+          elapsed(),
+        );
       }
     }
     emit("call", { tool: name, caller: runOptions.caller, result });
@@ -308,19 +331,32 @@ export function createRuntime<Tools extends ToolMap = BuiltinTools>(options: Run
     const { approvalId: givenApprovalId, rest: callArgs } = splitApprovalId(withoutWait);
     const tool = tools.get(name);
     if (tool === undefined) {
-      return { result: errorResult(name, "unknown_tool", `Unknown tool ${JSON.stringify(name)}. Known tools: ${[...tools.keys()].join(", ")}`, elapsed()), auditArgs: callArgs };
+      return {
+        result: errorResult(name, "unknown_tool", `Unknown tool ${JSON.stringify(name)}. Known tools: ${[...tools.keys()].join(", ")}`, elapsed()),
+        auditArgs: callArgs,
+      };
     }
     // A malformed approval_id is refused, never ignored: ignoring it would queue a new request
     // for a call its client believes approved.
     if (givenApprovalId !== undefined && !isApprovalId(givenApprovalId)) {
       const problem = "must be an approval id: apr_ and 16 lowercase base32 characters, as `mc approvals list` shows";
-      return { result: errorResult(tool.name, "input_invalid", `Invalid arguments for ${tool.name}: approval_id ${problem}`, elapsed(), { issues: [{ path: "approval_id", message: problem }] }), auditArgs: args };
+      return {
+        result: errorResult(tool.name, "input_invalid", `Invalid arguments for ${tool.name}: approval_id ${problem}`, elapsed(), {
+          issues: [{ path: "approval_id", message: problem }],
+        }),
+        auditArgs: args,
+      };
     }
     const approvalId = givenApprovalId;
     const waited = v.safeParse(approvalWaitSchema, givenWait);
     if (!waited.success) {
       const problem = waited.issues[0].message;
-      return { result: errorResult(tool.name, "input_invalid", `Invalid arguments for ${tool.name}: approval_wait_s ${problem}`, elapsed(), { issues: [{ path: "approval_wait_s", message: problem }] }), auditArgs: args };
+      return {
+        result: errorResult(tool.name, "input_invalid", `Invalid arguments for ${tool.name}: approval_wait_s ${problem}`, elapsed(), {
+          issues: [{ path: "approval_wait_s", message: problem }],
+        }),
+        auditArgs: args,
+      };
     }
     const waitS = waited.output ?? 0;
     const shape = argumentsShapeProblem(callArgs);
@@ -356,7 +392,15 @@ export function createRuntime<Tools extends ToolMap = BuiltinTools>(options: Run
         try {
           await db.appendAudit({ ...startedEvent(tool.name, runOptions.caller, input), reason: "allowed by policy" });
         } catch (error) {
-          return { result: errorResult(tool.name, "internal_error", `${tool.name} did not run: its started audit event could not be written: ${errorMessage(error)}`, elapsed()), auditArgs: input };
+          return {
+            result: errorResult(
+              tool.name,
+              "internal_error",
+              `${tool.name} did not run: its started audit event could not be written: ${errorMessage(error)}`,
+              elapsed(),
+            ),
+            auditArgs: input,
+          };
         }
       }
       return { result: await execute(), auditArgs: input, allowedBecause: "allowed by policy" };
@@ -420,11 +464,20 @@ export function createRuntime<Tools extends ToolMap = BuiltinTools>(options: Run
         if (current !== undefined && current.requestHash === requestHash(tool.name, input)) {
           if (current.status === "rejected") return { result: rejectedResult(tool.name, current, elapsed()), auditArgs: input, approvalId: claimId };
           if (current.status === "pending" && waitS > 0) {
-            return { result: { status: "denied", tool: tool.name, code: "approval_invalid", reason: claim.message, durationMs: elapsed() }, auditArgs: input, approvalId: claimId, waitFor: { id: claimId, waitS } };
+            return {
+              result: { status: "denied", tool: tool.name, code: "approval_invalid", reason: claim.message, durationMs: elapsed() },
+              auditArgs: input,
+              approvalId: claimId,
+              waitFor: { id: claimId, waitS },
+            };
           }
         }
       }
-      return { result: { status: "denied", tool: tool.name, code: "approval_invalid", reason: claim.message, durationMs: elapsed() }, auditArgs: input, approvalId: claimId };
+      return {
+        result: { status: "denied", tool: tool.name, code: "approval_invalid", reason: claim.message, durationMs: elapsed() },
+        auditArgs: input,
+        approvalId: claimId,
+      };
     }
     let outcome: ToolCallResult;
     try {
@@ -436,7 +489,11 @@ export function createRuntime<Tools extends ToolMap = BuiltinTools>(options: Run
     const ran: Verdict = { result: outcome, auditArgs: input, approvalId: claimId, allowedBecause: `approved by ${claim.approval.decidedBy ?? "an operator"}` };
     try {
       // The approval ends completed or failed together with the call's final event.
-      await db.finalize(claimId, outcome.status === "ok" ? { ok: true } : { ok: false, error: failureText(outcome) }, auditEvent(tool.name, runOptions.caller, ran));
+      await db.finalize(
+        claimId,
+        outcome.status === "ok" ? { ok: true } : { ok: false, error: failureText(outcome) },
+        auditEvent(tool.name, runOptions.caller, ran),
+      );
       return { ...ran, audited: true };
     } catch (error) {
       // The action's real outcome stays the result; its final event (appended by runTool) says
@@ -456,11 +513,27 @@ export function createRuntime<Tools extends ToolMap = BuiltinTools>(options: Run
     const approval = claimedId ? { approvalId: claimedId } : {};
     try {
       const current = policySource.current();
-      const output = await definition.run(input, { runner, stateDir: paths.stateDir, configTargets: current.configTargets, logTargets: current.logTargets, signal, ...toolTimeout(current, definition.name) });
+      const output = await definition.run(input, {
+        runner,
+        stateDir: paths.stateDir,
+        configTargets: current.configTargets,
+        logTargets: current.logTargets,
+        signal,
+        ...toolTimeout(current, definition.name),
+      });
       const checked = v.safeParse(definition.output, output);
       if (!checked.success) {
-        const summary = formatIssues(checked.issues).map((issue) => `${issue.path}: ${issue.message}`).join("; ");
-        return errorResult(definition.name, "output_invalid", `${definition.name} produced output that does not match its schema: ${summary}`, elapsed(), undefined, claimedId);
+        const summary = formatIssues(checked.issues)
+          .map((issue) => `${issue.path}: ${issue.message}`)
+          .join("; ");
+        return errorResult(
+          definition.name,
+          "output_invalid",
+          `${definition.name} produced output that does not match its schema: ${summary}`,
+          elapsed(),
+          undefined,
+          claimedId,
+        );
       }
       return { status: "ok", tool: definition.name, output: checked.output as Record<string, unknown>, ...approval, durationMs: elapsed() };
     } catch (error) {
@@ -528,7 +601,14 @@ interface Verdict {
   waitFor?: { id: string; waitS: number };
 }
 
-function errorResult(tool: string, code: CallErrorCode, message: string, durationMs: number, data?: Record<string, unknown>, approvalId?: string): Extract<ToolCallResult, { status: "error" }> {
+function errorResult(
+  tool: string,
+  code: CallErrorCode,
+  message: string,
+  durationMs: number,
+  data?: Record<string, unknown>,
+  approvalId?: string,
+): Extract<ToolCallResult, { status: "error" }> {
   return { status: "error", tool, code, message, ...(data ? { data } : {}), ...(approvalId ? { approvalId } : {}), durationMs };
 }
 
@@ -563,7 +643,11 @@ function splitApprovalId(args: unknown): { approvalId: unknown; rest: unknown } 
 }
 
 /** The `started` event of an action about to run (tool, approval id and outcome are added by the writer). */
-function startedEvent(tool: string, caller: Caller, input: Record<string, unknown>): StartedEvent & Pick<AuditEventInput, "tool" | "decision" | "outcome" | "arguments"> {
+function startedEvent(
+  tool: string,
+  caller: Caller,
+  input: Record<string, unknown>,
+): StartedEvent & Pick<AuditEventInput, "tool" | "decision" | "outcome" | "arguments"> {
   return { caller: caller.kind, clientName: caller.name ?? null, tool, arguments: input, decision: "allowed", outcome: "started" };
 }
 
@@ -581,12 +665,31 @@ function auditEvent(tool: string, caller: Caller, verdict: Verdict): AuditEventI
     clientName: caller.name ?? null,
     tool,
     arguments: isPlainObject(verdict.auditArgs) ? (auditableValue(verdict.auditArgs) as Record<string, unknown>) : { value: auditableValue(verdict.auditArgs) },
-    decision: result.status === "ok" || (result.status === "error" && ran) ? "allowed" : result.status === "approval_required" ? "approval_required" : result.status === "denied" ? "denied" : "error",
-    reason: result.status === "ok" ? (verdict.allowedBecause ?? null) : result.status === "approval_required" ? "confirmation required: waiting for a human approval" : failureText(result),
+    decision:
+      result.status === "ok" || (result.status === "error" && ran)
+        ? "allowed"
+        : result.status === "approval_required"
+          ? "approval_required"
+          : result.status === "denied"
+            ? "denied"
+            : "error",
+    reason:
+      result.status === "ok"
+        ? (verdict.allowedBecause ?? null)
+        : result.status === "approval_required"
+          ? "confirmation required: waiting for a human approval"
+          : failureText(result),
     approvalId: verdict.approvalId ?? null,
     durationMs: result.durationMs,
-    outcome: result.status === "ok" ? "ok" : result.status === "denied" ? "denied" : result.status === "approval_required" ? "pending" : ran ? "failed" : "error",
-    error: [result.status === "error" ? result.message : undefined, verdict.finalizeError === undefined ? undefined : `approval ${verdict.approvalId ?? ""} could not be finalized: ${verdict.finalizeError}`].filter((text) => text !== undefined).join("; ") || null,
+    outcome:
+      result.status === "ok" ? "ok" : result.status === "denied" ? "denied" : result.status === "approval_required" ? "pending" : ran ? "failed" : "error",
+    error:
+      [
+        result.status === "error" ? result.message : undefined,
+        verdict.finalizeError === undefined ? undefined : `approval ${verdict.approvalId ?? ""} could not be finalized: ${verdict.finalizeError}`,
+      ]
+        .filter((text) => text !== undefined)
+        .join("; ") || null,
   };
 }
 
@@ -622,7 +725,12 @@ async function confirmationExempt(tool: ToolDefinition, input: Record<string, un
  * Runs a tool's pre-queue `check`; the error result that refuses the request, or undefined.
  * Its errors map like a run's: input_invalid, a denial, else tool_failed.
  */
-async function checkBeforeQueueing(tool: ToolDefinition, input: Record<string, unknown>, context: ToolContext, elapsed: () => number): Promise<ToolCallResult | undefined> {
+async function checkBeforeQueueing(
+  tool: ToolDefinition,
+  input: Record<string, unknown>,
+  context: ToolContext,
+  elapsed: () => number,
+): Promise<ToolCallResult | undefined> {
   if (tool.check === undefined) return undefined;
   try {
     await tool.check(input, context);

@@ -16,7 +16,6 @@ const RUNS_PER_TOOL = Number(process.env.MC_FUZZ_ARGUMENT_RUNS ?? 150);
 
 const harness = await harnessForTests();
 
-
 /** Strings an agent might try in a unit, path or name: separators, options, shell, control bytes. */
 const HOSTILE_STRINGS = [
   "",
@@ -100,7 +99,9 @@ function brokenValues(property: JsonProperty): fc.Arbitrary<unknown>[] {
       out.push(
         fc
           .oneof(fc.constantFrom(...HOSTILE_STRINGS), fc.string({ maxLength: 24 }), fc.string({ unit: "binary", maxLength: 12 }))
-          .filter((value) => value.length >= (property.minLength ?? 0) && value.length <= (property.maxLength ?? Number.MAX_SAFE_INTEGER) && !pattern.test(value)),
+          .filter(
+            (value) => value.length >= (property.minLength ?? 0) && value.length <= (property.maxLength ?? Number.MAX_SAFE_INTEGER) && !pattern.test(value),
+          ),
       );
     }
   }
@@ -119,12 +120,18 @@ function invalidArguments(tool: ToolInfo): fc.Arbitrary<{ args: unknown; broken:
     fc.constantFrom<unknown>([base], ["x"], "memory", 42, true, 0, "").map((args) => ({ args, broken: "not an object" })),
     fc
       .tuple(
-        fc.oneof(fc.constantFrom("units", "Unit", "SCOPE", "constructor", "toString", "dryRun", "force", "path ", ""), fc.string({ minLength: 1, maxLength: 10 })),
+        fc.oneof(
+          fc.constantFrom("units", "Unit", "SCOPE", "constructor", "toString", "dryRun", "force", "path ", ""),
+          fc.string({ minLength: 1, maxLength: 10 }),
+        ),
         fc.jsonValue(),
       )
       // __proto__ is left out here: see the known failure below.
       .filter(([key]) => !Object.hasOwn(properties, key) && key !== "__proto__")
-      .map(([key, value]) => ({ args: Object.defineProperty({ ...base }, key, { value, enumerable: true, writable: true, configurable: true }), broken: "unknown key" })),
+      .map(([key, value]) => ({
+        args: Object.defineProperty({ ...base }, key, { value, enumerable: true, writable: true, configurable: true }),
+        broken: "unknown key",
+      })),
   ];
   for (const name of required) {
     choices.push(fc.constant({ args: Object.fromEntries(Object.entries(base).filter(([key]) => key !== name)), broken: `missing ${name}` }));
@@ -153,7 +160,17 @@ describe("every tool's input schema against generated invalid arguments (propert
     // come from the input check.
     const policy = [
       "version = 1",
-      ...["system_info", "disk_usage", "memory_usage", "top_processes", "process_to_unit", "read_journal", "failed_services", "service_status", "reload_service"].flatMap((name) => [
+      ...[
+        "system_info",
+        "disk_usage",
+        "memory_usage",
+        "top_processes",
+        "process_to_unit",
+        "read_journal",
+        "failed_services",
+        "service_status",
+        "reload_service",
+      ].flatMap((name) => [
         `[tools.${name}]`,
         "enabled = true",
         "require_confirmation = false",

@@ -124,10 +124,14 @@ export async function readBackup(stateDir: string, targetName: string, path: str
     ]);
   }
   if (parsed.path !== path) {
-    throw pathRefusal("backup_of_other_file", `backup "${backupId}" is a copy of "${parsed.path}", not of "${path}"; only a backup of the same file can be restored`, {
-      path,
-      backup_id: backupId,
-    });
+    throw pathRefusal(
+      "backup_of_other_file",
+      `backup "${backupId}" is a copy of "${parsed.path}", not of "${path}"; only a backup of the same file can be restored`,
+      {
+        path,
+        backup_id: backupId,
+      },
+    );
   }
   // The state directory is root's, but read the backup the same proven way as a config file: a
   // symlink planted on its path or in place of the backup is refused, never followed.

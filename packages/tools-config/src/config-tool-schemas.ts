@@ -11,7 +11,12 @@ export const configPathSchema = v.pipe(
 
 /** Optional `target` argument: the config target's name, when a path alone is ambiguous. */
 export const configTargetNameSchema = v.optional(
-  v.pipe(v.string("must be a string"), v.nonEmpty("must not be empty"), v.maxLength(128, "must be at most 128 characters"), v.description("Name of the config target (see the policy); needed only when two targets manage the path.")),
+  v.pipe(
+    v.string("must be a string"),
+    v.nonEmpty("must not be empty"),
+    v.maxLength(128, "must be at most 128 characters"),
+    v.description("Name of the config target (see the policy); needed only when two targets manage the path."),
+  ),
 );
 
 /** The validator's verdict, as results report it. */

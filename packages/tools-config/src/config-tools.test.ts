@@ -18,7 +18,11 @@ describe("configTools", () => {
   it("should exempt only dry-run writes from confirmation", async () => {
     const [read, write, restore] = configTools;
     // Syntax-validated targets only: no validator process is involved, so no probe runs.
-    const context = { runner: createCommandRunner(), stateDir: "/nonexistent", configTargets: [{ name: "ini", description: "", roots: ["/x"], fileGlobs: ["*"], validator: "ini_parse" as const }] };
+    const context = {
+      runner: createCommandRunner(),
+      stateDir: "/nonexistent",
+      configTargets: [{ name: "ini", description: "", roots: ["/x"], fileGlobs: ["*"], validator: "ini_parse" as const }],
+    };
     expect(await write?.confirmationExempt?.({ path: "/x", content: "", dry_run: true }, context)).toBe(true);
     expect(await write?.confirmationExempt?.({ path: "/x", content: "", dry_run: false }, context)).toBe(false);
     expect([read?.confirmationExempt, restore?.confirmationExempt]).toStrictEqual([undefined, undefined]);
@@ -36,7 +40,11 @@ describe("configTools", () => {
 
   it("should default dry_run to false and refuse unknown arguments", () => {
     const write = configTools[1];
-    expect(write === undefined ? undefined : v.parse(write.input, { path: "/a.ini", content: "" })).toStrictEqual({ path: "/a.ini", content: "", dry_run: false });
+    expect(write === undefined ? undefined : v.parse(write.input, { path: "/a.ini", content: "" })).toStrictEqual({
+      path: "/a.ini",
+      content: "",
+      dry_run: false,
+    });
     expect(write === undefined ? true : v.safeParse(write.input, { path: "/a.ini", content: "", mode: "0777" }).success).toBe(false);
   });
 

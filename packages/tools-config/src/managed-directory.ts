@@ -33,10 +33,14 @@ const procFdAvailable = (() => {
 })();
 
 function swapped(managed: ManagedPath, detail: string): Error {
-  return pathRefusal("changed_during_write", `the directory of "${managed.requestedPath}" changed while it was being written (${detail}); nothing was written`, {
-    path: managed.requestedPath,
-    real_path: managed.path,
-  });
+  return pathRefusal(
+    "changed_during_write",
+    `the directory of "${managed.requestedPath}" changed while it was being written (${detail}); nothing was written`,
+    {
+      path: managed.requestedPath,
+      real_path: managed.path,
+    },
+  );
 }
 
 /**
@@ -52,8 +56,7 @@ export async function openManagedDirectory(managed: ManagedPath): Promise<Manage
   } catch (error) {
     throw swapped(managed, `cannot open it: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
   }
-  const currentLocation = async (): Promise<string> =>
-    procFdAvailable ? readlink(`/proc/self/fd/${handle.fd}`) : realpath(managed.directory);
+  const currentLocation = async (): Promise<string> => (procFdAvailable ? readlink(`/proc/self/fd/${handle.fd}`) : realpath(managed.directory));
   try {
     const stats = await handle.stat();
     if (stats.dev !== managed.directoryIdentity.dev || stats.ino !== managed.directoryIdentity.ino) {

@@ -132,13 +132,17 @@ function refusalsFor(realPath: string, options: OpenVerifiedFileOptions) {
     changed: (detail: string) =>
       refuse(
         write ? "changed_during_write" : "changed_during_read",
-        write ? `"${display}" changed while it was being written (${detail}); nothing was written` : `"${display}" changed while it was being read (${detail}); try again`,
+        write
+          ? `"${display}" changed while it was being written (${detail}); nothing was written`
+          : `"${display}" changed while it was being read (${detail}); try again`,
         data,
       ),
     becameLink: () =>
       refuse(
         write ? "changed_during_write" : "changed_during_read",
-        write ? `"${display}" became a symbolic link while it was being written; nothing was written` : `"${display}" became a symbolic link while it was being read; try again`,
+        write
+          ? `"${display}" became a symbolic link while it was being written; nothing was written`
+          : `"${display}" became a symbolic link while it was being read; try again`,
         data,
       ),
   };
@@ -209,7 +213,10 @@ export async function readVerifiedFile(realPath: string, options: OpenVerifiedFi
       if (bytesRead === 0) break;
       length += bytesRead;
       if (length > options.maxBytes) {
-        throw refusalsFor(realPath, options).refuse("too_large", `"${options.displayPath ?? realPath}" grew past ${options.maxBytes} bytes while it was being read`);
+        throw refusalsFor(realPath, options).refuse(
+          "too_large",
+          `"${options.displayPath ?? realPath}" grew past ${options.maxBytes} bytes while it was being read`,
+        );
       }
     }
     return { bytes: Buffer.from(buffer.subarray(0, length)), stats: file.stats, path: realPath };

@@ -12,7 +12,12 @@ import { unifiedDiff } from "./unified-diff.js";
  * @returns the unified diff; "" when the file already holds `content`
  */
 export async function previewWrite(managed: ManagedPath, content: Uint8Array, newLabel: string): Promise<string> {
-  const current = await readVerifiedFile(managed.path, { maxBytes: MAX_CONFIG_FILE_BYTES, allowMissing: true, operation: "read", displayPath: managed.requestedPath });
+  const current = await readVerifiedFile(managed.path, {
+    maxBytes: MAX_CONFIG_FILE_BYTES,
+    allowMissing: true,
+    operation: "read",
+    displayPath: managed.requestedPath,
+  });
   const decode = (bytes: Uint8Array) => new TextDecoder("utf-8").decode(bytes);
   return unifiedDiff(managed.path, current === null ? "" : decode(current.bytes), decode(content), current === null ? "(new file)" : "current", newLabel);
 }

@@ -25,7 +25,10 @@ export const readConfigFileOutputSchema = v.object({
  * @param context - config targets
  * @returns content, size, hash and modification time
  */
-export async function readConfigFile(input: v.InferOutput<typeof readConfigFileInputSchema>, context: ToolContext): Promise<v.InferOutput<typeof readConfigFileOutputSchema>> {
+export async function readConfigFile(
+  input: v.InferOutput<typeof readConfigFileInputSchema>,
+  context: ToolContext,
+): Promise<v.InferOutput<typeof readConfigFileOutputSchema>> {
   const managed = await resolveManagedPath(input.path, context.configTargets, { targetName: input.target, purpose: "read" });
   // Resolution proved the path; the read proves the descriptor: opened through the verified
   // directory and checked to be the same file at the same real path (see openVerifiedFile).

@@ -115,7 +115,10 @@ export function tailLines(text: string, fromStart: boolean, count: number, grep?
  * @returns the newest matching lines
  * @throws DeniedError `log_path_refused` (rule `no_log_targets`, `outside_roots`, `dot_dot`, …); InputError for malformed paths
  */
-export async function readLogFile(input: v.InferOutput<typeof readLogFileInputSchema>, context: ToolContext): Promise<v.InferOutput<typeof readLogFileOutputSchema>> {
+export async function readLogFile(
+  input: v.InferOutput<typeof readLogFileInputSchema>,
+  context: ToolContext,
+): Promise<v.InferOutput<typeof readLogFileOutputSchema>> {
   const targets: readonly LogTarget[] = context.logTargets ?? [];
   const managed = await resolveManagedPath(input.path, targets, {
     purpose: "read",

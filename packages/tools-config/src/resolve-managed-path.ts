@@ -75,7 +75,14 @@ function isInside(root: string, candidate: string): boolean {
   return root === "/" ? candidate.startsWith("/") : candidate.startsWith(`${root}/`);
 }
 
-function describeKind(stats: { isDirectory(): boolean; isSymbolicLink(): boolean; isFIFO(): boolean; isSocket(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean }): string {
+function describeKind(stats: {
+  isDirectory(): boolean;
+  isSymbolicLink(): boolean;
+  isFIFO(): boolean;
+  isSocket(): boolean;
+  isCharacterDevice(): boolean;
+  isBlockDevice(): boolean;
+}): string {
   if (stats.isDirectory()) return "a directory";
   if (stats.isSymbolicLink()) return "a symbolic link";
   if (stats.isFIFO()) return "a FIFO";
@@ -123,7 +130,9 @@ function checkSyntax(path: string, purpose: ManagedPathPurpose, kind: ManagedFil
   if (segments.includes("..")) throw pathRefusal("dot_dot", `path "${path}" contains a ".." segment; ".." is refused in ${kind} paths`, { path }, kind);
   const longest = Math.max(...segments.map((segment) => Buffer.byteLength(segment)));
   if (longest > MAX_NAME_BYTES) {
-    throw new InputError(`path "${path.slice(0, 80)}…" has a name of ${longest} bytes; the limit is ${MAX_NAME_BYTES}`, [{ path: "path", message: "name too long" }]);
+    throw new InputError(`path "${path.slice(0, 80)}…" has a name of ${longest} bytes; the limit is ${MAX_NAME_BYTES}`, [
+      { path: "path", message: "name too long" },
+    ]);
   }
   const name = segments.at(-1) ?? "";
   if (purpose === "write" && Buffer.byteLength(name) > MAX_NAME_BYTES - TEMP_NAME_OVERHEAD) {
@@ -259,10 +268,14 @@ export async function resolveManagedPath<TTarget extends ManagedTarget = ConfigT
     }
     const maxFileBytes = options.maxFileBytes ?? MAX_CONFIG_FILE_BYTES;
     if (entry.size > maxFileBytes) {
-      throw refuse("too_large", `path "${path}" is ${entry.size} bytes; ${kind} files are limited to ${maxFileBytes} bytes${maxFileBytes === MAX_CONFIG_FILE_BYTES ? " (128 KiB)" : ""}`, {
-        path,
-        real_path: real,
-      });
+      throw refuse(
+        "too_large",
+        `path "${path}" is ${entry.size} bytes; ${kind} files are limited to ${maxFileBytes} bytes${maxFileBytes === MAX_CONFIG_FILE_BYTES ? " (128 KiB)" : ""}`,
+        {
+          path,
+          real_path: real,
+        },
+      );
     }
     existing = { dev: entry.dev, ino: entry.ino, size: entry.size, mode: entry.mode & 0o7777, uid: entry.uid, gid: entry.gid, mtime: entry.mtime };
   } else if (options.purpose === "read") {

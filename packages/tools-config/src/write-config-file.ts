@@ -26,7 +26,11 @@ export const writeConfigFileInputSchema = v.strictObject({
  * @returns what was written, the diff, the backup id
  * @throws ToolFailureError with data `{ validation }` when the validator refuses the content
  */
-export async function writeConfigFile(input: v.InferOutput<typeof writeConfigFileInputSchema>, context: ToolContext, hooks: WriteHooks = {}): Promise<WriteOutcome> {
+export async function writeConfigFile(
+  input: v.InferOutput<typeof writeConfigFileInputSchema>,
+  context: ToolContext,
+  hooks: WriteHooks = {},
+): Promise<WriteOutcome> {
   const managed = await resolveManagedPath(input.path, context.configTargets, { targetName: input.target, purpose: "write" });
   return writeManagedFile({ managed, content: Buffer.from(input.content, "utf8"), context, dryRun: input.dry_run, newLabel: "new", hooks });
 }
@@ -71,9 +75,18 @@ export async function checkWriteConfigFile(input: v.InferOutput<typeof writeConf
   if (!verdict.ok) {
     const { skipped: _skipped, ...validation } = verdict;
     // An input error (code input_invalid) that also carries the validator's verdict.
-    throw new McError("input_invalid", `new content for "${managed.path}" failed validation (${verdict.validator}): ${verdict.message ?? "invalid"}; no approval was requested`, {
-      data: { issues: [{ path: "content", message: `failed validation (${verdict.validator})` }], path: managed.path, target: managed.target.name, validation },
-    });
+    throw new McError(
+      "input_invalid",
+      `new content for "${managed.path}" failed validation (${verdict.validator}): ${verdict.message ?? "invalid"}; no approval was requested`,
+      {
+        data: {
+          issues: [{ path: "content", message: `failed validation (${verdict.validator})` }],
+          path: managed.path,
+          target: managed.target.name,
+          validation,
+        },
+      },
+    );
   }
 }
 

@@ -73,7 +73,12 @@ function errnoCode(error: unknown): string | undefined {
  * have replaced it), but never its location.
  */
 async function readCurrent(managed: ManagedPath): Promise<CurrentFile | null> {
-  const file = await readVerifiedFile(managed.path, { maxBytes: MAX_CONFIG_FILE_BYTES, allowMissing: true, operation: "write", displayPath: managed.requestedPath });
+  const file = await readVerifiedFile(managed.path, {
+    maxBytes: MAX_CONFIG_FILE_BYTES,
+    allowMissing: true,
+    operation: "write",
+    displayPath: managed.requestedPath,
+  });
   if (file === null) return null;
   return { content: file.bytes, mode: file.stats.mode & 0o7777, uid: file.stats.uid, gid: file.stats.gid };
 }
@@ -134,9 +139,13 @@ export async function writeManagedFile(request: WriteRequest): Promise<WriteOutc
   const { managed, content, context } = request;
   const hooks = request.hooks ?? {};
   if (content.byteLength > MAX_CONFIG_FILE_BYTES) {
-    throw pathRefusal("too_large", `new content for "${managed.requestedPath}" is ${content.byteLength} bytes; config files are limited to ${MAX_CONFIG_FILE_BYTES} bytes (128 KiB)`, {
-      path: managed.path,
-    });
+    throw pathRefusal(
+      "too_large",
+      `new content for "${managed.requestedPath}" is ${content.byteLength} bytes; config files are limited to ${MAX_CONFIG_FILE_BYTES} bytes (128 KiB)`,
+      {
+        path: managed.path,
+      },
+    );
   }
   await reachStep("after-resolve", hooks);
   const directory = await openManagedDirectory(managed);
@@ -148,7 +157,13 @@ export async function writeManagedFile(request: WriteRequest): Promise<WriteOutc
     const unchanged = current !== null && Buffer.compare(current.content, content) === 0;
     const diff = unchanged
       ? ""
-      : unifiedDiff(managed.path, current === null ? "" : decodeLossy(current.content), decodeLossy(content), current === null ? "(new file)" : "current", request.newLabel);
+      : unifiedDiff(
+          managed.path,
+          current === null ? "" : decodeLossy(current.content),
+          decodeLossy(content),
+          current === null ? "(new file)" : "current",
+          request.newLabel,
+        );
     const unit = isSystemdUnitFile(managed.path, managed.target);
     const base = { path: managed.path, target: managed.target.name, dry_run: request.dryRun, diff, bytes: content.byteLength, validation };
     if (request.dryRun) {
@@ -156,9 +171,12 @@ export async function writeManagedFile(request: WriteRequest): Promise<WriteOutc
       return { ...base, written: false, daemon_reload_needed: false, ...(nextSteps === undefined ? {} : { next_steps: nextSteps }) };
     }
     if (!validation.ok) {
-      throw new ToolFailureError(`new content for "${managed.path}" failed validation (${validation.validator}): ${validation.message ?? "invalid"}; nothing was written`, {
-        data: { path: managed.path, target: managed.target.name, validation },
-      });
+      throw new ToolFailureError(
+        `new content for "${managed.path}" failed validation (${validation.validator}): ${validation.message ?? "invalid"}; nothing was written`,
+        {
+          data: { path: managed.path, target: managed.target.name, validation },
+        },
+      );
     }
     if (unchanged) return { ...base, written: false, daemon_reload_needed: false };
 
@@ -176,7 +194,9 @@ export async function writeManagedFile(request: WriteRequest): Promise<WriteOutc
         try {
           await temp.chown(owner.uid, owner.gid);
         } catch (error) {
-          throw new ToolFailureError(`cannot keep the owner ${owner.uid}:${owner.gid} of "${managed.path}": ${(error as Error).message}; nothing was written`, { cause: error });
+          throw new ToolFailureError(`cannot keep the owner ${owner.uid}:${owner.gid} of "${managed.path}": ${(error as Error).message}; nothing was written`, {
+            cause: error,
+          });
         }
       }
       // chmod after chown: chown clears set-id bits.

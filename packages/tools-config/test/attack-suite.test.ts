@@ -67,7 +67,7 @@ beforeAll(async () => {
     "roots/b/x.json": "{}\n",
     "roots/b/link-a.ini": { symlink: "../a/app.ini" },
     "roots/shared/both.conf": "both = 1\n",
-    "state": { dir: true },
+    state: { dir: true },
   });
   const targets: ConfigTarget[] = [
     { name: "a_ini", description: "", roots: [A], fileGlobs: ["*.ini", "conf.d/*.ini"], validator: "ini_parse" },
@@ -185,7 +185,12 @@ const pathCases: PathCase[] = [
   { name: "directory loop", path: () => `${A}/loopdir/x.ini`, expected: /symbolic link loop/ },
   { name: "dangling symlink out", path: () => `${A}/dangling.ini`, expected: /symbolic link to a missing file/ },
   { name: "dangling symlink in", path: () => `${A}/dangling-in.ini`, expected: /symbolic link to a missing file/ },
-  { name: "symlink from another root into a_ini with target b_json", path: () => `${B}/link-a.ini`, target: "b_json", expected: /outside every root of target "b_json"/ },
+  {
+    name: "symlink from another root into a_ini with target b_json",
+    path: () => `${B}/link-a.ini`,
+    target: "b_json",
+    expected: /outside every root of target "b_json"/,
+  },
   { name: "hard link to a file outside", path: () => `${A}/hardlink.ini`, expected: /has 2 hard links/ },
   // glob tricks
   { name: "* does not cross /", path: () => `${A}/sub/deep.ini`, expected: NO_GLOB },
@@ -208,7 +213,12 @@ const pathCases: PathCase[] = [
   { name: "a path two targets claim", path: () => `${SHARED}/both.conf`, expected: /ambiguous: config targets "dup_one" and "dup_two" both manage it/ },
   { name: "a new path two targets claim", path: () => `${SHARED}/new.conf`, expected: /ambiguous: config targets "dup_one" and "dup_two"/ },
   { name: "the wrong target named", path: () => `${A}/app.ini`, target: "b_json", expected: /outside every root of target "b_json"/ },
-  { name: "an unknown target named", path: () => `${A}/app.ini`, target: "nope", expected: /unknown config target "nope"; known targets: a_ini, b_json, dup_one, dup_two/ },
+  {
+    name: "an unknown target named",
+    path: () => `${A}/app.ini`,
+    target: "nope",
+    expected: /unknown config target "nope"; known targets: a_ini, b_json, dup_one, dup_two/,
+  },
   { name: "a target named by a path", path: () => `${A}/app.ini`, target: "../b_json", expected: /unknown config target "\.\.\/b_json"/ },
 ];
 
@@ -248,21 +258,38 @@ describe("backup id attack suite", () => {
   const ids: { name: string; id: () => string; expected: RegExp; path?: () => string }[] = [
     { name: "a backup of another file", id: () => backupOfOther, expected: /is a copy of ".*other\.ini", not of ".*app\.ini"/ },
     { name: "a backup of another target's file", id: () => backupOfJson, expected: /is a copy of ".*x\.json", not of ".*app\.ini"/ },
-    { name: "a backup planted in another target's directory", id: () => formatBackupId(new Date("2026-01-01T00:00:00.000Z"), join(A, "app.ini")), expected: /does not exist for target "a_ini"/ },
+    {
+      name: "a backup planted in another target's directory",
+      id: () => formatBackupId(new Date("2026-01-01T00:00:00.000Z"), join(A, "app.ini")),
+      expected: /does not exist for target "a_ini"/,
+    },
     { name: "../ to a sibling backup dir", id: () => `../b_json/${backupOfJson}`, expected: /is not a backup id/ },
     { name: "..", id: () => "..", expected: /is not a backup id/ },
     { name: "../../../outside/secret.ini", id: () => "../../../outside/secret.ini", expected: /is not a backup id/ },
     { name: "an absolute path", id: () => join(OUT, "secret.ini"), expected: /is not a backup id/ },
     { name: "a valid id with a / appended", id: () => `${validBackupOfApp}/..`, expected: /is not a backup id/ },
     { name: "a valid id after ./", id: () => `./${validBackupOfApp}`, expected: /is not a backup id/ },
-    { name: "escaped .. in the path part", id: () => `20260101T000000.000Z__${"%2F..".repeat(2)}%2Foutside%2Fsecret.ini.bak`, expected: /is a copy of "\/\.\.\/\.\.\/outside\/secret\.ini"/ },
+    {
+      name: "escaped .. in the path part",
+      id: () => `20260101T000000.000Z__${"%2F..".repeat(2)}%2Foutside%2Fsecret.ini.bak`,
+      expected: /is a copy of "\/\.\.\/\.\.\/outside\/secret\.ini"/,
+    },
     { name: "a raw / in the path part", id: () => `20260101T000000.000Z__/etc/passwd.bak`, expected: /is not a backup id/ },
     { name: "a NUL byte", id: () => `${validBackupOfApp}\0`, expected: /is not a backup id/ },
     { name: "the partial-file prefix", id: () => ".partial-1-abcdef", expected: /is not a backup id/ },
     { name: "no .bak suffix", id: () => validBackupOfApp.replace(/\.bak$/, ""), expected: /is not a backup id/ },
     { name: "a bad escape", id: () => "20260101T000000.000Z__%2Fa%2e.bak", expected: /is not a backup id/ },
-    { name: "the right id for the wrong path", id: () => validBackupOfApp, path: () => join(A, "other.ini"), expected: /is a copy of ".*app\.ini", not of ".*other\.ini"/ },
-    { name: "a well-formed id that was never made", id: () => formatBackupId(new Date("2020-01-01T00:00:00.000Z"), join(A, "app.ini")), expected: /does not exist for target "a_ini"/ },
+    {
+      name: "the right id for the wrong path",
+      id: () => validBackupOfApp,
+      path: () => join(A, "other.ini"),
+      expected: /is a copy of ".*app\.ini", not of ".*other\.ini"/,
+    },
+    {
+      name: "a well-formed id that was never made",
+      id: () => formatBackupId(new Date("2020-01-01T00:00:00.000Z"), join(A, "app.ini")),
+      expected: /does not exist for target "a_ini"/,
+    },
   ];
 
   it.each(ids)("should refuse $name", async ({ id, path, expected }) => {
@@ -292,8 +319,16 @@ describe("symlinks swapped between check and write", () => {
     swapBox = await makeSandbox();
     root = join(swapBox, "root");
     outside = join(swapBox, "outside");
-    await buildTree(swapBox, { "outside/dir/x.ini": "outside = 1\n", "outside/target.ini": "outside = 1\n", "root/sub/x.ini": "inside = 1\n", "root/app.ini": "a = 1\n", "state": { dir: true } });
-    swapContext = makeContext(join(swapBox, "state"), [{ name: "swap", description: "", roots: [root], fileGlobs: ["*.ini", "sub/*.ini", "flip/*.ini"], validator: "ini_parse" }]);
+    await buildTree(swapBox, {
+      "outside/dir/x.ini": "outside = 1\n",
+      "outside/target.ini": "outside = 1\n",
+      "root/sub/x.ini": "inside = 1\n",
+      "root/app.ini": "a = 1\n",
+      state: { dir: true },
+    });
+    swapContext = makeContext(join(swapBox, "state"), [
+      { name: "swap", description: "", roots: [root], fileGlobs: ["*.ini", "sub/*.ini", "flip/*.ini"], validator: "ini_parse" },
+    ]);
   });
 
   afterAll(async () => {
@@ -373,17 +408,21 @@ describe("symlinks swapped between check and write", () => {
     await writeFile(join(flip, "x.ini"), "inside = 0\n");
     const outsideBefore = await snapshotTree(outside);
     const { execa } = await import("execa");
-    const swapper = execa(process.execPath, [
-      "-e",
-      `const fs = require("node:fs");
+    const swapper = execa(
+      process.execPath,
+      [
+        "-e",
+        `const fs = require("node:fs");
        const [flip, parked, out] = process.argv.slice(1);
        for (;;) {
          try { fs.renameSync(flip, parked); fs.symlinkSync(out, flip); fs.unlinkSync(flip); fs.renameSync(parked, flip); } catch {}
        }`,
-      flip,
-      join(root, "flip-parked"),
-      join(outside, "dir"),
-    ], { reject: false });
+        flip,
+        join(root, "flip-parked"),
+        join(outside, "dir"),
+      ],
+      { reject: false },
+    );
     let written = 0;
     let refused = 0;
     try {
@@ -442,16 +481,28 @@ describe("a file swapped between the check and the open (openVerifiedFile)", () 
   });
 
   it("should refuse when the file's directory is now a symlink out", async () => {
-    expect(await refusalOf(join(root, "out-link", "x.ini"))).toMatchObject({ rule: "changed_during_read", message: expect.stringMatching(/cannot be opened: (ELOOP|ENOTDIR)/) });
+    expect(await refusalOf(join(root, "out-link", "x.ini"))).toMatchObject({
+      rule: "changed_during_read",
+      message: expect.stringMatching(/cannot be opened: (ELOOP|ENOTDIR)/),
+    });
   });
 
   it("should refuse when a directory higher up is now a symlink out", async () => {
-    expect(await refusalOf(join(root, "out-link", "sub", "x.ini"))).toMatchObject({ rule: "changed_during_read", message: expect.stringMatching(/a directory on its path was swapped/) });
+    expect(await refusalOf(join(root, "out-link", "sub", "x.ini"))).toMatchObject({
+      rule: "changed_during_read",
+      message: expect.stringMatching(/a directory on its path was swapped/),
+    });
   });
 
   it("should refuse, not follow, when the file is now a symlink", async () => {
-    expect(await refusalOf(join(root, "file-link.ini"))).toMatchObject({ rule: "changed_during_read", message: expect.stringMatching(/became a symbolic link while it was being read/) });
-    expect(await refusalOf(join(root, "file-link.ini"), { operation: "write" })).toMatchObject({ rule: "changed_during_write", message: expect.stringMatching(/nothing was written/) });
+    expect(await refusalOf(join(root, "file-link.ini"))).toMatchObject({
+      rule: "changed_during_read",
+      message: expect.stringMatching(/became a symbolic link while it was being read/),
+    });
+    expect(await refusalOf(join(root, "file-link.ini"), { operation: "write" })).toMatchObject({
+      rule: "changed_during_write",
+      message: expect.stringMatching(/nothing was written/),
+    });
   });
 
   it("should refuse a hard link to a file outside, a FIFO (without blocking) and a file over the cap", async () => {

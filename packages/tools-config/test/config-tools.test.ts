@@ -21,9 +21,9 @@ beforeEach(async () => {
   await buildTree(sandbox, {
     "root/app.ini": "[main]\nkey = 1\n",
     "root/app.json": '{ "a": 1 }\n',
-    "root/app.toml": 'a = 1\n[server]\nport = 80\n',
+    "root/app.toml": "a = 1\n[server]\nport = 80\n",
     "root/check.conf": "ok\n",
-    "state": { dir: true },
+    state: { dir: true },
   });
   targets = [
     { name: "ini", description: "INI", roots: [root], fileGlobs: ["*.ini"], validator: "ini_parse" },
@@ -83,19 +83,28 @@ describe("validators", () => {
 
   it("should refuse invalid content with the validator's message and write nothing", async () => {
     const before = await snapshotTree(sandbox);
-    const error = await rejectionOf(writeConfigFile({ path: join(root, "app.ini"), content: "[a]\nbroken line\n", dry_run: false }, makeContext(state, targets)));
+    const error = await rejectionOf(
+      writeConfigFile({ path: join(root, "app.ini"), content: "[a]\nbroken line\n", dry_run: false }, makeContext(state, targets)),
+    );
     expect(error.message).toBe(
       `new content for "${join(root, "app.ini")}" failed validation (ini_parse): line 2: "broken line" is neither a [section], a key = value pair, a comment nor blank; nothing was written`,
     );
-    expect(error.data?.validation).toStrictEqual({ ok: false, validator: "ini_parse", message: 'line 2: "broken line" is neither a [section], a key = value pair, a comment nor blank' });
+    expect(error.data?.validation).toStrictEqual({
+      ok: false,
+      validator: "ini_parse",
+      message: 'line 2: "broken line" is neither a [section], a key = value pair, a comment nor blank',
+    });
     expect(await snapshotTree(sandbox)).toStrictEqual(before);
   });
 
   it("should report a failing validator command's exit status, showing the real path", async () => {
     const error = await rejectionOf(
-      writeConfigFile({ path: join(root, "check.conf"), content: "bad\n", dry_run: false }, makeContext(state, [
-        { name: "cmd", description: "", roots: [root], fileGlobs: ["*.conf"], validator: "command", validatorCommand: ["ls", "{path}.nothing"] },
-      ])),
+      writeConfigFile(
+        { path: join(root, "check.conf"), content: "bad\n", dry_run: false },
+        makeContext(state, [
+          { name: "cmd", description: "", roots: [root], fileGlobs: ["*.conf"], validator: "command", validatorCommand: ["ls", "{path}.nothing"] },
+        ]),
+      ),
     );
     expect(error.message).toContain(`ls exited with status 2: ls: cannot access '${join(root, "check.conf")}.nothing'`);
     expect(await readdir(state)).toStrictEqual([]);
@@ -113,15 +122,7 @@ describe("write_config_file", () => {
       target: "ini",
       dry_run: false,
       written: true,
-      diff: [
-        `--- ${path}\tcurrent`,
-        `+++ ${path}\tnew`,
-        "@@ -1,2 +1,2 @@",
-        " [main]",
-        "-key = 1",
-        "+key = 2",
-        "",
-      ].join("\n"),
+      diff: [`--- ${path}\tcurrent`, `+++ ${path}\tnew`, "@@ -1,2 +1,2 @@", " [main]", "-key = 1", "+key = 2", ""].join("\n"),
       backup_id: result.backup_id,
       bytes: 15,
       validation: { ok: true, validator: "ini_parse" },
@@ -165,7 +166,10 @@ describe("write_config_file", () => {
     const units = join(sandbox, "root", "systemd", "system");
     await buildTree(sandbox, { "root/systemd/system": { dir: true } });
     const unitTargets: ConfigTarget[] = [{ name: "units", description: "", roots: [units], fileGlobs: ["*.service"], validator: "ini_parse" }];
-    const result = await writeConfigFile({ path: join(units, "a.service"), content: "[Service]\nExecStart=/bin/true\n", dry_run: false }, makeContext(state, unitTargets));
+    const result = await writeConfigFile(
+      { path: join(units, "a.service"), content: "[Service]\nExecStart=/bin/true\n", dry_run: false },
+      makeContext(state, unitTargets),
+    );
     expect([result.daemon_reload_needed, result.next_steps]).toStrictEqual([
       true,
       ['run daemon_reload with scope "system" so systemd loads the changed unit file', "then reload_service or restart_service the unit to apply it"],
@@ -189,7 +193,7 @@ describe("restore_config_backup and listBackups", () => {
     const first = await writeConfigFile({ path, content: "a = 2\n", dry_run: false }, context);
     const second = await writeConfigFile({ path, content: "a = 3\n", dry_run: false }, context);
     const restored = await restoreConfigBackup({ path, backup_id: first.backup_id as string }, context);
-    expect(await readFile(path, "utf8")).toBe('a = 1\n[server]\nport = 80\n');
+    expect(await readFile(path, "utf8")).toBe("a = 1\n[server]\nport = 80\n");
     expect(restored.restored_from).toBe(first.backup_id);
     expect(restored.diff).toContain(`+++ ${path}\tbackup ${first.backup_id as string}`);
     expect(restored.diff).toContain("-a = 3\n+a = 1\n+[server]\n+port = 80");
@@ -221,7 +225,9 @@ describe("restore_config_backup and listBackups", () => {
 describe("symlinks that stay inside", () => {
   it("should follow a root given through a symlink and an in-root file symlink, reporting the real path", async () => {
     await buildTree(sandbox, { "root-link": { symlink: "root" }, "root/alias.ini": { symlink: "app.ini" } });
-    const linkedTargets: ConfigTarget[] = [{ name: "linked", description: "", roots: [join(sandbox, "root-link")], fileGlobs: ["*.ini"], validator: "ini_parse" }];
+    const linkedTargets: ConfigTarget[] = [
+      { name: "linked", description: "", roots: [join(sandbox, "root-link")], fileGlobs: ["*.ini"], validator: "ini_parse" },
+    ];
     const context = makeContext(state, linkedTargets);
     const read = await readConfigFile({ path: join(sandbox, "root-link", "alias.ini") }, context);
     expect([read.path, read.target, read.content]).toStrictEqual([join(root, "app.ini"), "linked", "[main]\nkey = 1\n"]);
@@ -242,7 +248,9 @@ describe("targets sharing a root", () => {
     expect((await readConfigFile({ path: join(root, "app.ini") }, context)).target).toBe("managed_ini");
     expect((await readConfigFile({ path: join(root, "app.json") }, context)).target).toBe("managed_json");
     const error = await rejectionOf(readConfigFile({ path: join(root, "app.toml") }, context));
-    expect(error.message).toBe(`path "${join(root, "app.toml")}" matches no file_globs of target "managed_ini" (*.ini, *.cfg) or target "managed_json" (*.json)`);
+    expect(error.message).toBe(
+      `path "${join(root, "app.toml")}" matches no file_globs of target "managed_ini" (*.ini, *.cfg) or target "managed_json" (*.json)`,
+    );
     expect(error.data).toStrictEqual({ path: join(root, "app.toml"), real_path: join(root, "app.toml"), rule: "no_glob_match", denial: "config_path_refused" });
   });
 });

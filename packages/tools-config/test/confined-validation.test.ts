@@ -60,8 +60,15 @@ describe.skipIf(!harness.available)("command validators against the harness (roo
     await mkdir(units);
     const scratch = join(box, "scratch");
     await mkdir(scratch, { mode: 0o755 });
-    const targets: ConfigTarget[] = [{ name: "canary", description: "", roots: [units], fileGlobs: ["*.service"], validator: "command", validatorCommand: [canary, "{path}"] }];
-    context = { runner: createCommandRunner({ prefix: [recorder, ...harness.prefix] }), stateDir: join(box, "state"), configTargets: targets, scratchDir: scratch };
+    const targets: ConfigTarget[] = [
+      { name: "canary", description: "", roots: [units], fileGlobs: ["*.service"], validator: "command", validatorCommand: [canary, "{path}"] },
+    ];
+    context = {
+      runner: createCommandRunner({ prefix: [recorder, ...harness.prefix] }),
+      stateDir: join(box, "state"),
+      configTargets: targets,
+      scratchDir: scratch,
+    };
   });
 
   afterAll(async () => {
@@ -70,7 +77,12 @@ describe.skipIf(!harness.available)("command validators against the harness (roo
 
   it("should probe the confined mode through the prefix, i.e. inside the container", async () => {
     const confinement = await validatorConfinement(context.runner);
-    expect([confinement.mode, confinement.uid, confinement.unapprovedContentAllowed, confinement.wrapper]).toStrictEqual(["confined", 65534, true, confinedValidatorWrapper()]);
+    expect([confinement.mode, confinement.uid, confinement.unapprovedContentAllowed, confinement.wrapper]).toStrictEqual([
+      "confined",
+      65534,
+      true,
+      confinedValidatorWrapper(),
+    ]);
   });
 
   it("should run a dry run's validator behind unshare + setpriv as uid 65534 with only loopback", async () => {
@@ -80,7 +92,11 @@ describe.skipIf(!harness.available)("command validators against the harness (roo
     expect(await recordedRuns(recordDir)).toStrictEqual([{ uid: "65534", net: "lo" }]);
     const lines = (await readFile(argvLog, "utf8")).trim().split("\n");
     const last = lines.at(-1) ?? "";
-    expect(last.startsWith(`${harness.available ? harness.prefix.join(" ") : ""} ${confinedValidatorWrapper().join(" ")} ${join(box, "canary-validator")} ${join(box, "scratch")}/mc-validate-`)).toBe(true);
+    expect(
+      last.startsWith(
+        `${harness.available ? harness.prefix.join(" ") : ""} ${confinedValidatorWrapper().join(" ")} ${join(box, "canary-validator")} ${join(box, "scratch")}/mc-validate-`,
+      ),
+    ).toBe(true);
     expect(last.endsWith("/demo.service")).toBe(true);
     // The copy and its directory are gone.
     expect(await readdir(join(box, "scratch"))).toStrictEqual([]);
@@ -112,7 +128,8 @@ describe("command validators where root cannot confine them", () => {
     // A PATH holding `id` and a shell's tools but no unshare and no setpriv.
     const bin = join(box, "bin");
     await mkdir(bin);
-    for (const tool of ["id", "sh", "tail", "cut", "tr", "grep"]) await symlink(`/usr/bin/${tool === "sh" ? "dash" : tool}`, join(bin, tool)).catch(async () => symlink(`/bin/${tool}`, join(bin, tool)));
+    for (const tool of ["id", "sh", "tail", "cut", "tr", "grep"])
+      await symlink(`/usr/bin/${tool === "sh" ? "dash" : tool}`, join(bin, tool)).catch(async () => symlink(`/bin/${tool}`, join(bin, tool)));
     const noTools = join(box, "no-confinement-tools.sh");
     await writeFile(noTools, `#!/bin/sh\nPATH='${bin}'\nexport PATH\nexec "$@"\n`, { mode: 0o755 });
     const units = join(box, "units");

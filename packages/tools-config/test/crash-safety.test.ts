@@ -28,7 +28,10 @@ beforeAll(async () => {
   // The child imports dist/. turbo builds it before the tests; a direct vitest run after an edit
   // rebuilds it here when it is missing or older than the sources.
   const dist = join(packageDir, "dist", "index.js");
-  const built = await stat(dist).then((stats) => stats.mtimeMs, () => 0);
+  const built = await stat(dist).then(
+    (stats) => stats.mtimeMs,
+    () => 0,
+  );
   if (built < (await newestSourceMtime(join(packageDir, "src")))) await execa("pnpm", ["run", "build"], { cwd: packageDir });
 }, 120_000);
 
@@ -86,20 +89,24 @@ describe("a writer killed with SIGKILL", () => {
     { step: "after-rename", expected: "new" },
   ];
 
-  it.each(steps)("should leave the $expected content whole when killed at $step, and the next write should succeed", async ({ step, expected }) => {
-    const path = join(root, "app.ini");
-    await killWriterAt(step, { path, content: NEW, stateDir: state, targets });
-    expect(await readFile(path, "utf8")).toBe(expected === "old" ? OLD : NEW);
-    // A backup, when one was taken, is whole.
-    for (const backup of await listBackups({ stateDir: state, configTargets: targets, path })) {
-      expect(await readFile(join(state, "config-backups", "crash", backup.backup_id), "utf8")).toBe(OLD);
-    }
-    const next = await writeConfigFile({ path, content: "[main]\nafter = crash\n", dry_run: false }, makeContext(state, targets));
-    expect(next.written).toBe(true);
-    expect(await readFile(path, "utf8")).toBe("[main]\nafter = crash\n");
-    expect(await readdir(root)).toStrictEqual(["app.ini"]);
-    expect((await readdir(join(state, "config-backups", "crash"))).filter((name) => name.startsWith("."))).toStrictEqual([]);
-  }, 60_000);
+  it.each(steps)(
+    "should leave the $expected content whole when killed at $step, and the next write should succeed",
+    async ({ step, expected }) => {
+      const path = join(root, "app.ini");
+      await killWriterAt(step, { path, content: NEW, stateDir: state, targets });
+      expect(await readFile(path, "utf8")).toBe(expected === "old" ? OLD : NEW);
+      // A backup, when one was taken, is whole.
+      for (const backup of await listBackups({ stateDir: state, configTargets: targets, path })) {
+        expect(await readFile(join(state, "config-backups", "crash", backup.backup_id), "utf8")).toBe(OLD);
+      }
+      const next = await writeConfigFile({ path, content: "[main]\nafter = crash\n", dry_run: false }, makeContext(state, targets));
+      expect(next.written).toBe(true);
+      expect(await readFile(path, "utf8")).toBe("[main]\nafter = crash\n");
+      expect(await readdir(root)).toStrictEqual(["app.ini"]);
+      expect((await readdir(join(state, "config-backups", "crash"))).filter((name) => name.startsWith("."))).toStrictEqual([]);
+    },
+    60_000,
+  );
 
   it("should restore whole or not at all when a restore is killed before its rename", async () => {
     const path = join(root, "app.ini");

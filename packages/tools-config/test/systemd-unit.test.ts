@@ -72,7 +72,9 @@ describe.skipIf(!harness.available)("systemd_unit target against the real system
     } catch (error) {
       caught = error as Error & { data?: Record<string, unknown> };
     }
-    expect(caught?.message).toMatch(/failed validation \(command\): systemd-analyze exited with status 1: .*Neither a valid executable name nor an absolute path: relative\/path/s);
+    expect(caught?.message).toMatch(
+      /failed validation \(command\): systemd-analyze exited with status 1: .*Neither a valid executable name nor an absolute path: relative\/path/s,
+    );
     // The message names the real file, not the validation copy.
     expect(caught?.message).toContain(`${path}:5: Neither a valid executable name`);
     expect(caught?.data?.validation).toStrictEqual({ ok: false, validator: "command", message: expect.stringContaining("Unit configuration has fatal error") });

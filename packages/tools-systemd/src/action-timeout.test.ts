@@ -74,7 +74,9 @@ describe.skipIf(!harness.available)("action time limits (timeout_s)", () => {
     await callTool(stopServiceTool, { unit: SLOW_STOP }, context);
     await callTool(startServiceTool, { unit: SLOW_STOP }, context);
     await callTool(daemonReloadTool, {}, context);
-    const limits = calls.filter((call) => ["restart", "reload", "stop", "start", "daemon-reload"].includes(call.args[0] ?? "")).map((call) => [call.args[0], call.options.timeoutMs]);
+    const limits = calls
+      .filter((call) => ["restart", "reload", "stop", "start", "daemon-reload"].includes(call.args[0] ?? ""))
+      .map((call) => [call.args[0], call.options.timeoutMs]);
     expect(limits).toStrictEqual([
       ["restart", ACTION_TIMEOUTS_MS.restart],
       ["reload", ACTION_TIMEOUTS_MS.reload],

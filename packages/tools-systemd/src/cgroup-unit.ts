@@ -51,9 +51,7 @@ export function systemdCgroupPath(text: string): string | undefined {
  * @returns the owning units
  */
 export function unitsOfCgroup(path: string): CgroupUnits {
-  const units = path
-    .split("/")
-    .filter((component) => isUnitComponent(component) && !component.endsWith(".slice"));
+  const units = path.split("/").filter((component) => isUnitComponent(component) && !component.endsWith(".slice"));
   const [unit, userUnit] = units;
   if (unit === undefined) return { unit: null, scope: "system" };
   if (USER_MANAGER.test(unit) && userUnit !== undefined) return { unit, scope: "user", userUnit };

@@ -50,9 +50,7 @@ describe.skipIf(!harness.available)("daemonReloadTool", () => {
     const { context, calls } = contextFor(harness.userPrefix);
     const result = await callTool(daemonReloadTool, { scope: "user", approval_id: "apr_0123456789abcdef" }, context);
     expect(result).toStrictEqual({ scope: "user", action: "daemon_reload", reloaded: true });
-    expect(calls.map((call) => [call.args, call.options.scope])).toStrictEqual([
-      [["--user", "daemon-reload", "--no-ask-password"], "user"],
-    ]);
+    expect(calls.map((call) => [call.args, call.options.scope])).toStrictEqual([[["--user", "daemon-reload", "--no-ask-password"], "user"]]);
     const status = await callTool(serviceStatusTool, { unit: "mc-user-demo.service", scope: "user" }, context);
     expect(status.active_state).toBe("active");
   });

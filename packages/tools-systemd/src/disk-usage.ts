@@ -30,12 +30,7 @@ export const diskUsageOutputSchema = v.object({
   free_bytes: count("Free space, including blocks reserved for root."),
   available_bytes: count("Space an unprivileged user can still use."),
   used_bytes: count("total - free."),
-  used_percent: v.pipe(
-    v.number(),
-    v.minValue(0),
-    v.maxValue(100),
-    v.description("used / (used + available) × 100, 1 decimal, as df computes it."),
-  ),
+  used_percent: v.pipe(v.number(), v.minValue(0), v.maxValue(100), v.description("used / (used + available) × 100, 1 decimal, as df computes it.")),
   inodes_total: count("Inodes of the filesystem (0 where it has no fixed count)."),
   inodes_free: count("Free inodes."),
   inodes_used_percent: v.pipe(v.number(), v.minValue(0), v.maxValue(100), v.description("Used inodes in percent.")),

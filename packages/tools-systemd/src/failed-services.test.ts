@@ -21,15 +21,7 @@ describe.skipIf(!harness.available)("failedServicesTool", () => {
     });
     expect(result.units.map((unit) => unit.unit)).not.toContain("mc-demo.service");
     expect(result.count).toBe(result.units.length);
-    expect(calls[0]?.args).toStrictEqual([
-      "list-units",
-      "--type=service",
-      "--state=failed",
-      "--all",
-      "--no-legend",
-      "--no-pager",
-      "--plain",
-    ]);
+    expect(calls[0]?.args).toStrictEqual(["list-units", "--type=service", "--state=failed", "--all", "--no-legend", "--no-pager", "--plain"]);
   });
 
   it("should list mc-user-broken in user scope for root and for the test user", async () => {

@@ -58,15 +58,7 @@ export const failedServicesTool = defineTool({
     const result = await runChecked(
       context,
       "systemctl",
-      scopedArgs(input.scope, [
-        "list-units",
-        "--type=service",
-        "--state=failed",
-        "--all",
-        "--no-legend",
-        "--no-pager",
-        "--plain",
-      ]),
+      scopedArgs(input.scope, ["list-units", "--type=service", "--state=failed", "--all", "--no-legend", "--no-pager", "--plain"]),
       { timeoutMs: TIMEOUTS.list, scope: input.scope, purpose: `list failed services (${input.scope} scope)` },
     );
     const units = parseUnitList(result.stdout);

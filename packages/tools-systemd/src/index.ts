@@ -9,12 +9,7 @@ export { disableServiceTool } from "./disable-service.js";
 export { absolutePathSchema, diskUsageOutputSchema, diskUsageTool } from "./disk-usage.js";
 export { enableServiceTool } from "./enable-service.js";
 export { failedServicesOutputSchema, failedServicesTool, parseUnitList, unitEntrySchema } from "./failed-services.js";
-export {
-  installedPackageSchema,
-  installedPackagesOutputSchema,
-  installedPackagesTool,
-  parsePackageLines,
-} from "./installed-packages.js";
+export { installedPackageSchema, installedPackagesOutputSchema, installedPackagesTool, parsePackageLines } from "./installed-packages.js";
 export { notInstalledError, runIfInstalled } from "./installed-program.js";
 export {
   decodeProcNetAddress,
@@ -52,13 +47,7 @@ export {
   unitGlobSchema,
 } from "./list-units.js";
 export { memoryUsageOutputSchema, memoryUsageTool, parseMeminfo } from "./memory-usage.js";
-export {
-  interfaceAddressSchema,
-  networkInterfaceSchema,
-  networkInterfacesOutputSchema,
-  networkInterfacesTool,
-  parseIpAddr,
-} from "./network-interfaces.js";
+export { interfaceAddressSchema, networkInterfaceSchema, networkInterfacesOutputSchema, networkInterfacesTool, parseIpAddr } from "./network-interfaces.js";
 export { processToUnitOutputSchema, processToUnitTool, processUnitSchema } from "./process-to-unit.js";
 export { journalArgs, readJournalOutputSchema, readJournalTool } from "./read-journal.js";
 export { reloadServiceTool } from "./reload-service.js";

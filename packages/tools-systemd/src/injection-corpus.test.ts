@@ -203,7 +203,11 @@ describe("injection corpus", () => {
     expect(inputError.issues.map((issue) => issue.path)).toContain(argument);
     expect(inputError.message).toContain(`Invalid arguments for ${toolName}`);
     // The message names the argument: "unit: must be …", "missing required argument unit", "unknown argument x".
-    if (argument !== "") expect([`${argument}: `, `missing required argument ${argument}`, `unknown argument ${argument}`].some((form) => inputError.message.includes(form)), inputError.message).toBe(true);
+    if (argument !== "")
+      expect(
+        [`${argument}: `, `missing required argument ${argument}`, `unknown argument ${argument}`].some((form) => inputError.message.includes(form)),
+        inputError.message,
+      ).toBe(true);
     expect(calls).toStrictEqual([]);
   });
 });

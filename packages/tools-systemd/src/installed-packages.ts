@@ -11,10 +11,7 @@ export const installedPackageSchema = v.object({
   name: v.pipe(v.string(), v.description("Package name.")),
   version: v.pipe(v.string(), v.description("Installed version (rpm: [EPOCH:]VERSION-RELEASE).")),
   architecture: v.pipe(v.string(), v.description("Architecture, e.g. amd64, x86_64, all, noarch.")),
-  status: v.pipe(
-    v.string(),
-    v.description("dpkg's status: installed, config-files, half-installed, unpacked, …; always installed with rpm."),
-  ),
+  status: v.pipe(v.string(), v.description("dpkg's status: installed, config-files, half-installed, unpacked, …; always installed with rpm.")),
 });
 
 /** Output of `installed_packages`. */
@@ -119,7 +116,12 @@ export const installedPackagesTool = defineTool({
     const glob = compileGlob(query);
     const options = { timeoutMs: TIMEOUTS.list, purpose: "list installed packages", acceptTruncated: true };
     let manager: "dpkg" | "rpm" = "dpkg";
-    let result: { stdout: string; truncated: boolean } | undefined = await runIfInstalled(context, "dpkg-query", ["-W", `-f=${DPKG_FORMAT}`, query], options).catch(noMatchIsEmpty);
+    let result: { stdout: string; truncated: boolean } | undefined = await runIfInstalled(
+      context,
+      "dpkg-query",
+      ["-W", `-f=${DPKG_FORMAT}`, query],
+      options,
+    ).catch(noMatchIsEmpty);
     if (result === undefined) {
       manager = "rpm";
       result = await runIfInstalled(context, "rpm", ["-qa", "--queryformat", RPM_FORMAT, query], options);

@@ -53,10 +53,7 @@ function fieldText(value: unknown): string | undefined {
  * @param scope - user scope prefers the user manager's unit fields
  * @returns the entry and its cursor, or undefined when the line is not a complete entry
  */
-export function parseJournalLine(
-  line: string,
-  scope: "system" | "user",
-): { entry: JournalEntry; cursor: string } | undefined {
+export function parseJournalLine(line: string, scope: "system" | "user"): { entry: JournalEntry; cursor: string } | undefined {
   let record: Record<string, unknown>;
   try {
     const parsed: unknown = JSON.parse(line);

@@ -32,10 +32,10 @@ describe.skipIf(!harness.available)("readJournalTool filters", () => {
     await send("info", [LINES.info, LINES.literal, LINES.lookalike, LINES.redos]);
     await send("err", [LINES.err]);
     const { context } = contextFor(prefix);
-    await waitFor(
-      async () => ((await callTool(readJournalTool, { grep: TAG, lines: 10 }, context)).entries.length === 5 ? true : undefined),
-      { timeoutMs: 10_000, description: "the five tagged lines in the journal" },
-    );
+    await waitFor(async () => ((await callTool(readJournalTool, { grep: TAG, lines: 10 }, context)).entries.length === 5 ? true : undefined), {
+      timeoutMs: 10_000,
+      description: "the five tagged lines in the journal",
+    });
   });
 
   it("should match grep as plain text, case-insensitively, never as a pattern", async () => {
@@ -53,7 +53,10 @@ describe.skipIf(!harness.available)("readJournalTool filters", () => {
     const { context } = contextFor(prefix);
     for (const priority of ["err", 3, "crit"] as const) {
       const result = await callTool(readJournalTool, { grep: TAG, priority, lines: 10 }, context);
-      expect(result.entries.map((entry) => entry.message), String(priority)).toStrictEqual(priority === "crit" ? [] : [LINES.err]);
+      expect(
+        result.entries.map((entry) => entry.message),
+        String(priority),
+      ).toStrictEqual(priority === "crit" ? [] : [LINES.err]);
     }
     const all = await callTool(readJournalTool, { grep: TAG, priority: "debug", lines: 10 }, context);
     expect(all.entries).toHaveLength(5);

@@ -70,10 +70,7 @@ export function journalTimeSchema(description: string) {
 
 /** valibot schema of `priority`: a syslog level name or number; that level and more important. */
 export const journalPrioritySchema = v.pipe(
-  v.union(
-    [v.picklist(JOURNAL_PRIORITIES), wholeNumberSchema(0, 7, "0 emerg … 7 debug.")],
-    `must be one of ${JOURNAL_PRIORITIES.join(", ")} or a number 0–7`,
-  ),
+  v.union([v.picklist(JOURNAL_PRIORITIES), wholeNumberSchema(0, 7, "0 emerg … 7 debug.")], `must be one of ${JOURNAL_PRIORITIES.join(", ")} or a number 0–7`),
   v.description("Only entries of this priority and more important: emerg, alert, crit, err, warning, notice, info, debug, or 0–7."),
 );
 

@@ -54,12 +54,10 @@ export const listTimersTool = defineTool({
   output: listTimersOutputSchema,
   async run(input, context) {
     const options = { timeoutMs: TIMEOUTS.list, scope: input.scope, acceptTruncated: true };
-    const timers = await runChecked(
-      context,
-      "systemctl",
-      scopedArgs(input.scope, ["list-timers", "--all", "--no-legend", "--no-pager", "--output=json"]),
-      { ...options, purpose: `list timers (${input.scope} scope)` },
-    );
+    const timers = await runChecked(context, "systemctl", scopedArgs(input.scope, ["list-timers", "--all", "--no-legend", "--no-pager", "--output=json"]), {
+      ...options,
+      purpose: `list timers (${input.scope} scope)`,
+    });
     const states = await runChecked(context, "systemctl", listUnitsArgs({ scope: input.scope, type: "timer" }), {
       ...options,
       purpose: `read the state of the timers (${input.scope} scope)`,

@@ -37,9 +37,7 @@ describe.skipIf(!harness.available)("listUnitsTool", () => {
       total: 2,
       truncated: false,
     });
-    expect(calls[0]?.args).toStrictEqual([
-      "list-units", "--all", "--no-legend", "--no-pager", "--plain", "--output=json", "--type=service", "--", "mc-h6lu-*",
-    ]);
+    expect(calls[0]?.args).toStrictEqual(["list-units", "--all", "--no-legend", "--no-pager", "--plain", "--output=json", "--type=service", "--", "mc-h6lu-*"]);
   });
 
   it("should filter by state and cut at the limit, counting the rest", async () => {

@@ -7,19 +7,7 @@ import { scopeSchema } from "./unit-name.js";
 import { wholeNumberSchema } from "./whole-number.js";
 
 /** Unit types `list_units` can filter on (`systemctl --type=`). */
-export const UNIT_TYPES = [
-  "service",
-  "socket",
-  "timer",
-  "target",
-  "mount",
-  "path",
-  "slice",
-  "scope",
-  "device",
-  "swap",
-  "automount",
-] as const;
+export const UNIT_TYPES = ["service", "socket", "timer", "target", "mount", "path", "slice", "scope", "device", "swap", "automount"] as const;
 
 /** States `list_units` can filter on (`systemctl --state=`): active, load and common sub states. */
 export const UNIT_STATES = [

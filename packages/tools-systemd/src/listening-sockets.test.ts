@@ -30,12 +30,8 @@ describe("listeningSocketsTool", () => {
     const { tcpPort, udpPort } = await openSockets();
     const { context, calls } = contextFor();
     const result = await callTool(listeningSocketsTool, { limit: 500 }, context);
-    expect(result.sockets).toContainEqual(
-      expect.objectContaining({ protocol: "tcp", family: "inet", address: "127.0.0.1", port: tcpPort, pid: process.pid }),
-    );
-    expect(result.sockets).toContainEqual(
-      expect.objectContaining({ protocol: "udp", family: "inet", address: "127.0.0.1", port: udpPort, pid: process.pid }),
-    );
+    expect(result.sockets).toContainEqual(expect.objectContaining({ protocol: "tcp", family: "inet", address: "127.0.0.1", port: tcpPort, pid: process.pid }));
+    expect(result.sockets).toContainEqual(expect.objectContaining({ protocol: "udp", family: "inet", address: "127.0.0.1", port: udpPort, pid: process.pid }));
     const mine = result.sockets.find((socket) => socket.port === tcpPort && socket.protocol === "tcp");
     expect(mine?.process).toBe((await readFile(`/proc/${process.pid}/comm`, "utf8")).trimEnd());
     // The owning unit is the one process_to_unit finds for the same pid.

@@ -16,10 +16,7 @@ export const listeningSocketSchema = v.object({
   port: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(65_535), v.description("Local port.")),
   pid: v.pipe(v.nullable(v.number()), v.description("Lowest pid holding the socket open; null when no visible process does.")),
   process: v.pipe(v.nullable(v.string()), v.description("That process's command name (comm); null with pid.")),
-  unit: v.pipe(
-    v.nullable(v.string()),
-    v.description("The system manager's unit that owns the process (as process_to_unit finds it); null if none."),
-  ),
+  unit: v.pipe(v.nullable(v.string()), v.description("The system manager's unit that owns the process (as process_to_unit finds it); null if none.")),
 });
 
 /** Output of `listening_sockets`. */
@@ -213,10 +210,7 @@ export const listeningSocketsTool = defineTool({
     for (const protocol of protocols) {
       for (const table of [protocol, `${protocol}6`]) found.push(...parseProcNet(await readProcNet(table), protocol));
     }
-    found.sort(
-      (left, right) =>
-        left.protocol.localeCompare(right.protocol) || left.port - right.port || left.address.localeCompare(right.address),
-    );
+    found.sort((left, right) => left.protocol.localeCompare(right.protocol) || left.port - right.port || left.address.localeCompare(right.address));
     const shown = found.slice(0, input.limit);
     const owners = await socketOwners(new Set(shown.map((socket) => socket.inode)));
     const sockets = await Promise.all(

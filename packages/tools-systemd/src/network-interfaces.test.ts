@@ -62,7 +62,7 @@ describe("parseIpAddr", () => {
   });
 
   it("should fail on text that is not ip's JSON", () => {
-    expect(() => parseIpAddr("Object \"addr\" is unknown")).toThrow(/no valid JSON/);
+    expect(() => parseIpAddr('Object "addr" is unknown')).toThrow(/no valid JSON/);
     expect(() => parseIpAddr('[{"mtu": 1}]')).toThrow(/unexpected JSON/);
   });
 });

@@ -70,9 +70,7 @@ describe("processToUnitTool", () => {
     await chmod(join(directory, name), 0o755);
     const stop = new AbortController();
     const runner = createCommandRunner();
-    const running = [1, 2, 3].map(() =>
-      runner.run(join(directory, name), ["30"], { timeoutMs: 30_000, signal: stop.signal }),
-    );
+    const running = [1, 2, 3].map(() => runner.run(join(directory, name), ["30"], { timeoutMs: 30_000, signal: stop.signal }));
     onTestFinished(async () => {
       stop.abort();
       await Promise.allSettled(running);

@@ -12,10 +12,7 @@ export const processUnitSchema = v.object({
   pid: v.pipe(v.number(), v.integer(), v.minValue(1), v.description("Process id.")),
   command: v.pipe(v.string(), v.description("Command name (comm).")),
   cgroup: v.pipe(v.string(), v.description("The process's systemd cgroup path.")),
-  unit: v.pipe(
-    v.nullable(v.string()),
-    v.description("Unit of the system manager that owns it (user@UID.service for a user's processes); null if none."),
-  ),
+  unit: v.pipe(v.nullable(v.string()), v.description("Unit of the system manager that owns it (user@UID.service for a user's processes); null if none.")),
   scope: v.pipe(v.picklist(["system", "user"]), v.description("user when a user manager runs it.")),
   user_unit: v.pipe(v.optional(v.string()), v.description("In user scope: the unit of the user manager.")),
 });
@@ -45,10 +42,7 @@ async function describeProcess(pid: number): Promise<v.InferOutput<typeof proces
   let command: string;
   let cgroupText: string;
   try {
-    [command, cgroupText] = await Promise.all([
-      readFile(`/proc/${pid}/comm`, "utf8"),
-      readFile(`/proc/${pid}/cgroup`, "utf8"),
-    ]);
+    [command, cgroupText] = await Promise.all([readFile(`/proc/${pid}/comm`, "utf8"), readFile(`/proc/${pid}/cgroup`, "utf8")]);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT" || (error as NodeJS.ErrnoException).code === "ESRCH") {
       return undefined;
@@ -86,10 +80,7 @@ export const processToUnitTool = defineTool({
       limit: v.optional(wholeNumberSchema(1, 20, "With name: how many matching processes (1–20, default 3)."), 3),
     }),
     v.forward(
-      v.check(
-        (input) => (input.pid === undefined) !== (input.name === undefined),
-        "give exactly one of pid and name",
-      ),
+      v.check((input) => (input.pid === undefined) !== (input.name === undefined), "give exactly one of pid and name"),
       ["pid"],
     ),
   ),
@@ -98,9 +89,7 @@ export const processToUnitTool = defineTool({
     if (input.pid !== undefined) {
       const found = await describeProcess(input.pid);
       if (found === undefined) {
-        throw new InputError(`Invalid arguments for process_to_unit: pid: no process ${input.pid}`, [
-          { path: "pid", message: `no process ${input.pid}` },
-        ]);
+        throw new InputError(`Invalid arguments for process_to_unit: pid: no process ${input.pid}`, [{ path: "pid", message: `no process ${input.pid}` }]);
       }
       return { processes: [found], truncated: false };
     }

@@ -34,10 +34,10 @@ describe.skipIf(!harness.available)("readJournalTool", () => {
 
   it("should page past the runner's output cap and return the newest entries in order", async () => {
     const unit = "mc-logger.service";
-    await waitFor(
-      async () => (await callTool(readJournalTool, { unit, lines: 12 }, contextFor(prefix).context)).entries.length === 12,
-      { timeoutMs: 20_000, description: "twelve mc-logger entries" },
-    );
+    await waitFor(async () => (await callTool(readJournalTool, { unit, lines: 12 }, contextFor(prefix).context)).entries.length === 12, {
+      timeoutMs: 20_000,
+      description: "twelve mc-logger entries",
+    });
     // A tiny cap forces several journalctl calls; the result must match one uncut read.
     const small = recordingRunner(createCommandRunner({ prefix, maxOutputChars: 1_200 }));
     const paged = await callTool(readJournalTool, { unit, lines: 12 }, { runner: small.runner, stateDir: "/tmp", configTargets: [] });

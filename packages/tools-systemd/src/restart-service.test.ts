@@ -33,7 +33,9 @@ describe.skipIf(!harness.available)("restartServiceTool", () => {
     const { context } = contextFor(prefix);
     const error = await callTool(restartServiceTool, { unit: "mc-broken.service" }, context).catch((caught: unknown) => caught);
     expect(ToolFailureError.isInstance(error)).toBe(true);
-    expect((error as ToolFailureError).message).toMatch(/Could not restart mc-broken\.service \(system scope\): systemctl exited with status \d+: Job for mc-broken\.service failed/);
+    expect((error as ToolFailureError).message).toMatch(
+      /Could not restart mc-broken\.service \(system scope\): systemctl exited with status \d+: Job for mc-broken\.service failed/,
+    );
   });
 
   it("should refuse a unit that does not exist without running restart", async () => {

@@ -28,12 +28,7 @@ export interface RunCheckedOptions {
  * @returns the result of a command that exited 0
  * @throws ToolFailureError when the command exits non-zero or is killed
  */
-export async function runChecked(
-  context: ToolContext,
-  file: string,
-  args: readonly string[],
-  options: RunCheckedOptions,
-): Promise<CommandResult> {
+export async function runChecked(context: ToolContext, file: string, args: readonly string[], options: RunCheckedOptions): Promise<CommandResult> {
   const result = await context.runner.run(file, args, {
     timeoutMs: options.timeoutMs,
     scope: options.scope ?? "system",

@@ -110,14 +110,7 @@ describe("the command runner's guarantees for the systemd tools", () => {
     const sourceEnv = { MC_SECRET: "leak", HOME: "/home/ops", XDG_RUNTIME_DIR: "/run/user/1000" };
     const runner = createCommandRunner({ sourceEnv });
     const result = await runner.run("env", [], { timeoutMs: 3_000, scope: "user" });
-    expect(environmentNames(result.stdout)).toStrictEqual([
-      "DBUS_SESSION_BUS_ADDRESS",
-      "HOME",
-      "LANG",
-      "LC_ALL",
-      "PATH",
-      "XDG_RUNTIME_DIR",
-    ]);
+    expect(environmentNames(result.stdout)).toStrictEqual(["DBUS_SESSION_BUS_ADDRESS", "HOME", "LANG", "LC_ALL", "PATH", "XDG_RUNTIME_DIR"]);
     expect(result.stdout).toContain("DBUS_SESSION_BUS_ADDRESS=unix:path=/run/user/1000/bus\n");
   });
 

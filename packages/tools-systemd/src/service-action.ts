@@ -55,7 +55,10 @@ async function runJob(
   } catch (error) {
     if (!CommandTimeoutError.isInstance(error)) throw error;
     // Best effort: the manager may be too busy to answer either; the timeout is the news.
-    const [jobs, status] = await Promise.all([pendingJobs(context, unit, scope).catch(() => undefined), readUnitStatus(context, unit, scope).catch(() => undefined)]);
+    const [jobs, status] = await Promise.all([
+      pendingJobs(context, unit, scope).catch(() => undefined),
+      readUnitStatus(context, unit, scope).catch(() => undefined),
+    ]);
     const seconds = timeoutMs / 1000;
     const state = status ? ` (the unit is ${status.active_state}/${status.sub_state})` : "";
     const running =
@@ -64,20 +67,24 @@ async function runJob(
         : jobs.length > 0
           ? `systemd is still running its ${jobs.map((job) => `${job.type} job ${job.id} (${job.state})`).join(", ")}${state}: check service_status before trying again`
           : `systemd has no job left for it${state}: check service_status`;
-    throw new McError("timeout", `${purpose} did not finish within ${seconds} s and systemctl was stopped; ${running}. A unit that needs longer needs a larger timeout_s in the policy.`, {
-      data: {
-        reason: "timeout",
-        unit,
-        scope,
-        action,
-        timeout_s: seconds,
-        job_running: jobs === undefined ? null : jobs.length > 0,
-        jobs: jobs ?? null,
-        active_state: status?.active_state ?? null,
-        sub_state: status?.sub_state ?? null,
+    throw new McError(
+      "timeout",
+      `${purpose} did not finish within ${seconds} s and systemctl was stopped; ${running}. A unit that needs longer needs a larger timeout_s in the policy.`,
+      {
+        data: {
+          reason: "timeout",
+          unit,
+          scope,
+          action,
+          timeout_s: seconds,
+          job_running: jobs === undefined ? null : jobs.length > 0,
+          jobs: jobs ?? null,
+          active_state: status?.active_state ?? null,
+          sub_state: status?.sub_state ?? null,
+        },
+        cause: error,
       },
-      cause: error,
-    });
+    );
   }
 }
 
@@ -126,12 +133,7 @@ export type ServiceActionResult = v.InferOutput<typeof serviceActionOutputSchema
  * @throws ToolFailureError `unit_not_found`, `cannot_reload`, or when systemctl fails; McError
  *   `timeout` when the job outlasts the call's time limit (it may still be running)
  */
-export async function runServiceAction(
-  context: ToolContext,
-  unit: string,
-  scope: Scope,
-  action: "reload" | "restart",
-): Promise<ServiceActionResult> {
+export async function runServiceAction(context: ToolContext, unit: string, scope: Scope, action: "reload" | "restart"): Promise<ServiceActionResult> {
   const before = await readUnitStatus(context, unit, scope);
   if (before.load_state === "not-found") {
     throw new ToolFailureError(`Cannot ${action} ${unit}: no such unit in the ${scope} manager`, {
@@ -139,10 +141,9 @@ export async function runServiceAction(
     });
   }
   if (action === "reload" && !before.can_reload) {
-    throw new ToolFailureError(
-      `Cannot reload ${unit}: the unit does not support reload (CanReload=no, no ExecReload=); restart it instead`,
-      { data: { reason: "cannot_reload", unit, scope } },
-    );
+    throw new ToolFailureError(`Cannot reload ${unit}: the unit does not support reload (CanReload=no, no ExecReload=); restart it instead`, {
+      data: { reason: "cannot_reload", unit, scope },
+    });
   }
   await runJob(context, unit, scope, action, [action, unit, "--no-pager", "--no-ask-password"], `${action} ${unit} (${scope} scope)`);
   const after = await readUnitStatus(context, unit, scope);
@@ -193,13 +194,7 @@ export type UnitActionResult = v.InferOutput<typeof unitActionOutputSchema>;
  * @throws ToolFailureError `unit_not_found`, or when systemctl fails (with its stderr); McError
  *   `timeout` when the job outlasts the call's time limit (it may still be running)
  */
-export async function runUnitAction(
-  context: ToolContext,
-  unit: string,
-  scope: Scope,
-  action: UnitAction,
-  now = false,
-): Promise<UnitActionResult> {
+export async function runUnitAction(context: ToolContext, unit: string, scope: Scope, action: UnitAction, now = false): Promise<UnitActionResult> {
   const withNow = now && (action === "enable" || action === "disable");
   const before = await readUnitStatus(context, unit, scope);
   if (before.load_state === "not-found") {

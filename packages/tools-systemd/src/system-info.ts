@@ -10,10 +10,7 @@ export const systemInfoOutputSchema = v.object({
   kernel: v.pipe(v.string(), v.description("Kernel release, e.g. 6.1.0-18-amd64.")),
   arch: v.pipe(v.string(), v.description("CPU architecture, e.g. x64 or arm64.")),
   uptime_seconds: v.pipe(v.number(), v.minValue(0), v.description("Seconds since boot.")),
-  load_average: v.pipe(
-    v.tuple([v.number(), v.number(), v.number()]),
-    v.description("Load average over 1, 5 and 15 minutes."),
-  ),
+  load_average: v.pipe(v.tuple([v.number(), v.number(), v.number()]), v.description("Load average over 1, 5 and 15 minutes.")),
   cpu_count: v.pipe(v.number(), v.integer(), v.minValue(1), v.description("Logical CPUs.")),
 });
 

@@ -4,15 +4,7 @@
  * output the way the runtime does.
  */
 import { tmpdir } from "node:os";
-import {
-  type CommandResult,
-  type CommandRunner,
-  createCommandRunner,
-  parseToolInput,
-  type RunOptions,
-  type ToolContext,
-  type ToolDefinition,
-} from "@mc/core";
+import { type CommandResult, type CommandRunner, createCommandRunner, parseToolInput, type RunOptions, type ToolContext, type ToolDefinition } from "@mc/core";
 import * as v from "valibot";
 
 /** One command a recording runner was asked to run. */

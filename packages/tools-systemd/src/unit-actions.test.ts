@@ -36,7 +36,15 @@ describe.skipIf(!harness.available)("start/stop/enable/disable_service", () => {
   it("should start and stop a unit and report the state before and after", async () => {
     const { context, calls } = contextFor(prefix);
     const started = await callTool(startServiceTool, { unit: UNIT }, context);
-    expect(started).toMatchObject({ unit: UNIT, scope: "system", action: "start", now: false, active_state: "active", sub_state: "running", previous_active_state: "inactive" });
+    expect(started).toMatchObject({
+      unit: UNIT,
+      scope: "system",
+      action: "start",
+      now: false,
+      active_state: "active",
+      sub_state: "running",
+      previous_active_state: "inactive",
+    });
     expect(started.main_pid).toBeGreaterThan(1);
     expect(calls[1]?.args).toStrictEqual(["start", "--no-pager", "--no-ask-password", "--", UNIT]);
     const stopped = await callTool(stopServiceTool, { unit: UNIT }, context);
@@ -52,10 +60,20 @@ describe.skipIf(!harness.available)("start/stop/enable/disable_service", () => {
     const enabledNow = await callTool(enableServiceTool, { unit: UNIT, now: true }, context);
     expect(enabledNow).toMatchObject({ now: true, unit_file_state: "enabled", active_state: "active", previous_active_state: "inactive" });
     expect(calls.map((call) => call.args).filter((args) => args[0] === "enable")).toContainEqual([
-      "enable", "--now", "--no-pager", "--no-ask-password", "--", UNIT,
+      "enable",
+      "--now",
+      "--no-pager",
+      "--no-ask-password",
+      "--",
+      UNIT,
     ]);
     const disabledStopped = await callTool(disableServiceTool, { unit: UNIT, now: true }, context);
-    expect(disabledStopped).toMatchObject({ unit_file_state: "disabled", active_state: "inactive", previous_active_state: "active", previous_unit_file_state: "enabled" });
+    expect(disabledStopped).toMatchObject({
+      unit_file_state: "disabled",
+      active_state: "inactive",
+      previous_active_state: "active",
+      previous_unit_file_state: "enabled",
+    });
   });
 
   it("should act on a user unit of root's user manager", async () => {
@@ -72,7 +90,9 @@ describe.skipIf(!harness.available)("start/stop/enable/disable_service", () => {
     const { context } = contextFor(prefix);
     const error = await callTool(startServiceTool, { unit: "mc-h6ua-broken.service" }, context).catch((caught: unknown) => caught);
     expect(ToolFailureError.isInstance(error)).toBe(true);
-    expect((error as ToolFailureError).message).toMatch(/Could not start mc-h6ua-broken\.service \(system scope\): systemctl exited with status \d+: Job for mc-h6ua-broken\.service failed/);
+    expect((error as ToolFailureError).message).toMatch(
+      /Could not start mc-h6ua-broken\.service \(system scope\): systemctl exited with status \d+: Job for mc-h6ua-broken\.service failed/,
+    );
   });
 
   it("should refuse a unit that does not exist without acting", async () => {

@@ -25,7 +25,9 @@ describe.skipIf(!harness.available)("unitFileTool", () => {
       [`${UNIT}.d/10-a.conf`]: DROPIN_A,
       [`${UNIT}.d/20-b.conf`]: DROPIN_B,
     });
-    userFixtures = await installUnits(harness, "user", { "mc-h6uf-user.service": serviceUnit("mc h6 user unit file", "/bin/sleep infinity", "default.target") });
+    userFixtures = await installUnits(harness, "user", {
+      "mc-h6uf-user.service": serviceUnit("mc h6 user unit file", "/bin/sleep infinity", "default.target"),
+    });
   });
   afterAll(async () => {
     await fixtures?.remove();

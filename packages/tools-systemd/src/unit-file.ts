@@ -7,10 +7,7 @@ import { scopeSchema, unitNameSchema } from "./unit-name.js";
 /** One file of a unit: its path and text. */
 export const unitFileEntrySchema = v.object({
   path: v.pipe(v.string(), v.description("Absolute path of the file, as systemd reports it.")),
-  content: v.pipe(
-    v.nullable(v.string()),
-    v.description("The file's text as systemctl cat prints it; null when the output cap was reached before it."),
-  ),
+  content: v.pipe(v.nullable(v.string()), v.description("The file's text as systemctl cat prints it; null when the output cap was reached before it.")),
 });
 
 /** Output of `unit_file`. */
@@ -70,12 +67,11 @@ export const unitFileTool = defineTool({
   output: unitFileOutputSchema,
   async run(input, context) {
     const { unit, scope } = input;
-    const shown = await runChecked(
-      context,
-      "systemctl",
-      scopedArgs(scope, ["show", unit, "--no-pager", "--property=LoadState,FragmentPath,DropInPaths"]),
-      { timeoutMs: TIMEOUTS.query, scope, purpose: `read the files of ${unit} (${scope} scope)` },
-    );
+    const shown = await runChecked(context, "systemctl", scopedArgs(scope, ["show", unit, "--no-pager", "--property=LoadState,FragmentPath,DropInPaths"]), {
+      timeoutMs: TIMEOUTS.query,
+      scope,
+      purpose: `read the files of ${unit} (${scope} scope)`,
+    });
     if (shown.truncated) {
       // A cut DropInPaths= would silently drop files: refuse instead.
       throw new ToolFailureError(`systemctl show's output for ${unit} was cut at the output cap`, { data: { unit, scope } });

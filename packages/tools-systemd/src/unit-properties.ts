@@ -2,17 +2,7 @@ import { type Scope, TIMEOUTS, type ToolContext, ToolFailureError } from "@mc/co
 import { runChecked, scopedArgs } from "./run-checked.js";
 
 /** The unit properties (README: service_status) that `systemctl show` is asked for. */
-export const UNIT_PROPERTIES = [
-  "Id",
-  "LoadState",
-  "ActiveState",
-  "SubState",
-  "UnitFileState",
-  "Description",
-  "FragmentPath",
-  "CanReload",
-  "MainPID",
-] as const;
+export const UNIT_PROPERTIES = ["Id", "LoadState", "ActiveState", "SubState", "UnitFileState", "Description", "FragmentPath", "CanReload", "MainPID"] as const;
 
 /** A unit's state as mc reports it (snake_case, typed). */
 export interface UnitStatus {
@@ -45,12 +35,11 @@ export interface UnitStatus {
  * @throws ToolFailureError when systemctl fails (no bus, bad output)
  */
 export async function readUnitStatus(context: ToolContext, unit: string, scope: Scope): Promise<UnitStatus> {
-  const result = await runChecked(
-    context,
-    "systemctl",
-    scopedArgs(scope, ["show", unit, "--no-pager", `--property=${UNIT_PROPERTIES.join(",")}`]),
-    { timeoutMs: TIMEOUTS.query, scope, purpose: `read the status of ${unit} (${scope} scope)` },
-  );
+  const result = await runChecked(context, "systemctl", scopedArgs(scope, ["show", unit, "--no-pager", `--property=${UNIT_PROPERTIES.join(",")}`]), {
+    timeoutMs: TIMEOUTS.query,
+    scope,
+    purpose: `read the status of ${unit} (${scope} scope)`,
+  });
   const properties = parseProperties(result.stdout);
   const missing = UNIT_PROPERTIES.filter((name) => properties.get(name) === undefined);
   if (missing.length > 0) {

@@ -84,7 +84,23 @@ export async function startPostgres(): Promise<PostgresServer | PostgresUnavaila
     return { available: false, reason: `pg_ctl start failed: ${lastError}` };
   }
   const psql = async (database: string, sqlText: string): Promise<string> => {
-    const result = await asPostgres("psql", ["-h", directory, "-p", String(port), "-U", "postgres", "-d", database, "-v", "ON_ERROR_STOP=1", "-X", "-q", "-At", "-c", sqlText]);
+    const result = await asPostgres("psql", [
+      "-h",
+      directory,
+      "-p",
+      String(port),
+      "-U",
+      "postgres",
+      "-d",
+      database,
+      "-v",
+      "ON_ERROR_STOP=1",
+      "-X",
+      "-q",
+      "-At",
+      "-c",
+      sqlText,
+    ]);
     if (result.exitCode !== 0) {
       throw new Error(`psql failed: ${result.stderr}`);
     }

@@ -42,7 +42,14 @@ async function check(root: string, current: ToolDefinition[]) {
   const report = await checkCompatibility({ root, packages: [{ name: PACKAGE, snapshotPath: SNAPSHOT, currentTools: current }] });
   const [result] = report.packages;
   if (result === undefined) throw new Error("no result");
-  return { ok: report.ok, verdict: result.verdict, requiredBump: result.requiredBump, pendingBump: result.pendingBump, message: result.message, changes: result.changes.length };
+  return {
+    ok: report.ok,
+    verdict: result.verdict,
+    requiredBump: result.requiredBump,
+    pendingBump: result.pendingBump,
+    message: result.message,
+    changes: result.changes.length,
+  };
 }
 
 describe("checkCompatibility", () => {
@@ -98,8 +105,7 @@ describe("checkCompatibility", () => {
   });
 
   it("should pass schemas that differ only in enum order, and say how to refresh the snapshot", async () => {
-    const scoped = (values: [string, string]) =>
-      ({ ...statusTool(200), input: v.strictObject({ scope: v.picklist(values) }) }) as ToolDefinition;
+    const scoped = (values: [string, string]) => ({ ...statusTool(200), input: v.strictObject({ scope: v.picklist(values) }) }) as ToolDefinition;
     const root = await workspace([scoped(["system", "user"])]);
     expect(await check(root, [scoped(["user", "system"])])).toStrictEqual({
       ok: true,

@@ -41,14 +41,7 @@ export interface CompatibilityOptions {
  * - `missing_snapshot`: there is no snapshot to compare with;
  * - `package_mismatch`: the snapshot belongs to another package.
  */
-export type PackageVerdict =
-  | "unchanged"
-  | "equivalent"
-  | "covered"
-  | "needs_changeset"
-  | "insufficient_bump"
-  | "missing_snapshot"
-  | "package_mismatch";
+export type PackageVerdict = "unchanged" | "equivalent" | "covered" | "needs_changeset" | "insufficient_bump" | "missing_snapshot" | "package_mismatch";
 
 /** The verdict on one package. */
 export interface PackageCompatibility {

@@ -48,8 +48,7 @@ async function run(root: string, command: string, ...extra: string[]) {
   return { exitCode: result.exitCode, stdout: result.stdout, stderr: result.stderr };
 }
 
-const writeTools = (root: string, maxLines: number) =>
-  writeFile(join(root, "packages", "tools-systemd", "dist", "index.js"), toolsModule(maxLines));
+const writeTools = (root: string, maxLines: number) => writeFile(join(root, "packages", "tools-systemd", "dist", "index.js"), toolsModule(maxLines));
 const writeChangeset = (root: string, bump: string) =>
   writeFile(join(root, ".changeset", "status-lines.md"), `---\n"${PACKAGE}": ${bump}\n---\n\n- Fewer journal lines.\n`);
 
@@ -64,17 +63,11 @@ describe("mc-schema-compat", () => {
     const root = await workspace();
     await writeTools(root, 200);
     const update = await run(root, "update");
-    expect([update.exitCode, update.stdout]).toStrictEqual([
-      0,
-      `${PACKAGE}: wrote ${join(root, "packages/tools-systemd/schemas/tools.json")} (1 tool)`,
-    ]);
+    expect([update.exitCode, update.stdout]).toStrictEqual([0, `${PACKAGE}: wrote ${join(root, "packages/tools-systemd/schemas/tools.json")} (1 tool)`]);
     const snapshot = JSON.parse(await readFile(join(root, "packages/tools-systemd/schemas/tools.json"), "utf8"));
     expect(snapshot.tools.service_status.input.properties.lines).toStrictEqual({ maximum: 200, type: "integer" });
     const check = await run(root, "check");
-    expect([check.exitCode, check.stdout]).toStrictEqual([
-      0,
-      `PASS ${PACKAGE}: tool schemas match the snapshot packages/tools-systemd/schemas/tools.json`,
-    ]);
+    expect([check.exitCode, check.stdout]).toStrictEqual([0, `PASS ${PACKAGE}: tool schemas match the snapshot packages/tools-systemd/schemas/tools.json`]);
   });
 
   it("should fail a narrowed input without a changeset and pass it with a major one", async () => {
@@ -120,7 +113,9 @@ describe("mc-schema-compat", () => {
     expect((await run(root, "check")).exitCode).toBe(1);
     const overridden = await run(root, "check", "--changeset-dir", join(other, ".changeset"), "--snapshot", snapshot);
     expect(overridden.exitCode).toBe(0);
-    expect(overridden.stdout.split("\n").at(-1)).toMatch(/^PASS @mc\/tools-systemd: 1 tool-schema change since .*other\/tools\.json needs a major bump; the pending changesets give major/);
+    expect(overridden.stdout.split("\n").at(-1)).toMatch(
+      /^PASS @mc\/tools-systemd: 1 tool-schema change since .*other\/tools\.json needs a major bump; the pending changesets give major/,
+    );
   });
 
   it("should report as JSON with --json", async () => {

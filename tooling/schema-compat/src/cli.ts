@@ -116,8 +116,7 @@ function parseOptions(args: string[], cwd: string): Options {
   const toolsModule = resolve(cwd, required("tools-module"));
   const exportName = required("export");
   const root = typeof values.root === "string" ? resolve(cwd, values.root) : findRoot(cwd);
-  const changesetDir =
-    typeof values["changeset-dir"] === "string" ? resolve(cwd, values["changeset-dir"]) : join(root, ".changeset");
+  const changesetDir = typeof values["changeset-dir"] === "string" ? resolve(cwd, values["changeset-dir"]) : join(root, ".changeset");
   return {
     packageName,
     snapshotPath,

@@ -235,8 +235,14 @@ function compareStringRules(walk: Walk, location: Location, before: Schema, afte
   const wasUnique = before.uniqueItems === true;
   const nowUnique = after.uniqueItems === true;
   if (wasUnique !== nowUnique) {
-    constraint(walk, location, "uniqueItems", "unique_items_changed", nowUnique ? "narrowing" : "widening",
-      nowUnique ? "items must now be unique" : "items no longer need to be unique");
+    constraint(
+      walk,
+      location,
+      "uniqueItems",
+      "unique_items_changed",
+      nowUnique ? "narrowing" : "widening",
+      nowUnique ? "items must now be unique" : "items no longer need to be unique",
+    );
   }
 }
 
@@ -256,8 +262,13 @@ function compareObjects(walk: Walk, location: Location, before: Schema, after: S
     const now = nowProperties[name];
     const label = `${walk.side} property "${child.property}"`;
     if (now === undefined) {
-      record(walk, child.path, "property_removed", "major",
-        `${label} removed (removing or renaming ${input ? "an input property" : "an output property: clients rely on outputs"})`);
+      record(
+        walk,
+        child.path,
+        "property_removed",
+        "major",
+        `${label} removed (removing or renaming ${input ? "an input property" : "an output property: clients rely on outputs"})`,
+      );
       continue;
     }
     if (was === undefined) {
@@ -273,18 +284,32 @@ function compareObjects(walk: Walk, location: Location, before: Schema, after: S
     const wasIsRequired = wasRequired.has(name);
     const nowIsRequired = nowRequired.has(name);
     if (!wasIsRequired && nowIsRequired) {
-      record(walk, child.path, "property_required", input ? "major" : "minor",
-        `${label} made required (${input ? "an optional input made required" : "narrowing an output: clients still understand every value"})`);
+      record(
+        walk,
+        child.path,
+        "property_required",
+        input ? "major" : "minor",
+        `${label} made required (${input ? "an optional input made required" : "narrowing an output: clients still understand every value"})`,
+      );
     } else if (wasIsRequired && !nowIsRequired) {
-      record(walk, child.path, "property_optional", input ? "minor" : "major",
-        `${label} made optional (${input ? "widening an input" : "a required output made optional: clients rely on outputs"})`);
+      record(
+        walk,
+        child.path,
+        "property_optional",
+        input ? "minor" : "major",
+        `${label} made optional (${input ? "widening an input" : "a required output made optional: clients rely on outputs"})`,
+      );
     }
     compareSchema(walk, child, asSchema(was), asSchema(now));
   }
   compareAdditionalProperties(walk, location, before.additionalProperties, after.additionalProperties);
   if (before.propertyNames !== undefined || after.propertyNames !== undefined) {
-    compareSchema(walk, { path: `${location.path}.propertyNames`, property: `${location.property} (keys)`.trim() },
-      asSchema(before.propertyNames ?? true), asSchema(after.propertyNames ?? true));
+    compareSchema(
+      walk,
+      { path: `${location.path}.propertyNames`, property: `${location.property} (keys)`.trim() },
+      asSchema(before.propertyNames ?? true),
+      asSchema(after.propertyNames ?? true),
+    );
   }
 }
 
@@ -303,8 +328,14 @@ function compareAdditionalProperties(walk: Walk, location: Location, before: Jso
   // "any" ⊃ "schema" ⊃ "none": moving right narrows what an object may carry.
   const order = { any: 2, schema: 1, none: 0 };
   const effect: Effect = order[now] < order[was] ? "narrowing" : "widening";
-  constraint(walk, location, "additionalProperties", "additional_properties_changed", effect,
-    `additional properties allowed changed from ${descriptions[was]} to ${descriptions[now]}`);
+  constraint(
+    walk,
+    location,
+    "additionalProperties",
+    "additional_properties_changed",
+    effect,
+    `additional properties allowed changed from ${descriptions[was]} to ${descriptions[now]}`,
+  );
 }
 
 function compareArrays(walk: Walk, location: Location, before: Schema, after: Schema): void {
@@ -315,8 +346,7 @@ function compareArrays(walk: Walk, location: Location, before: Schema, after: Sc
   if (Array.isArray(was) && Array.isArray(now)) {
     const common = Math.min(was.length, now.length);
     for (let index = 0; index < common; index += 1) {
-      compareSchema(walk, { path: `${location.path}.items.${index}`, property: `${base}[${index}]` },
-        asSchema(was[index]), asSchema(now[index]));
+      compareSchema(walk, { path: `${location.path}.items.${index}`, property: `${base}[${index}]` }, asSchema(was[index]), asSchema(now[index]));
     }
     if (was.length !== now.length) {
       constraint(walk, location, "items", "items_changed", "incompatible", `tuple length changed ${was.length} → ${now.length}`);
@@ -332,8 +362,14 @@ function compareArrays(walk: Walk, location: Location, before: Schema, after: Sc
   } else if (now === undefined) {
     constraint(walk, location, "items", "items_changed", "widening", "items no longer restricted by a schema");
   } else {
-    constraint(walk, location, "items", "items_changed", "incompatible",
-      `items changed from ${Array.isArray(was) ? "a tuple" : "a list"} to ${Array.isArray(now) ? "a tuple" : "a list"}`);
+    constraint(
+      walk,
+      location,
+      "items",
+      "items_changed",
+      "incompatible",
+      `items changed from ${Array.isArray(was) ? "a tuple" : "a list"} to ${Array.isArray(now) ? "a tuple" : "a list"}`,
+    );
   }
 }
 
@@ -345,8 +381,7 @@ function compareDefinitions(walk: Walk, location: Location, before: Schema, afte
     for (const name of Object.keys(was).sort()) {
       const nowDefinition = now[name];
       if (nowDefinition === undefined) continue;
-      compareSchema(walk, { path: `${location.path}.${keyword}.${name}`, property: `${keyword}.${name}` },
-        asSchema(was[name]), asSchema(nowDefinition));
+      compareSchema(walk, { path: `${location.path}.${keyword}.${name}`, property: `${keyword}.${name}` }, asSchema(was[name]), asSchema(nowDefinition));
     }
   }
 }
@@ -356,8 +391,14 @@ function compareOtherKeywords(walk: Walk, location: Location, before: Schema, af
   for (const keyword of keywords) {
     if (CLASSIFIED_KEYWORDS.has(keyword)) continue;
     if (stableStringify(before[keyword]) === stableStringify(after[keyword])) continue;
-    constraint(walk, location, keyword, "keyword_changed", "incompatible",
-      `keyword "${keyword}" changed ${show(before[keyword])} → ${show(after[keyword])} (not classified, so treated as breaking)`);
+    constraint(
+      walk,
+      location,
+      keyword,
+      "keyword_changed",
+      "incompatible",
+      `keyword "${keyword}" changed ${show(before[keyword])} → ${show(after[keyword])} (not classified, so treated as breaking)`,
+    );
   }
 }
 
@@ -417,12 +458,24 @@ function compareUnions(walk: Walk, location: Location, before: Union, after: Uni
     compareSchema(walk, { path: `${location.path}.${after.keyword}.${match.index}`, property: location.property }, branch.schema, match.schema);
   }
   for (const branch of remainingBefore) {
-    constraint(walk, { path: `${location.path}.${before.keyword}.${branch.index}`, property: location.property }, "",
-      "branch_removed", "narrowing", `union branch ${describeBranch(branch.schema)} removed`);
+    constraint(
+      walk,
+      { path: `${location.path}.${before.keyword}.${branch.index}`, property: location.property },
+      "",
+      "branch_removed",
+      "narrowing",
+      `union branch ${describeBranch(branch.schema)} removed`,
+    );
   }
   for (const branch of remainingAfter) {
-    constraint(walk, { path: `${location.path}.${after.keyword}.${branch.index}`, property: location.property }, "",
-      "branch_added", "widening", `union branch ${describeBranch(branch.schema)} added`);
+    constraint(
+      walk,
+      { path: `${location.path}.${after.keyword}.${branch.index}`, property: location.property },
+      "",
+      "branch_added",
+      "widening",
+      `union branch ${describeBranch(branch.schema)} added`,
+    );
   }
 }
 

@@ -85,16 +85,8 @@ describe("compareSnapshots", () => {
     );
     expect(result.bump).toBe("major");
     expect(result.changes.map((change) => [change.path, change.bump, change.message])).toStrictEqual([
-      [
-        "input.properties.unit.minLength",
-        "major",
-        'service_status: input property "unit" minLength added (2) (narrowing an input) needs a major bump',
-      ],
-      [
-        "input.properties.unit.maxLength",
-        "major",
-        'service_status: input property "unit" maxLength lowered 256 → 64 (narrowing an input) needs a major bump',
-      ],
+      ["input.properties.unit.minLength", "major", 'service_status: input property "unit" minLength added (2) (narrowing an input) needs a major bump'],
+      ["input.properties.unit.maxLength", "major", 'service_status: input property "unit" maxLength lowered 256 → 64 (narrowing an input) needs a major bump'],
     ]);
   });
 
@@ -116,9 +108,7 @@ describe("compareSnapshots", () => {
       { input: v.strictObject({ unit: v.pipe(v.string(), v.regex(/^[a-z]+\.service$/), v.maxLength(256)) }), output: statusOutput },
     );
     expect(result.bump).toBe("major");
-    expect(result.changes.map((change) => [change.kind, change.path])).toStrictEqual([
-      ["pattern_changed", "input.properties.unit.pattern"],
-    ]);
+    expect(result.changes.map((change) => [change.kind, change.path])).toStrictEqual([["pattern_changed", "input.properties.unit.pattern"]]);
     expect(result.changes[0]?.message).toBe(
       'service_status: input property "unit" pattern changed "^[a-z][a-z0-9@._-]*$" → "^[a-z]+\\\\.service$" (an incompatible change to an input) needs a major bump',
     );
@@ -166,16 +156,8 @@ describe("compareSnapshots", () => {
     );
     expect(result.bump).toBe("major");
     expect(result.changes.map((change) => [change.kind, change.bump, change.message])).toStrictEqual([
-      [
-        "property_added",
-        "minor",
-        'service_status: input property "line_count" added as optional (adding an optional input) needs a minor bump',
-      ],
-      [
-        "property_removed",
-        "major",
-        'service_status: input property "lines" removed (removing or renaming an input property) needs a major bump',
-      ],
+      ["property_added", "minor", 'service_status: input property "line_count" added as optional (adding an optional input) needs a minor bump'],
+      ["property_removed", "major", 'service_status: input property "lines" removed (removing or renaming an input property) needs a major bump'],
     ]);
   });
 
@@ -296,8 +278,7 @@ describe("compareSnapshots", () => {
         path: "risk",
         kind: "risk_changed",
         bump: "major",
-        message:
-          "service_status: risk changed read_only → mutating_safe (a read-only tool no longer is: clients' annotations change) needs a major bump",
+        message: "service_status: risk changed read_only → mutating_safe (a read-only tool no longer is: clients' annotations change) needs a major bump",
       },
     ]);
     expect(compare({ ...shape, risk: "mutating_safe" }, { ...shape, risk: "privileged" }).bump).toBe("minor");
@@ -305,10 +286,7 @@ describe("compareSnapshots", () => {
   });
 
   it("should call a loose input object made strict major", () => {
-    const result = compare(
-      { input: v.object({ unit }), output: statusOutput },
-      { input: v.strictObject({ unit }), output: statusOutput },
-    );
+    const result = compare({ input: v.object({ unit }), output: statusOutput }, { input: v.strictObject({ unit }), output: statusOutput });
     expect(result.changes.map((change) => [change.path, change.bump, change.message])).toStrictEqual([
       [
         "input.additionalProperties",
@@ -334,19 +312,21 @@ describe("compareSnapshots", () => {
       { input: v.strictObject({ since: v.pipe(v.number(), v.maxValue(10)) }), output: statusOutput },
     );
     expect(result.changes.map((change) => [change.kind, change.bump, change.message])).toStrictEqual([
-      [
-        "type_changed",
-        "major",
-        'service_status: input property "since" type changed string → number (an incompatible change to an input) needs a major bump',
-      ],
+      ["type_changed", "major", 'service_status: input property "since" type changed string → number (an incompatible change to an input) needs a major bump'],
     ]);
   });
 
   it("should walk array items and nested objects to name the property", () => {
     const entry = (max: number) => v.object({ name: v.string(), memory: v.pipe(v.number(), v.maxValue(max)) });
     const result = compare(
-      { input: v.strictObject({ units: v.array(v.strictObject({ name: v.string(), limit: v.pipe(v.number(), v.maxValue(10)) })) }), output: v.object({ units: v.array(entry(100)) }) },
-      { input: v.strictObject({ units: v.array(v.strictObject({ name: v.string(), limit: v.pipe(v.number(), v.maxValue(5)) })) }), output: v.object({ units: v.array(entry(200)) }) },
+      {
+        input: v.strictObject({ units: v.array(v.strictObject({ name: v.string(), limit: v.pipe(v.number(), v.maxValue(10)) })) }),
+        output: v.object({ units: v.array(entry(100)) }),
+      },
+      {
+        input: v.strictObject({ units: v.array(v.strictObject({ name: v.string(), limit: v.pipe(v.number(), v.maxValue(5)) })) }),
+        output: v.object({ units: v.array(entry(200)) }),
+      },
     );
     expect(result.changes.map((change) => [change.path, change.bump, change.message])).toStrictEqual([
       [
@@ -382,9 +362,7 @@ describe("compareSnapshots", () => {
     const removed = compare(shape(byName, byPid(100)), shape(byName));
     expect(removed.changes.map((change) => [change.kind, change.bump])).toStrictEqual([["branch_removed", "major"]]);
     const edited = compare(shape(byName, byPid(100)), shape(byName, byPid(50)));
-    expect(edited.changes.map((change) => [change.path, change.bump])).toStrictEqual([
-      ["input.properties.target.anyOf.1.properties.pid.maximum", "major"],
-    ]);
+    expect(edited.changes.map((change) => [change.path, change.bump])).toStrictEqual([["input.properties.target.anyOf.1.properties.pid.maximum", "major"]]);
   });
 
   it("should call a changed literal an incompatible major change", () => {
@@ -400,10 +378,13 @@ describe("compareSnapshots", () => {
   it("should report the largest bump of several changes across tools", () => {
     const status = { input: v.strictObject({ unit }), output: statusOutput };
     const journal = { name: "read_journal", input: v.strictObject({ unit, lines: lines(200) }), output: v.object({ entries: v.array(v.string()) }) };
-    const result = compare([status, journal], [
-      { ...status, description: "Shows a unit's state." },
-      { ...journal, input: v.strictObject({ unit, lines: lines(500) }) },
-    ]);
+    const result = compare(
+      [status, journal],
+      [
+        { ...status, description: "Shows a unit's state." },
+        { ...journal, input: v.strictObject({ unit, lines: lines(500) }) },
+      ],
+    );
     expect(result.bump).toBe("minor");
     expect(result.changes.map((change) => [change.tool, change.bump])).toStrictEqual([
       ["read_journal", "minor"],

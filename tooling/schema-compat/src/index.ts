@@ -6,13 +6,7 @@
 export { BUMPS, bumpCovers, maxBump } from "./bump.js";
 export type { Bump } from "./bump.js";
 export { checkCompatibility } from "./check-compatibility.js";
-export type {
-  CompatibilityOptions,
-  CompatibilityReport,
-  PackageCompatibility,
-  PackageToCheck,
-  PackageVerdict,
-} from "./check-compatibility.js";
+export type { CompatibilityOptions, CompatibilityReport, PackageCompatibility, PackageToCheck, PackageVerdict } from "./check-compatibility.js";
 export { compareJsonSchema } from "./compare-json-schema.js";
 export { compareSnapshots } from "./compare-snapshots.js";
 export type { SnapshotComparison } from "./compare-snapshots.js";

@@ -70,9 +70,7 @@ describe("buildSnapshot", () => {
   });
 
   it("should refuse two tools with one name", () => {
-    expect(() => buildSnapshot("@mc/tools-systemd", [status, status])).toThrow(
-      '@mc/tools-systemd defines the tool "service_status" twice',
-    );
+    expect(() => buildSnapshot("@mc/tools-systemd", [status, status])).toThrow('@mc/tools-systemd defines the tool "service_status" twice');
   });
 });
 

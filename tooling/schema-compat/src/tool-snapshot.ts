@@ -62,10 +62,7 @@ function sortRequired(schema: unknown): unknown {
   if (schema === null || typeof schema !== "object") return schema;
   const copy: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(schema)) {
-    copy[key] =
-      key === "required" && Array.isArray(value) && value.every((item) => typeof item === "string")
-        ? [...value].sort()
-        : sortRequired(value);
+    copy[key] = key === "required" && Array.isArray(value) && value.every((item) => typeof item === "string") ? [...value].sort() : sortRequired(value);
   }
   return copy;
 }

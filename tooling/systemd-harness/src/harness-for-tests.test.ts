@@ -15,9 +15,7 @@ async function runFixturesUnprivileged(required: "0" | "1") {
   const asRoot = process.getuid?.() === 0;
   const vitest = join(packageDir, "node_modules/.bin/vitest");
   const args = ["run", "--configLoader", "native", "--config", "src/__fixtures__/vitest.config.mjs", "--reporter=json"];
-  const argv = asRoot
-    ? ["setpriv", `--reuid=${nobody}`, `--regid=${nobody}`, "--clear-groups", vitest, ...args]
-    : [vitest, ...args];
+  const argv = asRoot ? ["setpriv", `--reuid=${nobody}`, `--regid=${nobody}`, "--clear-groups", vitest, ...args] : [vitest, ...args];
   onTestFinished(() => rm(join(tmpdir(), `mc-harness-fixture-vite-${asRoot ? nobody : process.getuid?.()}`), { recursive: true, force: true }));
   const [program = "", ...rest] = argv;
   const result = await execa(program, rest, {

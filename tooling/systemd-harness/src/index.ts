@@ -11,13 +11,7 @@ export { harnessForTests } from "./harness-for-tests.js";
 export { harnessRequired } from "./harness-required.js";
 export { harnessScripts } from "./harness-scripts.js";
 export { DEFAULT_MACHINE, startHarness } from "./start-harness.js";
-export type {
-  HarnessExecOptions,
-  HarnessExecResult,
-  HarnessHandle,
-  HarnessOptions,
-  HarnessUnavailable,
-} from "./start-harness.js";
+export type { HarnessExecOptions, HarnessExecResult, HarnessHandle, HarnessOptions, HarnessUnavailable } from "./start-harness.js";
 export { stopHarness } from "./stop-harness.js";
 export { useHarnessInTests } from "./use-harness-in-tests.js";
 export type { HarnessInTests } from "./use-harness-in-tests.js";

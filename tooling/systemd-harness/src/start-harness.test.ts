@@ -123,14 +123,20 @@ describe.skipIf(!harness.available)("startHarness against the real container", (
       const { stdout } = await running().exec(["journalctl", "-q", "--no-pager", "-u", "mc-logger.service", "-n", "1", "-o", "cat"]);
       return Number(/^mc-logger tick (\d+)$/m.exec(stdout)?.[1] ?? Number.NaN);
     };
-    const first = await waitFor(async () => {
-      const tick = await lastTick();
-      return Number.isNaN(tick) ? undefined : tick;
-    }, { timeoutMs: 5_000, description: "a first mc-logger line" });
-    const later = await waitFor(async () => {
-      const tick = await lastTick();
-      return tick > first ? tick : undefined;
-    }, { timeoutMs: 10_000, description: "a newer mc-logger line" });
+    const first = await waitFor(
+      async () => {
+        const tick = await lastTick();
+        return Number.isNaN(tick) ? undefined : tick;
+      },
+      { timeoutMs: 5_000, description: "a first mc-logger line" },
+    );
+    const later = await waitFor(
+      async () => {
+        const tick = await lastTick();
+        return tick > first ? tick : undefined;
+      },
+      { timeoutMs: 10_000, description: "a newer mc-logger line" },
+    );
     expect(later).toBeGreaterThan(first);
   });
 

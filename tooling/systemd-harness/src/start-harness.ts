@@ -133,8 +133,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const stateDir = env.MC_HARNESS_STATE ?? "";
   // exec.sh runs under mc's runner with almost no environment, so a harness other than the
   // default one is named on its command line.
-  const prefix =
-    stateDir === `/tmp/mc-harness-${DEFAULT_MACHINE}` ? [harnessScripts.exec] : [harnessScripts.exec, `--state=${stateDir}`];
+  const prefix = stateDir === `/tmp/mc-harness-${DEFAULT_MACHINE}` ? [harnessScripts.exec] : [harnessScripts.exec, `--state=${stateDir}`];
   const userPrefix = [...prefix, "--user"];
   const exec: HarnessHandle["exec"] = async (args, execOptions = {}) => {
     const [program, ...rest] = [...(execOptions.user === true ? userPrefix : prefix), ...args] as [string, ...string[]];

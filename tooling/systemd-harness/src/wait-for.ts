@@ -25,10 +25,7 @@ export interface WaitForOptions {
  *   return stdout.includes("mc-logger tick") ? stdout : undefined;
  * }, { timeoutMs: 5_000, description: "mc-logger journal lines" });
  */
-export async function waitFor<T>(
-  probe: () => T | Promise<T>,
-  options: WaitForOptions = {},
-): Promise<NonNullable<T>> {
+export async function waitFor<T>(probe: () => T | Promise<T>, options: WaitForOptions = {}): Promise<NonNullable<T>> {
   const timeoutMs = options.timeoutMs ?? 5_000;
   const intervalMs = options.intervalMs ?? 100;
   const deadline = performance.now() + timeoutMs;

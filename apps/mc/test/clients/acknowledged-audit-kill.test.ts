@@ -20,7 +20,12 @@ interface Answer {
  * reads the `killAfter`-th answer of that burst. Returns how many calls were answered with a
  * successful result before the kill, and the server's exit signal.
  */
-async function answeredBeforeKill(env: Record<string, string>, rounds: number, burst: number, killAfter: number): Promise<{ okAnswers: number; signal: NodeJS.Signals | null }> {
+async function answeredBeforeKill(
+  env: Record<string, string>,
+  rounds: number,
+  burst: number,
+  killAfter: number,
+): Promise<{ okAnswers: number; signal: NodeJS.Signals | null }> {
   const child = spawn(process.execPath, [MC_BIN, "mcp", "serve"], { env, stdio: ["pipe", "pipe", "pipe"] });
   const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once("exit", (_code, signal) => resolve(signal)));
   let stderr = "";
@@ -66,7 +71,10 @@ async function answeredBeforeKill(env: Record<string, string>, rounds: number, b
   child.stdin.write(`${JSON.stringify({ jsonrpc: "2.0", method: "notifications/initialized" })}\n`);
   for (let round = 0; round < rounds - 1; round += 1) {
     const answers = await Promise.all(Array.from({ length: burst }, () => send("tools/call", { name: "memory_usage", arguments: {} })));
-    expect(answers.filter((answer) => answer.result === undefined || answer.result.isError === true), stderr).toStrictEqual([]);
+    expect(
+      answers.filter((answer) => answer.result === undefined || answer.result.isError === true),
+      stderr,
+    ).toStrictEqual([]);
   }
   lastRound = true;
   for (let index = 0; index < burst; index += 1) void send("tools/call", { name: "memory_usage", arguments: {} });

@@ -29,7 +29,10 @@ function setup(stateName = "state dir 'of' mc"): Setup {
   const configFile = join(configs, "app.ini");
   writeFileSync(configFile, "[main]\nname = demo\nport = 8080\n");
   const policy = join(dir, "policy.toml");
-  writeFileSync(policy, `version = 1\n\n[[config_targets]]\nname = "app"\nroots = [${JSON.stringify(configs)}]\nfile_globs = ["*.ini"]\nvalidator = "ini_parse"\n`);
+  writeFileSync(
+    policy,
+    `version = 1\n\n[[config_targets]]\nname = "app"\nroots = [${JSON.stringify(configs)}]\nfile_globs = ["*.ini"]\nvalidator = "ini_parse"\n`,
+  );
   return { dir, stateDir, configFile, env: childEnv({ MC_STATE_DIR: stateDir, MC_POLICY_PATH: policy, HOME: dir }) };
 }
 
@@ -85,7 +88,14 @@ describe("approvals through the real mc", () => {
     expect(approved.exitCode, approved.stderr).toBe(0);
     expect(approved.stdout).toContain(`approved ${pending.approval_id}: write_config_file`);
     expect(existsSync(join(operatorHome, ".local"))).toBe(false);
-    const ran = await runMc([...writeArgs(configFile, "[main]\nname = demo\nport = 9090\n").slice(0, 2), "--json-args", JSON.stringify({ path: configFile, content: "[main]\nname = demo\nport = 9090\n", target: "app", approval_id: pending.approval_id })], env);
+    const ran = await runMc(
+      [
+        ...writeArgs(configFile, "[main]\nname = demo\nport = 9090\n").slice(0, 2),
+        "--json-args",
+        JSON.stringify({ path: configFile, content: "[main]\nname = demo\nport = 9090\n", target: "app", approval_id: pending.approval_id }),
+      ],
+      env,
+    );
     expect(ran.exitCode, ran.stderr).toBe(0);
     expect(readFileSync(configFile, "utf8")).toBe("[main]\nname = demo\nport = 9090\n");
   });
@@ -131,9 +141,20 @@ describe("approvals through the real mc", () => {
 
     // Approve and run it; its backup holds the original. A restore of that backup shows the way back.
     expect((await runMc(["approvals", "approve", asked.approval_id], env)).exitCode).toBe(0);
-    const written = await runMc([...writeArgs(configFile, newContent).slice(0, 2), "--json-args", JSON.stringify({ path: configFile, content: newContent, target: "app", approval_id: asked.approval_id }), "--json"], env);
+    const written = await runMc(
+      [
+        ...writeArgs(configFile, newContent).slice(0, 2),
+        "--json-args",
+        JSON.stringify({ path: configFile, content: newContent, target: "app", approval_id: asked.approval_id }),
+        "--json",
+      ],
+      env,
+    );
     const backupId = (JSON.parse(written.stdout) as { output: { backup_id: string } }).output.backup_id;
-    const restore = await runMc(["tool", "restore_config_backup", "--json-args", JSON.stringify({ path: configFile, backup_id: backupId, target: "app" }), "--json"], env);
+    const restore = await runMc(
+      ["tool", "restore_config_backup", "--json-args", JSON.stringify({ path: configFile, backup_id: backupId, target: "app" }), "--json"],
+      env,
+    );
     const restoreId = (JSON.parse(restore.stdout) as { approval_id: string }).approval_id;
     const restoreShown = await runMc(["approvals", "show", restoreId], env);
     expect(restoreShown.stdout).toContain(`+++ ${configFile}  backup ${backupId}\n`);
@@ -146,7 +167,10 @@ describe("approvals through the real mc", () => {
     // `script` gives mc a pseudo-terminal; the answer comes from the pipe.
     const atTerminal = (answer: string, id = asked.approval_id, extra = "") =>
       new Promise<ChildResult>((resolve) => {
-        const child = spawn("script", ["-qec", `${process.execPath} ${MC_BIN} approvals approve ${id}${extra}`, "/dev/null"], { env, stdio: ["pipe", "pipe", "pipe"] });
+        const child = spawn("script", ["-qec", `${process.execPath} ${MC_BIN} approvals approve ${id}${extra}`, "/dev/null"], {
+          env,
+          stdio: ["pipe", "pipe", "pipe"],
+        });
         let stdout = "";
         child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
         child.once("close", (exitCode) => resolve({ exitCode, stdout, stderr: "" }));
@@ -306,7 +330,10 @@ describe("approvals over MCP (mc mcp serve, SDK client)", () => {
     const { env, configFile } = setup();
     const client = await connect(env);
     try {
-      const result = await client.callTool({ name: "write_config_file", arguments: { path: configFile, content: "[main\n", target: "app", approval_wait_s: 30 } });
+      const result = await client.callTool({
+        name: "write_config_file",
+        arguments: { path: configFile, content: "[main\n", target: "app", approval_wait_s: 30 },
+      });
       expect(result.isError).toBe(true);
       expect(result._meta).toMatchObject({ "mc/status": "error", "mc/code": "input_invalid" });
       expect(await pendingIds(env)).toStrictEqual([]);

@@ -38,7 +38,7 @@ function snippets(): Snippet[] {
 /** Claude Desktop and Cursor nest servers under `mcpServers`, VS Code under `servers`, a bare stdio entry is the entry. */
 function serverEntry(config: Record<string, unknown>): ServerEntry {
   const nested = (config.mcpServers ?? config.servers) as Record<string, ServerEntry> | undefined;
-  return nested ? (nested.mc as ServerEntry) : (config);
+  return nested ? (nested.mc as ServerEntry) : config;
 }
 
 /**
@@ -86,7 +86,18 @@ describe("docs/clients.md configurations", () => {
 
   it("should hold a global and a bundle snippet for Claude Desktop, VS Code, Cursor and any stdio client, and HTTP ones", () => {
     expect(all.map((snippet) => snippet.name).sort()).toStrictEqual(
-      ["claude-desktop/bundle", "claude-desktop/global", "cursor/bundle", "cursor/global", "cursor/http", "stdio/bundle", "stdio/global", "vscode/bundle", "vscode/global", "vscode/http"].sort(),
+      [
+        "claude-desktop/bundle",
+        "claude-desktop/global",
+        "cursor/bundle",
+        "cursor/global",
+        "cursor/http",
+        "stdio/bundle",
+        "stdio/global",
+        "vscode/bundle",
+        "vscode/global",
+        "vscode/http",
+      ].sort(),
     );
   });
 
@@ -129,7 +140,9 @@ describe("docs/clients.md configurations", () => {
       const configured = new URL(entry.url ?? "");
       expect(`${configured.protocol}//${configured.hostname}${configured.pathname}`).toBe(`http://127.0.0.1${url.pathname}`);
       // The client's own variable syntax (${input:…}, ${env:…}) stands for the token.
-      const headers = Object.fromEntries(Object.entries(entry.headers ?? {}).map(([name, value]) => [name, value.replace(/\$\{(?:input|env):[\w-]+\}/g, token)]));
+      const headers = Object.fromEntries(
+        Object.entries(entry.headers ?? {}).map(([name, value]) => [name, value.replace(/\$\{(?:input|env):[\w-]+\}/g, token)]),
+      );
       expect(headers.Authorization).toBe(`Bearer ${token}`);
       const client = new Client({ name: `docs-${snippet.name}`, version: "1.0.0" });
       await client.connect(new StreamableHTTPClientTransport(url, { requestInit: { headers } }));

@@ -27,7 +27,8 @@ interface ConformanceCheck {
 async function tokenProxy(target: URL): Promise<{ url: string; server: Server }> {
   let ownPort = 0;
   const targetPort = Number(target.port);
-  const ownAuthority = (value: string | undefined) => value?.replace(new RegExp(`^((?:http://)?(?:localhost|127\\.0\\.0\\.1|\\[::1\\])):${ownPort}$`), `$1:${targetPort}`);
+  const ownAuthority = (value: string | undefined) =>
+    value?.replace(new RegExp(`^((?:http://)?(?:localhost|127\\.0\\.0\\.1|\\[::1\\])):${ownPort}$`), `$1:${targetPort}`);
   const server = createServer((incoming, outgoing) => {
     const headers = { ...incoming.headers, authorization: `Bearer ${TOKEN}` };
     if (headers.host) headers.host = ownAuthority(headers.host);
@@ -76,15 +77,26 @@ describe("MCP conformance suite against mc mcp serve --http", () => {
     const results: Record<string, ConformanceCheck[]> = {};
     for (const scenario of APPLICABLE) {
       const out = join(dir, `out-${scenario}`);
-      const ran = await run(install.node, [install.conformance, "server", "--url", proxy.url, "--scenario", scenario, "-o", out], { env: childEnv({ HOME: dir }), timeoutMs: 120_000 });
+      const ran = await run(install.node, [install.conformance, "server", "--url", proxy.url, "--scenario", scenario, "-o", out], {
+        env: childEnv({ HOME: dir }),
+        timeoutMs: 120_000,
+      });
       const [resultDir] = readdirSync(out);
       results[scenario] = resultDir === undefined ? [] : (JSON.parse(readFileSync(join(out, resultDir, "checks.json"), "utf8")) as ConformanceCheck[]);
       expect(results[scenario].length, `${scenario}: no checks recorded (exit ${ran.exitCode}): ${ran.stdout}${ran.stderr}`).toBeGreaterThan(0);
     }
     const notPassed = Object.entries(results).flatMap(([scenario, checks]) =>
-      checks.filter((check) => check.status !== "SUCCESS" && check.status !== "INFO").map((check) => `${scenario}/${check.id}: ${check.status} ${check.errorMessage ?? ""}`),
+      checks
+        .filter((check) => check.status !== "SUCCESS" && check.status !== "INFO")
+        .map((check) => `${scenario}/${check.id}: ${check.status} ${check.errorMessage ?? ""}`),
     );
-    console.info(`[conformance] ${APPLICABLE.length} scenarios, ${Object.values(results).flat().filter((check) => check.status === "SUCCESS").length} checks passed`);
+    console.info(
+      `[conformance] ${APPLICABLE.length} scenarios, ${
+        Object.values(results)
+          .flat()
+          .filter((check) => check.status === "SUCCESS").length
+      } checks passed`,
+    );
     expect(notPassed).toStrictEqual([]);
     // The DNS-rebinding scenario's two halves: the own origin answered, a foreign one refused.
     expect(results["dns-rebinding-protection"]?.map((check) => [check.id, check.status])).toStrictEqual([

@@ -70,7 +70,11 @@ describe.skipIf(!harness.available)("examples/agent (embedded runtime, real syst
     expect(stdout).toContain(`[event] approval requested ${approvalId} for restart_service`);
     expect(stdout).toMatch(/^restarted mc-reload\.service: main pid (\d+) -> (?!\1)\d+, now active$/m);
     const events = stdout.split("\n").filter((line) => line.startsWith("[event] call"));
-    expect(events).toStrictEqual(["[event] call service_status -> ok", "[event] call restart_service -> approval_required", "[event] call restart_service -> ok"]);
+    expect(events).toStrictEqual([
+      "[event] call service_status -> ok",
+      "[event] call restart_service -> approval_required",
+      "[event] call restart_service -> ok",
+    ]);
     // Audited as an embedded caller with the agent's name; the approved restart is recorded as
     // started before it runs, then with its outcome.
     const audit = await runMc(["audit", "list", "--json", "--caller", "embedded"], env);

@@ -43,15 +43,24 @@ describe("a fleet on one PostgreSQL database, through the real mc", () => {
     const configs = join(dir, "configs");
     mkdirSync(configs);
     const policy = join(dir, "policy.toml");
-    writeFileSync(policy, `version = 1\n\n[[config_targets]]\nname = "app"\nroots = [${JSON.stringify(configs)}]\nfile_globs = ["*.ini"]\nvalidator = "ini_parse"\n`);
-    const envOf = (host: string) => childEnv({ MC_STATE_DIR: join(dir, `state-${host}`), MC_POLICY_PATH: policy, MC_DB_URL: databaseUrl, MC_HOST_ID: host, HOME: dir });
+    writeFileSync(
+      policy,
+      `version = 1\n\n[[config_targets]]\nname = "app"\nroots = [${JSON.stringify(configs)}]\nfile_globs = ["*.ini"]\nvalidator = "ini_parse"\n`,
+    );
+    const envOf = (host: string) =>
+      childEnv({ MC_STATE_DIR: join(dir, `state-${host}`), MC_POLICY_PATH: policy, MC_DB_URL: databaseUrl, MC_HOST_ID: host, HOME: dir });
     const operator = envOf("ops-laptop");
     const callOf = (host: string, approvalId?: string) => [
       "tool",
       "write_config_file",
       "--json",
       "--json-args",
-      JSON.stringify({ path: join(configs, `${host}.ini`), content: `[main]\nhost = ${host}\n`, target: "app", ...(approvalId === undefined ? {} : { approval_id: approvalId }) }),
+      JSON.stringify({
+        path: join(configs, `${host}.ini`),
+        content: `[main]\nhost = ${host}\n`,
+        target: "app",
+        ...(approvalId === undefined ? {} : { approval_id: approvalId }),
+      }),
     ];
 
     // Each host asks; nothing is written yet.
@@ -85,10 +94,15 @@ describe("a fleet on one PostgreSQL database, through the real mc", () => {
     expect(() => readFileSync(join(configs, "web-1.ini"))).toThrow(/ENOENT/);
 
     // 4 processes of each host race to run their host's approved call: one runs, three are refused.
-    const races = await Promise.all(HOSTS.flatMap((host) => Array.from({ length: 4 }, async () => ({ host, result: await runMc(callOf(host, ids.get(host)), envOf(host)) }))));
+    const races = await Promise.all(
+      HOSTS.flatMap((host) => Array.from({ length: 4 }, async () => ({ host, result: await runMc(callOf(host, ids.get(host)), envOf(host)) }))),
+    );
     for (const host of HOSTS) {
       const mine = races.filter((race) => race.host === host).map((race) => race.result);
-      expect(mine.filter((result) => result.exitCode === 0), JSON.stringify(mine)).toHaveLength(1);
+      expect(
+        mine.filter((result) => result.exitCode === 0),
+        JSON.stringify(mine),
+      ).toHaveLength(1);
       expect(mine.filter((result) => result.exitCode !== 0 && result.stdout.includes("already used"))).toHaveLength(3);
       expect(readFileSync(join(configs, `${host}.ini`), "utf8")).toBe(`[main]\nhost = ${host}\n`);
       const approval = (JSON.parse((await runMc(["approvals", "show", ids.get(host)!, "--json"], operator)).stdout) as { approval: Approval }).approval;
@@ -101,7 +115,11 @@ describe("a fleet on one PostgreSQL database, through the real mc", () => {
       const verified = await runMc(["audit", "verify", "--host", host, "--json"], operator);
       expect(verified.exitCode, verified.stderr).toBe(0);
       expect(JSON.parse(verified.stdout)).toMatchObject({ ok: true, problems: [] });
-      const events = (JSON.parse((await runMc(["audit", "list", "--host", host, "--limit", "1000", "--json"], operator)).stdout) as { events: Array<{ host: string; seq: number }> }).events;
+      const events = (
+        JSON.parse((await runMc(["audit", "list", "--host", host, "--limit", "1000", "--json"], operator)).stdout) as {
+          events: Array<{ host: string; seq: number }>;
+        }
+      ).events;
       expect(new Set(events.map((event) => event.host))).toStrictEqual(new Set([host]));
       expect(events.map((event) => event.seq).sort((a, b) => a - b)).toStrictEqual(Array.from({ length: events.length }, (_, index) => index + 1));
     }
@@ -123,7 +141,10 @@ describe("a fleet on one PostgreSQL database, through the real mc", () => {
     const target = join(configs, "app.ini");
     writeFileSync(target, "[main]\nport = 1\n");
     const policy = join(dir, "policy.toml");
-    writeFileSync(policy, `version = 1\n\n[[config_targets]]\nname = "app"\nroots = [${JSON.stringify(configs)}]\nfile_globs = ["*.ini"]\nvalidator = "ini_parse"\n`);
+    writeFileSync(
+      policy,
+      `version = 1\n\n[[config_targets]]\nname = "app"\nroots = [${JSON.stringify(configs)}]\nfile_globs = ["*.ini"]\nvalidator = "ini_parse"\n`,
+    );
     const withPassword = databaseUrl.replace("//postgres@", "//postgres:s3cret-pw@");
     const env = childEnv({ MC_STATE_DIR: join(dir, "state"), MC_POLICY_PATH: policy, MC_DB_URL: withPassword, MC_HOST_ID: "web-1", HOME: dir });
     const operator = childEnv({ MC_STATE_DIR: join(dir, "ops"), MC_DB_URL: withPassword, MC_HOST_ID: "ops", HOME: dir });

@@ -76,6 +76,8 @@ describe("mc mcp serve --http", () => {
 
     const audit = await runMc(["audit", "list", "--json"], env);
     const events = (JSON.parse(audit.stdout) as { events: Array<{ caller: string; client_name: string; tool: string; outcome: string }> }).events;
-    expect(events.map((event) => [event.caller, event.client_name, event.tool, event.outcome])).toStrictEqual([["http", "http-cli-test", "memory_usage", "ok"]]);
+    expect(events.map((event) => [event.caller, event.client_name, event.tool, event.outcome])).toStrictEqual([
+      ["http", "http-cli-test", "memory_usage", "ok"],
+    ]);
   });
 });

@@ -37,7 +37,11 @@ export async function ensureInspector(): Promise<InspectorInstall> {
     const result = await run(
       "npm",
       ["install", "--no-audit", "--no-fund", "--loglevel=error", `node@${NODE22_VERSION}`, `@modelcontextprotocol/inspector@${INSPECTOR_VERSION}`],
-      { env: { ...childEnv({}), ...pick(process.env, ["npm_config_registry", "NPM_CONFIG_REGISTRY", "HTTPS_PROXY", "HTTP_PROXY", "NO_PROXY"]) }, cwd: INSPECTOR_CACHE, timeoutMs: 280_000 },
+      {
+        env: { ...childEnv({}), ...pick(process.env, ["npm_config_registry", "NPM_CONFIG_REGISTRY", "HTTPS_PROXY", "HTTP_PROXY", "NO_PROXY"]) },
+        cwd: INSPECTOR_CACHE,
+        timeoutMs: 280_000,
+      },
     );
     if (result.exitCode !== 0) throw new Error(`npm install of the Inspector failed (exit ${result.exitCode}): ${result.stderr}`);
   }

@@ -18,7 +18,10 @@ describe("MCP Inspector CLI against mc mcp serve", () => {
 
   function setup(): { dir: string; serverEnv: Record<string, string> } {
     const dir = tempDir("mc-inspector-");
-    writeFileSync(join(dir, "policy.toml"), 'version = 1\n\n[tools.system_info]\nenabled = false\n\n[tools.restart_service]\nservice_patterns = ["mc-reload.service"]\n');
+    writeFileSync(
+      join(dir, "policy.toml"),
+      'version = 1\n\n[tools.system_info]\nenabled = false\n\n[tools.restart_service]\nservice_patterns = ["mc-reload.service"]\n',
+    );
     const serverEnv: Record<string, string> = { MC_STATE_DIR: join(dir, "state"), MC_POLICY_PATH: join(dir, "policy.toml") };
     if (harness.available) serverEnv.MC_COMMAND_PREFIX = JSON.stringify(harness.prefix);
     return { dir, serverEnv };
@@ -45,7 +48,9 @@ describe("MCP Inspector CLI against mc mcp serve", () => {
 
   it("should list every tool over stdio, with no approve tool", async () => {
     const { dir, serverEnv } = setup();
-    const answer = (await inspect(dir, [...stdioTarget(serverEnv), "--method", "tools/list"])) as { tools: Array<{ name: string; annotations?: Record<string, unknown> }> };
+    const answer = (await inspect(dir, [...stdioTarget(serverEnv), "--method", "tools/list"])) as {
+      tools: Array<{ name: string; annotations?: Record<string, unknown> }>;
+    };
     const names = answer.tools.map((tool) => tool.name);
     expect(names).toEqual(expect.arrayContaining(["system_info", "memory_usage", "service_status", "restart_service", "write_config_file"]));
     expect(names.filter((name) => /approv|reject/.test(name))).toStrictEqual([]);
@@ -61,14 +66,25 @@ describe("MCP Inspector CLI against mc mcp serve", () => {
 
   it("should show a policy denial as an isError result (the Inspector exits 5 on isError)", async () => {
     const { dir, serverEnv } = setup();
-    const answer = (await inspect(dir, [...stdioTarget(serverEnv), "--method", "tools/call", "--tool-name", "system_info"], 5)) as { isError?: boolean; content: Array<{ text: string }> };
+    const answer = (await inspect(dir, [...stdioTarget(serverEnv), "--method", "tools/call", "--tool-name", "system_info"], 5)) as {
+      isError?: boolean;
+      content: Array<{ text: string }>;
+    };
     expect(answer.isError).toBe(true);
     expect(answer.content[0]?.text).toMatch(/^Denied \(tool_disabled\)/);
   });
 
   it.skipIf(!harness.available)("should get approval_required for a privileged call (real systemd)", async () => {
     const { dir, serverEnv } = setup();
-    const answer = await inspect(dir, [...stdioTarget(serverEnv), "--method", "tools/call", "--tool-name", "restart_service", "--tool-arg", "unit=mc-reload.service"]);
+    const answer = await inspect(dir, [
+      ...stdioTarget(serverEnv),
+      "--method",
+      "tools/call",
+      "--tool-name",
+      "restart_service",
+      "--tool-arg",
+      "unit=mc-reload.service",
+    ]);
     expect(answer.isError).toBeFalsy();
     expect(answer.structuredContent).toMatchObject({ status: "approval_required", tool: "restart_service" });
     expect((answer.structuredContent as { approve_with: string }).approve_with).toMatch(/^MC_STATE_DIR=\S+ mc approvals approve apr_/);
@@ -83,7 +99,9 @@ describe("MCP Inspector CLI against mc mcp serve", () => {
     });
     try {
       const url = await announcedUrl(server);
-      const answer = (await inspect(dir, [url, "--transport", "http", "--header", `Authorization: Bearer ${token}`, "--method", "tools/list"])) as { tools: unknown[] };
+      const answer = (await inspect(dir, [url, "--transport", "http", "--header", `Authorization: Bearer ${token}`, "--method", "tools/list"])) as {
+        tools: unknown[];
+      };
       expect(answer.tools.length).toBeGreaterThan(5);
       const refused = await run(install.node, [install.inspector, "--cli", url, "--transport", "http", "--method", "tools/list"], {
         env: childEnv({ HOME: dir, MCP_CATALOG_PATH: join(dir, "catalog.json") }),

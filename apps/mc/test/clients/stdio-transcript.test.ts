@@ -55,23 +55,35 @@ describe.skipIf(!harness.available)("stdio session transcript (SDK client, real 
       await step("initialize", "The client opens the session (2025-era handshake); mc answers with its name, capabilities and instructions.", () =>
         client.connect(transport),
       );
-      await step("tools/list", "Every tool with its input schema, annotations from its risk level and the package that defines it. Descriptions and output schemas are elided here.", async () => {
-        await client.listTools();
-      });
+      await step(
+        "tools/list",
+        "Every tool with its input schema, annotations from its risk level and the package that defines it. Descriptions and output schemas are elided here.",
+        async () => {
+          await client.listTools();
+        },
+      );
       await step("a read-only call", "`service_status` runs at once: read-only tools need no approval.", async () => {
         const result = await client.callTool({ name: "service_status", arguments: { unit: "mc-demo.service" } });
         expect(result.structuredContent).toMatchObject({ id: "mc-demo.service", active_state: "active" });
       });
-      await step("a denied call", "The policy lets `restart_service` touch only `mc-reload.service`: the denial is an `isError` result with a code and a reason.", async () => {
-        const result = await client.callTool({ name: "restart_service", arguments: { unit: "mc-demo.service" } });
-        expect(result.isError).toBe(true);
-      });
+      await step(
+        "a denied call",
+        "The policy lets `restart_service` touch only `mc-reload.service`: the denial is an `isError` result with a code and a reason.",
+        async () => {
+          const result = await client.callTool({ name: "restart_service", arguments: { unit: "mc-demo.service" } });
+          expect(result.isError).toBe(true);
+        },
+      );
       let approvalId = "";
-      await step("an approval-required call", "A privileged call returns `approval_required` (not an error): nothing ran, a pending approval was created.", async () => {
-        const result = await client.callTool({ name: "restart_service", arguments: { unit: "mc-reload.service" } });
-        expect(result.structuredContent).toMatchObject({ status: "approval_required" });
-        approvalId = (result.structuredContent as { approval_id: string }).approval_id;
-      });
+      await step(
+        "an approval-required call",
+        "A privileged call returns `approval_required` (not an error): nothing ran, a pending approval was created.",
+        async () => {
+          const result = await client.callTool({ name: "restart_service", arguments: { unit: "mc-reload.service" } });
+          expect(result.structuredContent).toMatchObject({ status: "approval_required" });
+          approvalId = (result.structuredContent as { approval_id: string }).approval_id;
+        },
+      );
       const approve = await runMc(["approvals", "approve", approvalId], env);
       expect(approve.exitCode).toBe(0);
       steps.push({
@@ -96,7 +108,15 @@ describe.skipIf(!harness.available)("stdio session transcript (SDK client, real 
     expect(audit.exitCode).toBe(0);
     const events = (JSON.parse(audit.stdout) as { events: Array<Record<string, unknown>> }).events
       .reverse()
-      .map((event) => ({ caller: event.caller, client_name: event.client_name, tool: event.tool, arguments: event.arguments, decision: event.decision, outcome: event.outcome, reason: event.reason }));
+      .map((event) => ({
+        caller: event.caller,
+        client_name: event.client_name,
+        tool: event.tool,
+        arguments: event.arguments,
+        decision: event.decision,
+        outcome: event.outcome,
+        reason: event.reason,
+      }));
     const text = renderTranscript(steps, events, dir);
     if (process.env.MC_UPDATE_TRANSCRIPTS === "1") {
       writeFileSync(TRANSCRIPT, text);
@@ -113,18 +133,20 @@ describe.skipIf(!harness.available)("stdio session transcript (SDK client, real 
  */
 function normalize(text: string, dir: string): string {
   const operator = userInfo().username;
-  return text
-    .split(dir)
-    .join("<dir>")
-    .replace(/apr_[a-z0-9]+/g, "<approval-id>")
-    .replace(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z/g, "<time>")
-    .replace(/("(?:main_pid|previous_main_pid)": )\d+/g, '$1"<pid>"')
-    .replace(/(\\"(?:main_pid|previous_main_pid)\\": )\d+/g, "$1<pid>")
-    .replace(/("durationMs": )[\d.]+/g, '$1"<ms>"')
-    // The started event names the process that claimed the approval and its host.
-    .replace(/claimed by pid \d+ on \S+?(?=["\\]|$)/gm, "claimed by pid <pid> on <host>")
-    .replace(/("(?:version|mc\/version)": )"\d+\.\d+\.\d+[^"]*"/g, '$1"<version>"')
-    .replace(new RegExp(`\\b(as|by) ${operator.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\b`, "g"), "$1 <operator>");
+  return (
+    text
+      .split(dir)
+      .join("<dir>")
+      .replace(/apr_[a-z0-9]+/g, "<approval-id>")
+      .replace(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z/g, "<time>")
+      .replace(/("(?:main_pid|previous_main_pid)": )\d+/g, '$1"<pid>"')
+      .replace(/(\\"(?:main_pid|previous_main_pid)\\": )\d+/g, "$1<pid>")
+      .replace(/("durationMs": )[\d.]+/g, '$1"<ms>"')
+      // The started event names the process that claimed the approval and its host.
+      .replace(/claimed by pid \d+ on \S+?(?=["\\]|$)/gm, "claimed by pid <pid> on <host>")
+      .replace(/("(?:version|mc\/version)": )"\d+\.\d+\.\d+[^"]*"/g, '$1"<version>"')
+      .replace(new RegExp(`\\b(as|by) ${operator.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\b`, "g"), "$1 <operator>")
+  );
 }
 
 function elideToolList(message: RecordedMessage["message"]): unknown {
@@ -166,7 +188,14 @@ function renderTranscript(steps: Step[], audit: unknown[], dir: string): string 
       lines.push(`**${recorded.direction}**`, "", "```json", normalize(JSON.stringify(shown, null, 2), dir), "```", "");
     }
     if (step.shell) {
-      lines.push("```console", `$ ${normalize(step.shell.command, dir)}`, normalize(step.shell.output, dir).trimEnd(), `# exit ${step.shell.exitCode}`, "```", "");
+      lines.push(
+        "```console",
+        `$ ${normalize(step.shell.command, dir)}`,
+        normalize(step.shell.output, dir).trimEnd(),
+        `# exit ${step.shell.exitCode}`,
+        "```",
+        "",
+      );
     }
   });
   lines.push(

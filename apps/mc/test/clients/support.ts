@@ -47,7 +47,11 @@ export interface ChildResult {
  * @param options - environment, working dir, timeout
  * @returns exit code and output
  */
-export function run(command: string, args: readonly string[], options: { env: Record<string, string>; cwd?: string; timeoutMs?: number }): Promise<ChildResult> {
+export function run(
+  command: string,
+  args: readonly string[],
+  options: { env: Record<string, string>; cwd?: string; timeoutMs?: number },
+): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { env: options.env, cwd: options.cwd ?? REPO_ROOT, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";

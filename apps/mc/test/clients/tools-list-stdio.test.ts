@@ -46,10 +46,17 @@ describe("tools/list over stdio", () => {
     };
     const line = (message: unknown) => `${JSON.stringify(message)}\n`;
     try {
-      child.stdin.write(line({ jsonrpc: "2.0", id: 0, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "raw", version: "1" } } }));
+      child.stdin.write(
+        line({
+          jsonrpc: "2.0",
+          id: 0,
+          method: "initialize",
+          params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "raw", version: "1" } },
+        }),
+      );
       await waitFor(1);
       child.stdin.write(line({ jsonrpc: "2.0", method: "notifications/initialized" }));
-      const ids: unknown[] = [1, "list-\"quoted\"\n\u2028é", 2 ** 40, "x"];
+      const ids: unknown[] = [1, 'list-"quoted"\n\u2028é', 2 ** 40, "x"];
       // One chunk: lists and a tool call between them; the answers come in this order.
       child.stdin.write(
         [

@@ -43,7 +43,9 @@ describe("the single-file bundle", () => {
     const client = new Client({ name: "bundle-test", version: "1.0.0" });
     const started = performance.now();
     await client.connect(transport);
-    console.log(`bundle: spawn → initialize answered in ${(performance.now() - started).toFixed(0)} ms (${(statSync(BUNDLE).size / 1024 / 1024).toFixed(1)} MiB file)`);
+    console.log(
+      `bundle: spawn → initialize answered in ${(performance.now() - started).toFixed(0)} ms (${(statSync(BUNDLE).size / 1024 / 1024).toFixed(1)} MiB file)`,
+    );
     try {
       return await use(client);
     } finally {
@@ -73,7 +75,10 @@ describe("the single-file bundle", () => {
   });
 
   it("should run calls once libsql is installed beside it", async () => {
-    await run("npm", ["install", "--no-save", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error", `libsql@${libsqlVersion()}`], { cwd: dir, timeout: 240_000 });
+    await run("npm", ["install", "--no-save", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error", `libsql@${libsqlVersion()}`], {
+      cwd: dir,
+      timeout: 240_000,
+    });
     await session(async (client) => {
       const result = await client.callTool({ name: "memory_usage", arguments: {} });
       expect(result.isError).toBeFalsy();

@@ -84,7 +84,10 @@ describe("packed tarballs, installed without the workspace", () => {
     const files = (await run("tar", ["-tzf", join(dir, "tarballs", bundle ?? "")])).stdout.trim().split("\n").sort();
     expect(files).toStrictEqual(["package/mc.js", "package/mc.mjs", "package/package.json"]);
     const prefix = join(dir, "bundle-global");
-    await run("npm", ["install", "-g", "--prefix", prefix, `./tarballs/${bundle}`, "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"], { cwd: dir, timeout: 240_000 });
+    await run("npm", ["install", "-g", "--prefix", prefix, `./tarballs/${bundle}`, "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"], {
+      cwd: dir,
+      timeout: 240_000,
+    });
     const bundled = join(prefix, "bin", "mc");
     const bundleEnv = { ...env, MC_STATE_DIR: join(dir, "bundle-state") };
     expect((await run(bundled, ["--version"], { env: bundleEnv })).stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
@@ -107,7 +110,10 @@ describe("packed tarballs, installed without the workspace", () => {
     const project = join(dir, "project");
     mkdirSync(project);
     writeFileSync(join(project, "package.json"), JSON.stringify({ name: "embedder", version: "1.0.0", type: "module", private: true }));
-    await run("npm", ["install", ...tarballs.map((tarball) => join("..", tarball)), "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"], { cwd: project, timeout: 240_000 });
+    await run("npm", ["install", ...tarballs.map((tarball) => join("..", tarball)), "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"], {
+      cwd: project,
+      timeout: 240_000,
+    });
     writeFileSync(
       join(project, "agent.mjs"),
       [

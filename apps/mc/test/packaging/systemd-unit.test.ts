@@ -41,7 +41,8 @@ describe("packaging/mc-mcp-http.service", () => {
     expect(text).toMatch(/^LoadCredential=http-token:\/etc\/mc\/http-token$/m);
     const directives = text.split("\n").filter((line) => !line.startsWith("#"));
     expect(directives.filter((line) => /allow-remote|MC_HTTP_TOKEN=/.test(line))).toStrictEqual([]);
-    for (const line of ["NoNewPrivileges=yes", "ProtectSystem=strict", "ReadWritePaths=/var/lib/mc", "PrivateTmp=yes", "IPAddressDeny=any"]) expect(text.split("\n")).toContain(line);
+    for (const line of ["NoNewPrivileges=yes", "ProtectSystem=strict", "ReadWritePaths=/var/lib/mc", "PrivateTmp=yes", "IPAddressDeny=any"])
+      expect(text.split("\n")).toContain(line);
   });
 
   it("should pass systemd-analyze verify with nothing to report", async () => {

@@ -29,7 +29,10 @@ describe("red team: HTTP origins and the request log", () => {
     dir = tempDir("mc-redteam-http-", false);
     writeFileSync(join(dir, "token"), `${TOKEN}\n`, { mode: 0o600 });
     env = childEnv({ MC_STATE_DIR: join(dir, "state") });
-    child = spawn(process.execPath, [MC_BIN, "mcp", "serve", "--http", "127.0.0.1:0", "--token-file", join(dir, "token")], { env, stdio: ["ignore", "ignore", "pipe"] });
+    child = spawn(process.execPath, [MC_BIN, "mcp", "serve", "--http", "127.0.0.1:0", "--token-file", join(dir, "token")], {
+      env,
+      stdio: ["ignore", "ignore", "pipe"],
+    });
     child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     url = new URL(await announcedUrl(child));
   }, 30_000);
@@ -75,7 +78,12 @@ describe("red team: HTTP origins and the request log", () => {
     });
   }
 
-  const initialize = (name = "redteam") => ({ jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name, version: "1" } } });
+  const initialize = (name = "redteam") => ({
+    jsonrpc: "2.0",
+    id: 1,
+    method: "initialize",
+    params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name, version: "1" } },
+  });
 
   it("should refuse every foreign Origin and Host with 403 and run nothing", async () => {
     const port = Number(url.port);
@@ -126,7 +134,13 @@ describe("red team: HTTP origins and the request log", () => {
       if ("body" in answer) await answer.body?.cancel();
       origins.record(status !== 403 && !String(status).startsWith("fetch refused"), `Origin ${JSON.stringify(origin)} → ${status}`);
     }
-    const hostileHosts = ["evil.example.com", `evil.example.com:${port}`, `localhost.evil.example.com:${port}`, `127.0.0.1.nip.io:${port}`, `attacker.test:${port}`];
+    const hostileHosts = [
+      "evil.example.com",
+      `evil.example.com:${port}`,
+      `localhost.evil.example.com:${port}`,
+      `127.0.0.1.nip.io:${port}`,
+      `attacker.test:${port}`,
+    ];
     for (const host of hostileHosts) {
       for (const origin of [undefined, `http://localhost:${port}`, `http://${host}`]) {
         const status = await postWithHost(host, origin, initialize());
@@ -153,7 +167,10 @@ describe("red team: HTTP origins and the request log", () => {
       { what: "path segment before /mcp", send: () => post({}, initialize(), `${url.origin}/${TOKEN}/mcp`) },
       { what: "JSON-RPC method", send: () => post({}, { jsonrpc: "2.0", id: 2, method: TOKEN }) },
       { what: "JSON-RPC method with a slash", send: () => post({}, { jsonrpc: "2.0", id: 2, method: `tools/${TOKEN}` }) },
-      { what: "tool name", send: () => post({ "mcp-protocol-version": "2025-06-18" }, { jsonrpc: "2.0", id: 3, method: "tools/call", params: { name: TOKEN, arguments: {} } }) },
+      {
+        what: "tool name",
+        send: () => post({ "mcp-protocol-version": "2025-06-18" }, { jsonrpc: "2.0", id: 3, method: "tools/call", params: { name: TOKEN, arguments: {} } }),
+      },
       { what: "session id", send: () => post({ "mcp-session-id": TOKEN }, { jsonrpc: "2.0", id: 4, method: "tools/list" }) },
       { what: "session id, token first", send: () => post({ "mcp-session-id": `${TOKEN}-x` }, { jsonrpc: "2.0", id: 4, method: "tools/list" }) },
       { what: "client name", send: () => post({}, initialize(TOKEN)) },
@@ -161,8 +178,19 @@ describe("red team: HTTP origins and the request log", () => {
       { what: "a wrong token that contains the token", send: () => post({ authorization: `Bearer ${TOKEN}${TOKEN}` }, initialize()) },
       { what: "token as Basic credentials", send: () => post({ authorization: `Basic ${TOKEN}` }, initialize()) },
       { what: "token in a cookie", send: () => post({ cookie: `mc=${TOKEN}` }, initialize()) },
-      { what: "batch of methods", send: () => post({}, [{ jsonrpc: "2.0", id: 5, method: TOKEN }, { jsonrpc: "2.0", id: 6, method: "ping" }]) },
-      { what: "GET with the token in the query", send: () => fetch(`${url.href}?${TOKEN}`, { headers: { authorization: `Bearer ${TOKEN}`, accept: "text/event-stream" }, signal: AbortSignal.timeout(2000) }) },
+      {
+        what: "batch of methods",
+        send: () =>
+          post({}, [
+            { jsonrpc: "2.0", id: 5, method: TOKEN },
+            { jsonrpc: "2.0", id: 6, method: "ping" },
+          ]),
+      },
+      {
+        what: "GET with the token in the query",
+        send: () =>
+          fetch(`${url.href}?${TOKEN}`, { headers: { authorization: `Bearer ${TOKEN}`, accept: "text/event-stream" }, signal: AbortSignal.timeout(2000) }),
+      },
     ];
     for (const attempt of attempts) {
       const before = stderr.length;

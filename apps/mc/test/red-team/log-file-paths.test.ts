@@ -65,7 +65,15 @@ describe("read_log_file path rules through the runtime", () => {
       spawnFifo.once("exit", () => {
         writeFileSync(
           join(dir, "policy.toml"),
-          ["version = 1", "[[log_targets]]", 'name = "app_logs"', 'description = "red team"', `roots = ["${logs}"]`, 'file_globs = ["*.log", "flip/*.log", "flip-link/*.log"]', ""].join("\n"),
+          [
+            "version = 1",
+            "[[log_targets]]",
+            'name = "app_logs"',
+            'description = "red team"',
+            `roots = ["${logs}"]`,
+            'file_globs = ["*.log", "flip/*.log", "flip-link/*.log"]',
+            "",
+          ].join("\n"),
         );
         runtime = createRuntime({ stateDir: join(dir, "state"), policyPath: join(dir, "policy.toml"), env: {} });
         // A policy that declares no [[log_targets]] (as the safe defaults declare none).

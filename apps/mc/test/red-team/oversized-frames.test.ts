@@ -53,7 +53,8 @@ describe("oversized and malformed stdio frames", () => {
       session.send({ jsonrpc: "2.0", id: 42, method: "tools/list" });
       expectSizeError(await session.next(isError(41, -32600)));
       const list = await session.next((message) => message.id === 42);
-      if (((list.result as { tools?: unknown[] } | undefined)?.tools?.length ?? 0) === 0) throw new Error(`tools/list after the big frame: ${JSON.stringify(list).slice(0, 300)}`);
+      if (((list.result as { tools?: unknown[] } | undefined)?.tools?.length ?? 0) === 0)
+        throw new Error(`tools/list after the big frame: ${JSON.stringify(list).slice(0, 300)}`);
     });
   });
 
@@ -110,7 +111,13 @@ describe("oversized and malformed stdio frames", () => {
     ] as const;
     for (const [name, bytes] of invalid) {
       await attack(`invalid UTF-8: ${name}`, async (session) => {
-        session.write(Buffer.concat([Buffer.from('{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"service_status","arguments":{"unit":"a'), bytes, Buffer.from('.service"}}}\n')]));
+        session.write(
+          Buffer.concat([
+            Buffer.from('{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"service_status","arguments":{"unit":"a'),
+            bytes,
+            Buffer.from('.service"}}}\n'),
+          ]),
+        );
         const answer = await session.next(isError(null, -32700));
         if (!answer.error?.message.includes("UTF-8")) throw new Error(`the parse error does not say UTF-8: ${JSON.stringify(answer)}`);
       });

@@ -23,7 +23,9 @@ describe("installed_packages and listening_sockets argument injection through th
   /** argv lists the recording prefix saw since the last call (one JSON array per line). */
   function takeRecorded(): string[][] {
     if (!existsSync(log)) return [];
-    const lines = readFileSync(log, "utf8").split("\n").filter((line) => line.length > 0);
+    const lines = readFileSync(log, "utf8")
+      .split("\n")
+      .filter((line) => line.length > 0);
     rmSync(log);
     return lines.map((line) => JSON.parse(line) as string[]);
   }

@@ -161,13 +161,33 @@ describe("explicitly named policy paths that are no loadable file", () => {
       const doctor = await run(process.execPath, [MC_BIN, "doctor", "--json"], { env, timeoutMs });
       const tools = await run(process.execPath, [MC_BIN, "tools", "--json"], { env, timeoutMs });
       const call = await run(process.execPath, [MC_BIN, "tool", "memory_usage", "--json"], { env, timeoutMs });
-      const policyCheck = doctor.exitCode === 1 ? (JSON.parse(doctor.stdout) as { checks: { name: string; ok: boolean }[] }).checks.find((check) => check.name === "policy") : undefined;
-      const listed = tools.exitCode === 0 ? (JSON.parse(tools.stdout) as { name: string; enabled: boolean }[] | { tools: { name: string; enabled: boolean }[] }) : undefined;
+      const policyCheck =
+        doctor.exitCode === 1
+          ? (JSON.parse(doctor.stdout) as { checks: { name: string; ok: boolean }[] }).checks.find((check) => check.name === "policy")
+          : undefined;
+      const listed =
+        tools.exitCode === 0 ? (JSON.parse(tools.stdout) as { name: string; enabled: boolean }[] | { tools: { name: string; enabled: boolean }[] }) : undefined;
       const toolList = Array.isArray(listed) ? listed : listed?.tools;
       const problems = [
-        doctor.exitCode === null ? "doctor hung (killed at the timeout)" : doctor.exitCode !== 1 ? `doctor exit ${doctor.exitCode}` : policyCheck?.ok !== false ? "doctor's policy check ok" : "",
-        tools.exitCode === null ? "mc tools hung" : toolList === undefined || toolList.length === 0 ? `mc tools exit ${tools.exitCode}` : toolList.some((tool) => tool.enabled) ? "a tool listed as enabled" : "",
-        call.exitCode === null ? "mc tool hung" : call.exitCode !== 1 || !call.stdout.includes("Policy load error: ") ? `memory_usage not denied with a policy load error (exit ${call.exitCode})` : "",
+        doctor.exitCode === null
+          ? "doctor hung (killed at the timeout)"
+          : doctor.exitCode !== 1
+            ? `doctor exit ${doctor.exitCode}`
+            : policyCheck?.ok !== false
+              ? "doctor's policy check ok"
+              : "",
+        tools.exitCode === null
+          ? "mc tools hung"
+          : toolList === undefined || toolList.length === 0
+            ? `mc tools exit ${tools.exitCode}`
+            : toolList.some((tool) => tool.enabled)
+              ? "a tool listed as enabled"
+              : "",
+        call.exitCode === null
+          ? "mc tool hung"
+          : call.exitCode !== 1 || !call.stdout.includes("Policy load error: ")
+            ? `memory_usage not denied with a policy load error (exit ${call.exitCode})`
+            : "",
       ].filter((problem) => problem !== "");
       kinds.record(problems.length > 0, `${kind}: ${problems.join(", ")}`);
       expect(problems).toStrictEqual([]);

@@ -35,7 +35,11 @@ export interface RawMcpSession {
  * @returns the session, initialized
  */
 export async function openRawMcpSession(stateDir: string): Promise<RawMcpSession> {
-  const child = spawn(process.execPath, [MC_BIN, "mcp", "serve"], { cwd: REPO_ROOT, env: childEnv({ MC_STATE_DIR: stateDir }), stdio: ["pipe", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [MC_BIN, "mcp", "serve"], {
+    cwd: REPO_ROOT,
+    env: childEnv({ MC_STATE_DIR: stateDir }),
+    stdio: ["pipe", "pipe", "pipe"],
+  });
   const messages: ServerMessage[] = [];
   const waiters = new Set<() => void>();
   let stdoutRest = "";
@@ -104,7 +108,12 @@ export async function openRawMcpSession(stateDir: string): Promise<RawMcpSession
       });
     },
   };
-  session.send({ jsonrpc: "2.0", id: "init", method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "red-team", version: "1" } } });
+  session.send({
+    jsonrpc: "2.0",
+    id: "init",
+    method: "initialize",
+    params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "red-team", version: "1" } },
+  });
   await session.next((message) => message.id === "init");
   session.send({ jsonrpc: "2.0", method: "notifications/initialized" });
   return session;

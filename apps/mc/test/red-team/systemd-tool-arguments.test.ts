@@ -27,7 +27,9 @@ describe("systemd tool and journal filter arguments through the runtime", () => 
 
   function takeRecorded(): string[][] {
     if (!existsSync(log)) return [];
-    const lines = readFileSync(log, "utf8").split("\n").filter((line) => line.length > 0);
+    const lines = readFileSync(log, "utf8")
+      .split("\n")
+      .filter((line) => line.length > 0);
     rmSync(log);
     return lines.map((line) => JSON.parse(line) as string[]);
   }
@@ -67,8 +69,23 @@ describe("systemd tool and journal filter arguments through the runtime", () => 
   });
 
   it("should refuse hostile arguments before any process starts", async () => {
-    const units = ["--all", "-H", "--host=evil", "mc-demo.service;reboot", "mc-demo.service --force", "$(id).service", "`id`.service", "*.service",
-      "../../etc/shadow.service", "/etc/shadow", "mc-demo.service\n", "mc-demo\u0000.service", "ｍｃ.service", "", "x".repeat(300) + ".service"];
+    const units = [
+      "--all",
+      "-H",
+      "--host=evil",
+      "mc-demo.service;reboot",
+      "mc-demo.service --force",
+      "$(id).service",
+      "`id`.service",
+      "*.service",
+      "../../etc/shadow.service",
+      "/etc/shadow",
+      "mc-demo.service\n",
+      "mc-demo\u0000.service",
+      "ｍｃ.service",
+      "",
+      "x".repeat(300) + ".service",
+    ];
     const hostile: [string, Record<string, unknown>][] = [
       ...["unit_file", "start_service", "stop_service", "enable_service", "disable_service"].flatMap((tool) =>
         units.map((unit): [string, Record<string, unknown>] => [tool, { unit }]),
@@ -77,20 +94,77 @@ describe("systemd tool and journal filter arguments through the runtime", () => 
         ["enable_service", "disable_service"].map((tool): [string, Record<string, unknown>] => [tool, { unit: "mc-demo.service", ...extra }]),
       ),
       ...[
-        { pattern: "--all" }, { pattern: "-*" }, { pattern: "--state=failed" }, { pattern: "*;id" }, { pattern: "$(id)" }, { pattern: "a b" },
-        { pattern: "a\\*" }, { pattern: "mc-[a" }, { pattern: "mc-[]" }, { pattern: "mc-[z-a]" }, { pattern: "*/*" }, { pattern: "a\u202eb" },
-        { pattern: "*".repeat(257) }, { pattern: "" }, { type: "service --all" }, { type: "all" }, { state: "failed,active" }, { state: "--all" },
-        { limit: 0 }, { limit: 501 }, { limit: 1.5 }, { limit: "10" }, { output: "json" }, { unit: "mc-demo.service" },
+        { pattern: "--all" },
+        { pattern: "-*" },
+        { pattern: "--state=failed" },
+        { pattern: "*;id" },
+        { pattern: "$(id)" },
+        { pattern: "a b" },
+        { pattern: "a\\*" },
+        { pattern: "mc-[a" },
+        { pattern: "mc-[]" },
+        { pattern: "mc-[z-a]" },
+        { pattern: "*/*" },
+        { pattern: "a\u202eb" },
+        { pattern: "*".repeat(257) },
+        { pattern: "" },
+        { type: "service --all" },
+        { type: "all" },
+        { state: "failed,active" },
+        { state: "--all" },
+        { limit: 0 },
+        { limit: 501 },
+        { limit: 1.5 },
+        { limit: "10" },
+        { output: "json" },
+        { unit: "mc-demo.service" },
       ].map((args): [string, Record<string, unknown>] => ["list_units", args]),
-      ...[{ limit: 0 }, { limit: 201 }, { scope: "global" }, { scope: "--system" }, { all: true }].map((args): [string, Record<string, unknown>] => ["list_timers", args]),
+      ...[{ limit: 0 }, { limit: 201 }, { scope: "global" }, { scope: "--system" }, { all: true }].map((args): [string, Record<string, unknown>] => [
+        "list_timers",
+        args,
+      ]),
       ...[
-        { since: "yesterday" }, { since: "today" }, { since: "now" }, { since: "2026-11-25 10:00:00" }, { since: "2026-11-25T10:00:00" },
-        { since: "2026-11-25T10:00:00 UTC" }, { since: "@0" }, { since: "-1y" }, { since: "+1h" }, { since: "-1h --follow" }, { since: "--follow" },
-        { since: "-99999999d" }, { since: "2026-13-01" }, { since: "2026-02-29" }, { since: "0000-01-01" }, { since: 0 }, { until: "-1h", since: "-1m" },
-        { until: "tomorrow" }, { priority: "verbose" }, { priority: "err,warning" }, { priority: "0..3" }, { priority: 8 }, { priority: -1 },
-        { priority: "3" }, { grep: "" }, { grep: "x".repeat(201) }, { grep: "a\nb" }, { grep: "a\rb" }, { grep: "\u001b[2J" }, { grep: "a\u0000" },
-        { grep: 1 }, { boot: 1 }, { boot: -101 }, { boot: "-1" }, { boot: "all" }, { boot: "0".repeat(32) }, { boot: "g".repeat(32) },
-        { boot: "0".repeat(31) }, { boot: 0.5 }, { follow: true }, { output: "cat" },
+        { since: "yesterday" },
+        { since: "today" },
+        { since: "now" },
+        { since: "2026-11-25 10:00:00" },
+        { since: "2026-11-25T10:00:00" },
+        { since: "2026-11-25T10:00:00 UTC" },
+        { since: "@0" },
+        { since: "-1y" },
+        { since: "+1h" },
+        { since: "-1h --follow" },
+        { since: "--follow" },
+        { since: "-99999999d" },
+        { since: "2026-13-01" },
+        { since: "2026-02-29" },
+        { since: "0000-01-01" },
+        { since: 0 },
+        { until: "-1h", since: "-1m" },
+        { until: "tomorrow" },
+        { priority: "verbose" },
+        { priority: "err,warning" },
+        { priority: "0..3" },
+        { priority: 8 },
+        { priority: -1 },
+        { priority: "3" },
+        { grep: "" },
+        { grep: "x".repeat(201) },
+        { grep: "a\nb" },
+        { grep: "a\rb" },
+        { grep: "\u001b[2J" },
+        { grep: "a\u0000" },
+        { grep: 1 },
+        { boot: 1 },
+        { boot: -101 },
+        { boot: "-1" },
+        { boot: "all" },
+        { boot: "0".repeat(32) },
+        { boot: "g".repeat(32) },
+        { boot: "0".repeat(31) },
+        { boot: 0.5 },
+        { follow: true },
+        { output: "cat" },
       ].map((args): [string, Record<string, unknown>] => ["read_journal", args]),
     ];
     takeRecorded();
@@ -106,10 +180,28 @@ describe("systemd tool and journal filter arguments through the runtime", () => 
 
   it("should give journalctl client text only as @seconds or a literal --grep pattern", async () => {
     const accepted: Record<string, unknown>[] = [
-      { grep: "(a+)+$" }, { grep: "(x|x)*y" }, { grep: "\\1(a)\\k<n>" }, { grep: "--follow" }, { grep: "-f" }, { grep: "a' OR 1=1 --" },
-      { grep: "$(reboot)" }, { grep: "(?{ system('id') })" }, { grep: "\\Q" }, { grep: "\\E.*" }, { grep: "[[:alpha:]]{1000000}" },
-      { grep: "(*LIMIT_MATCH=1)a" }, { grep: "é(ü)+" }, { since: "-1h" }, { since: "2026-11-25" }, { since: "2026-11-25T10:00:00.123456789+05:30" },
-      { since: "-3650d", until: "-1s" }, { priority: "emerg" }, { priority: 7 }, { boot: 0 }, { boot: -1 }, { boot: "0123456789ABCDEFabcdef0123456789" },
+      { grep: "(a+)+$" },
+      { grep: "(x|x)*y" },
+      { grep: "\\1(a)\\k<n>" },
+      { grep: "--follow" },
+      { grep: "-f" },
+      { grep: "a' OR 1=1 --" },
+      { grep: "$(reboot)" },
+      { grep: "(?{ system('id') })" },
+      { grep: "\\Q" },
+      { grep: "\\E.*" },
+      { grep: "[[:alpha:]]{1000000}" },
+      { grep: "(*LIMIT_MATCH=1)a" },
+      { grep: "é(ü)+" },
+      { since: "-1h" },
+      { since: "2026-11-25" },
+      { since: "2026-11-25T10:00:00.123456789+05:30" },
+      { since: "-3650d", until: "-1s" },
+      { priority: "emerg" },
+      { priority: 7 },
+      { boot: 0 },
+      { boot: -1 },
+      { boot: "0123456789ABCDEFabcdef0123456789" },
     ];
     takeRecorded();
     for (const args of accepted) {
@@ -132,7 +224,11 @@ describe("systemd tool and journal filter arguments through the runtime", () => 
             if (!/^--priority=[0-7]$/.test(arg)) problems.push(arg);
           } else if (arg.startsWith("--boot=")) {
             if (!/^--boot=(0|-\d{1,3}|[0-9a-f]{32})$/.test(arg)) problems.push(arg);
-          } else if (!["-q", "--no-pager", "--output=json", "--reverse", "-n", "1", "--case-sensitive=false"].includes(arg) && !arg.startsWith("--output-fields=") && !arg.startsWith("--after-cursor=")) {
+          } else if (
+            !["-q", "--no-pager", "--output=json", "--reverse", "-n", "1", "--case-sensitive=false"].includes(arg) &&
+            !arg.startsWith("--output-fields=") &&
+            !arg.startsWith("--after-cursor=")
+          ) {
             problems.push(`unexpected argument ${JSON.stringify(arg)}`);
           }
         }

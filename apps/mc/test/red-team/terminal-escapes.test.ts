@@ -175,7 +175,9 @@ describe.skipIf(!harness.available)("red team: terminal escapes through every hu
       const exact = approval?.requester.client_name === stored(index) && approval?.decision_note === noteOf(index);
       // The value is shown (escaped), on its own lines: one "requested by" and one "note" line.
       const lines = human.stdout.split("\n");
-      const shown = lines.filter((line) => line.startsWith("requested by") && line.includes(`(rt${index}:`)).length === 1 && lines.filter((line) => line.startsWith("note")).length === 1;
+      const shown =
+        lines.filter((line) => line.startsWith("requested by") && line.includes(`(rt${index}:`)).length === 1 &&
+        lines.filter((line) => line.startsWith("note")).length === 1;
       record("approvals show", index, human, exact, shown ? undefined : " value not shown on its one line");
     });
 
@@ -188,8 +190,20 @@ describe.skipIf(!harness.available)("red team: terminal escapes through every hu
     const listLines = list.stdout.split("\n").filter((line) => line !== "");
     PAYLOADS.forEach((_payload, index) => {
       // One line per approval: a payload's newline must not add one.
-      record("approvals list", index, list, approvals.some((approval) => approval.requester.client_name === stored(index)), listLines.length === approvals.length ? undefined : " line count");
-      record("audit list", index, auditHuman, events.some((event) => event.client_name === stored(index)), auditHuman.stdout.split("\n").filter((line) => line !== "").length === events.length + 2 ? undefined : " line count");
+      record(
+        "approvals list",
+        index,
+        list,
+        approvals.some((approval) => approval.requester.client_name === stored(index)),
+        listLines.length === approvals.length ? undefined : " line count",
+      );
+      record(
+        "audit list",
+        index,
+        auditHuman,
+        events.some((event) => event.client_name === stored(index)),
+        auditHuman.stdout.split("\n").filter((line) => line !== "").length === events.length + 2 ? undefined : " line count",
+      );
     });
     expect(tally.failures).toStrictEqual([]);
   }, 600_000);
@@ -201,10 +215,16 @@ describe.skipIf(!harness.available)("red team: terminal escapes through every hu
     const content = PAYLOADS.map((payload, index) => `k${index} = ${payload}`).join("\n");
     writeFileSync(path, content);
     const args = JSON.stringify({ path });
-    const [readHuman, readJson] = await Promise.all([runMc(["tool", "read_config_file", "--json-args", args], env), runMc(["tool", "read_config_file", "--json-args", args, "--json"], env)]);
+    const [readHuman, readJson] = await Promise.all([
+      runMc(["tool", "read_config_file", "--json-args", args], env),
+      runMc(["tool", "read_config_file", "--json-args", args, "--json"], env),
+    ]);
     const readContent = (JSON.parse(readJson.stdout) as { output?: { content?: string } }).output?.content ?? "";
     const writeArgs = JSON.stringify({ path, content: `${content}\nadded = ${PAYLOADS.join(" ")}\n`, dry_run: true });
-    const [diffHuman, diffJson] = await Promise.all([runMc(["tool", "write_config_file", "--json-args", writeArgs], env), runMc(["tool", "write_config_file", "--json-args", writeArgs, "--json"], env)]);
+    const [diffHuman, diffJson] = await Promise.all([
+      runMc(["tool", "write_config_file", "--json-args", writeArgs], env),
+      runMc(["tool", "write_config_file", "--json-args", writeArgs, "--json"], env),
+    ]);
     const diffText = JSON.stringify(JSON.parse(diffJson.stdout));
     PAYLOADS.forEach((payload, index) => {
       record("tool read_config_file", index, readHuman, readHuman.exitCode === 0 && readContent.includes(`k${index} = ${payload}`));
@@ -265,13 +285,20 @@ describe.skipIf(!harness.available)("red team: terminal escapes through every hu
       described.push(index);
     }
     const args = JSON.stringify({ pattern: `mc-rt-desc-${process.pid}-*`, limit: 500 });
-    const [human, json] = await Promise.all([runMc(["tool", "list_units", "--json-args", args], env), runMc(["tool", "list_units", "--json-args", args, "--json"], env)]);
-    const descriptions = ((JSON.parse(json.stdout) as { output?: { units?: Array<{ description: string }> } }).output?.units ?? []).map((unit) => unit.description);
+    const [human, json] = await Promise.all([
+      runMc(["tool", "list_units", "--json-args", args], env),
+      runMc(["tool", "list_units", "--json-args", args, "--json"], env),
+    ]);
+    const descriptions = ((JSON.parse(json.stdout) as { output?: { units?: Array<{ description: string }> } }).output?.units ?? []).map(
+      (unit) => unit.description,
+    );
     for (const index of described) record("tool list_units", index, human, human.exitCode === 0 && descriptions.includes(listSays.get(index) ?? ""));
     await inBatches(described, 4, async (index) => {
       const unit = `mc-rt-desc-${process.pid}-${index}.service`;
       const status = await runMc(["tool", "service_status", "--arg", `unit=${unit}`], env);
-      const statusJson = JSON.parse((await runMc(["tool", "service_status", "--arg", `unit=${unit}`, "--json"], env)).stdout) as { output?: { description?: string } };
+      const statusJson = JSON.parse((await runMc(["tool", "service_status", "--arg", `unit=${unit}`, "--json"], env)).stdout) as {
+        output?: { description?: string };
+      };
       record("tool service_status", index, status, statusJson.output?.description === showSays.get(index));
     });
     expect(described.length).toBeGreaterThanOrEqual(50);

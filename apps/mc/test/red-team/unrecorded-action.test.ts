@@ -78,7 +78,12 @@ describe.skipIf(!harness.available)("kill -9 of mc in the middle of an approved 
     const env = { MC_STATE_DIR: stateDir, MC_POLICY_PATH: policyPath, MC_COMMAND_PREFIX: JSON.stringify(harness.prefix) };
     const show = async (unit: string) => {
       const shown = await harness.exec(["systemctl", "show", unit, "-p", "InvocationID", "-p", "ActiveState"]);
-      return Object.fromEntries(shown.stdout.trim().split("\n").map((line) => line.split("=", 2) as [string, string]));
+      return Object.fromEntries(
+        shown.stdout
+          .trim()
+          .split("\n")
+          .map((line) => line.split("=", 2) as [string, string]),
+      );
     };
 
     const kills: string[] = [];
@@ -98,10 +103,14 @@ describe.skipIf(!harness.available)("kill -9 of mc in the middle of an approved 
       await runtime.approvals.approve(pending.approval_id, { by: "red-team", method: "embedded" });
       await runtime.close();
 
-      const child = spawn(process.execPath, [MC_BIN, "tool", "restart_service", "--json", "--json-args", JSON.stringify({ unit, approval_id: pending.approval_id })], {
-        env: childEnv(env),
-        stdio: ["ignore", "ignore", "ignore"],
-      });
+      const child = spawn(
+        process.execPath,
+        [MC_BIN, "tool", "restart_service", "--json", "--json-args", JSON.stringify({ unit, approval_id: pending.approval_id })],
+        {
+          env: childEnv(env),
+          stdio: ["ignore", "ignore", "ignore"],
+        },
+      );
       const exited = new Promise((resolve) => child.once("exit", resolve));
       if (moment === "stopping") {
         const deadline = Date.now() + 20_000;
@@ -137,7 +146,10 @@ describe.skipIf(!harness.available)("kill -9 of mc in the middle of an approved 
         verify.exitCode === 0 ? "" : `mc audit verify failed: ${verify.stdout}${verify.stderr}`,
       ].filter((problem) => problem !== "");
       kills.push(`${String(moment)}:${touched ? "touched" : "untouched"}/${status}`);
-      killTally.record(problems.length > 0, `kill at ${String(moment)}: ${problems.join("; ")} (${outcomes.join(" → ")}, touched=${touched}, status=${status})`);
+      killTally.record(
+        problems.length > 0,
+        `kill at ${String(moment)}: ${problems.join("; ")} (${outcomes.join(" → ")}, touched=${touched}, status=${status})`,
+      );
       if (moment === "stopping") {
         // Killed while systemd was stopping the unit: it did run, so it must be recorded.
         expect(started && recovered && status === "failed").toBe(true);
@@ -149,7 +161,6 @@ describe.skipIf(!harness.available)("kill -9 of mc in the middle of an approved 
 });
 
 describe.skipIf(!isRoot)("a nearly full disk under the state dir", () => {
-
   // Free bytes left on the state dir's filesystem before each approved write.
   const freeBytes = [0, 1024, 4096, 8192, 12_288, 16_384, 24_576, 32_768, 49_152, 65_536, 98_304, 131_072, 262_144];
 
@@ -200,7 +211,16 @@ describe.skipIf(!isRoot)("a nearly full disk under the state dir", () => {
       const stats = statfsSync(stateDir);
       const available = stats.bavail * stats.bsize;
       writeFileSync(filler, Buffer.alloc(Math.max(0, available - testCase.free)));
-      const result = await runMc(["tool", "write_config_file", "--json", "--json-args", JSON.stringify({ path: testCase.path, content: testCase.content, approval_id: testCase.approvalId })], childEnv(env));
+      const result = await runMc(
+        [
+          "tool",
+          "write_config_file",
+          "--json",
+          "--json-args",
+          JSON.stringify({ path: testCase.path, content: testCase.content, approval_id: testCase.approvalId }),
+        ],
+        childEnv(env),
+      );
       rmSync(filler, { force: true });
 
       const changed = readFileSync(testCase.path, "utf8") !== testCase.original;
@@ -211,7 +231,10 @@ describe.skipIf(!isRoot)("a nearly full disk under the state dir", () => {
         result.exitCode === 0 && !changed ? "reported ok but the file is unchanged" : "",
       ].filter((problem) => problem !== "");
       seen.push(`${testCase.free}:${changed ? "ran" : "refused"}`);
-      diskTally.record(problems.length > 0, `${testCase.free} bytes free: ${problems.join("; ")} (exit ${result.exitCode}, ${createHash("sha256").update(result.stdout).digest("hex").slice(0, 8)})`);
+      diskTally.record(
+        problems.length > 0,
+        `${testCase.free} bytes free: ${problems.join("; ")} (exit ${result.exitCode}, ${createHash("sha256").update(result.stdout).digest("hex").slice(0, 8)})`,
+      );
     }
 
     // With room again, the whole chain verifies (a new process; it also recovers anything left executing).

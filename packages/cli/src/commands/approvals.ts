@@ -15,8 +15,16 @@ type Options = GlobalOptions & { stateDir?: string; policy?: string };
 
 const ListOptionsSchema = v.object({
   status: v.optional(v.picklist(APPROVAL_STATUSES, `--status must be one of ${APPROVAL_STATUSES.join(", ")}`)),
-  limit: v.pipe(v.string(), v.regex(/^\d+$/, "--limit must be a whole number"), v.transform(Number), v.minValue(1, "--limit must be at least 1"), v.maxValue(1000, "--limit must be at most 1000")),
-  host: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,251}[A-Za-z0-9])?$/, "--host must be a host id (letters, digits, '.', '_', '-')"))),
+  limit: v.pipe(
+    v.string(),
+    v.regex(/^\d+$/, "--limit must be a whole number"),
+    v.transform(Number),
+    v.minValue(1, "--limit must be at least 1"),
+    v.maxValue(1000, "--limit must be at most 1000"),
+  ),
+  host: v.optional(
+    v.pipe(v.string(), v.regex(/^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,251}[A-Za-z0-9])?$/, "--host must be a host id (letters, digits, '.', '_', '-')")),
+  ),
 });
 
 /**
@@ -30,11 +38,20 @@ export async function approvalsListCommand(io: CliIo, options: Options, listOpti
   if (!parsed.success) throw new ExitError(EXIT.usage, parsed.issues[0].message);
   const runtime = runtimeFromOptions(io, options);
   try {
-    const approvals = await runtime.approvals.list({ ...(parsed.output.status ? { status: parsed.output.status } : {}), ...(parsed.output.host ? { host: parsed.output.host } : {}), limit: parsed.output.limit });
+    const approvals = await runtime.approvals.list({
+      ...(parsed.output.status ? { status: parsed.output.status } : {}),
+      ...(parsed.output.host ? { host: parsed.output.host } : {}),
+      limit: parsed.output.limit,
+    });
     emit(io, options, { approvals }, () =>
       approvals.length === 0
         ? terminalText`no approval requests`
-        : terminalLines(approvals.map((approval) => terminalText`${approval.id}  ${terminalCell(approval.host ?? "-", 16)}  ${terminalCell(approval.status, 9)}  ${terminalCell(approval.tool, 22)} ${summarize(approval)}`)),
+        : terminalLines(
+            approvals.map(
+              (approval) =>
+                terminalText`${approval.id}  ${terminalCell(approval.host ?? "-", 16)}  ${terminalCell(approval.status, 9)}  ${terminalCell(approval.tool, 22)} ${summarize(approval)}`,
+            ),
+          ),
     );
   } finally {
     await runtime.close();
@@ -140,7 +157,13 @@ function describe(approval: ApprovalRecord): TerminalText {
 }
 
 const WatchOptionsSchema = v.object({
-  interval: v.pipe(v.string(), v.regex(/^\d+$/, "--interval must be a whole number of seconds"), v.transform(Number), v.minValue(1, "--interval must be at least 1"), v.maxValue(60, "--interval must be at most 60")),
+  interval: v.pipe(
+    v.string(),
+    v.regex(/^\d+$/, "--interval must be a whole number of seconds"),
+    v.transform(Number),
+    v.minValue(1, "--interval must be at least 1"),
+    v.maxValue(60, "--interval must be at most 60"),
+  ),
 });
 
 /**
@@ -239,11 +262,16 @@ async function confirm(io: CliIo, question: string): Promise<boolean> {
 }
 
 function previewFields(preview: ApprovalPreview): Record<string, unknown> {
-  return { ...(preview.diff === undefined ? {} : { diff: preview.diff }), ...(preview.previewError === undefined ? {} : { preview_error: preview.previewError }) };
+  return {
+    ...(preview.diff === undefined ? {} : { diff: preview.diff }),
+    ...(preview.previewError === undefined ? {} : { preview_error: preview.previewError }),
+  };
 }
 
 function requesterOf(approval: ApprovalRecord): TerminalText {
-  return approval.requester.clientName ? terminalText`${approval.requester.caller} (${approval.requester.clientName})` : terminalText`${approval.requester.caller}`;
+  return approval.requester.clientName
+    ? terminalText`${approval.requester.caller} (${approval.requester.clientName})`
+    : terminalText`${approval.requester.caller}`;
 }
 
 /** The approval and, for a config write or restore, its diff line by line (each line escaped). */
@@ -256,7 +284,13 @@ function describePreview(preview: ApprovalPreview): TerminalText {
       : approval;
   const parts = [describe(shown)];
   if (diff !== undefined) {
-    const lines = diff === "" ? [terminalText`(no change: the file already has this content)`] : diff.replace(/\n$/, "").split("\n").map((line) => terminalText`${/^(---|\+\+\+) /.test(line) ? line.replace("\t", "  ") : line}`);
+    const lines =
+      diff === ""
+        ? [terminalText`(no change: the file already has this content)`]
+        : diff
+            .replace(/\n$/, "")
+            .split("\n")
+            .map((line) => terminalText`${/^(---|\+\+\+) /.test(line) ? line.replace("\t", "  ") : line}`);
     parts.push(terminalText`${terminalCell("diff", 13)}against the file as it is now:`, ...lines);
   }
   if (preview.previewError !== undefined) parts.push(terminalText`${terminalCell("diff", 13)}unavailable: ${terminalMessage(preview.previewError)}`);

@@ -10,14 +10,23 @@ import { parseTimeOption } from "../time-option.js";
 
 type Options = GlobalOptions & { stateDir?: string; policy?: string };
 
-const HostSchema = v.pipe(v.string(), v.regex(/^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,251}[A-Za-z0-9])?$/, "--host must be a host id (letters, digits, '.', '_', '-')"));
+const HostSchema = v.pipe(
+  v.string(),
+  v.regex(/^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,251}[A-Za-z0-9])?$/, "--host must be a host id (letters, digits, '.', '_', '-')"),
+);
 
 const ListOptionsSchema = v.object({
   tool: v.optional(v.pipe(v.string(), v.regex(/^[a-z][a-z0-9_]*$/, "--tool must be a tool name"))),
   outcome: v.optional(v.picklist(AUDIT_OUTCOMES, `--outcome must be one of ${AUDIT_OUTCOMES.join(", ")}`)),
   caller: v.optional(v.picklist(CALLER_KINDS, `--caller must be one of ${CALLER_KINDS.join(", ")}`)),
   host: v.optional(HostSchema),
-  limit: v.pipe(v.string(), v.regex(/^\d+$/, "--limit must be a whole number"), v.transform(Number), v.minValue(1, "--limit must be at least 1"), v.maxValue(10_000, "--limit must be at most 10000")),
+  limit: v.pipe(
+    v.string(),
+    v.regex(/^\d+$/, "--limit must be a whole number"),
+    v.transform(Number),
+    v.minValue(1, "--limit must be at least 1"),
+    v.maxValue(10_000, "--limit must be at most 10000"),
+  ),
   since: v.optional(v.pipe(v.string(), timeOption("--since"))),
   until: v.optional(v.pipe(v.string(), timeOption("--until"))),
 });
@@ -27,12 +36,21 @@ function timeOption(name: string) {
   return v.rawTransform<string, Date>(({ dataset, addIssue, NEVER }) => {
     const time = parseTimeOption(dataset.value);
     if (time !== undefined) return time;
-    addIssue({ message: `${name} must be an ISO time (2026-12-01T10:00:00Z, 2026-12-01) or an age (90s, 15m, 1h, 2d, 1w), not ${JSON.stringify(dataset.value)}` });
+    addIssue({
+      message: `${name} must be an ISO time (2026-12-01T10:00:00Z, 2026-12-01) or an age (90s, 15m, 1h, 2d, 1w), not ${JSON.stringify(dataset.value)}`,
+    });
     return NEVER;
   });
 }
 
-const OUTCOME_STYLES: Readonly<Partial<Record<string, TerminalStyle>>> = { ok: "green", denied: "red", failed: "red", error: "red", pending: "yellow", started: "cyan" };
+const OUTCOME_STYLES: Readonly<Partial<Record<string, TerminalStyle>>> = {
+  ok: "green",
+  denied: "red",
+  failed: "red",
+  error: "red",
+  pending: "yellow",
+  started: "cyan",
+};
 
 /**
  * `mc audit [list]`: audit events, newest first, filtered.
@@ -64,7 +82,15 @@ export async function auditListCommand(
         ? terminalText`no audit events`
         : styledLines([
             renderTable(
-              [{ header: "host", maxWidth: 24 }, { header: "seq", align: "right" }, { header: "time" }, { header: "caller", maxWidth: 32 }, { header: "tool" }, { header: "outcome" }, { header: "reason" }],
+              [
+                { header: "host", maxWidth: 24 },
+                { header: "seq", align: "right" },
+                { header: "time" },
+                { header: "caller", maxWidth: 32 },
+                { header: "tool" },
+                { header: "outcome" },
+                { header: "reason" },
+              ],
               events.map((event) => [
                 event.host ?? null,
                 event.seq,
@@ -75,7 +101,10 @@ export async function auditListCommand(
                 event.reason ? terminalMessage(event.reason) : null,
               ]),
             ),
-            styled(`${events.length} ${events.length === 1 ? "event" : "events"}${events.length === limit ? ` (the newest ${limit}; --limit for more)` : ""}`, "dim"),
+            styled(
+              `${events.length} ${events.length === 1 ? "event" : "events"}${events.length === limit ? ` (the newest ${limit}; --limit for more)` : ""}`,
+              "dim",
+            ),
           ]),
     );
   } finally {

@@ -31,7 +31,11 @@ export async function configBackupsCommand(
     emit(io, options, { path: resolve(path), backups }, () =>
       backups.length === 0
         ? terminalText`no backups of ${resolve(path)}`
-        : terminalLines(backups.map((backup) => terminalText`${backup.backup_id}  ${backup.created_at}  ${terminalCell(backup.bytes, 7, "right")} bytes  (${backup.target})`)),
+        : terminalLines(
+            backups.map(
+              (backup) => terminalText`${backup.backup_id}  ${backup.created_at}  ${terminalCell(backup.bytes, 7, "right")} bytes  (${backup.target})`,
+            ),
+          ),
     );
   } finally {
     await runtime.close();

@@ -26,7 +26,9 @@ export async function doctorCommand(io: CliIo, options: GlobalOptions & { stateD
           ]),
         ),
         // What to do about each failed check that has an answer (runtime's DoctorCheck.hint).
-        ...report.checks.filter((check) => !check.ok && check.hint !== undefined).map((check) => styled(terminalMessage(`hint (${check.name}): ${check.hint ?? ""}`), "yellow")),
+        ...report.checks
+          .filter((check) => !check.ok && check.hint !== undefined)
+          .map((check) => styled(terminalMessage(`hint (${check.name}): ${check.hint ?? ""}`), "yellow")),
         "",
         report.ok ? styled("doctor: ok", "green") : styled("doctor: NOT OK", "red"),
       ]),

@@ -40,7 +40,9 @@ export async function mcpServeCommand(io: CliIo, options: GlobalOptions & McpSer
     if (http === undefined) {
       // Someone typed the command at a terminal: say why it seems to hang (MCP clients start it themselves).
       if (io.stdinIsTty) {
-        io.stderr.write("mc: serving MCP over stdio, waiting for a client on stdin (an MCP client such as Claude Desktop or VS Code starts this command itself; Ctrl-D stops it)\n");
+        io.stderr.write(
+          "mc: serving MCP over stdio, waiting for a client on stdin (an MCP client such as Claude Desktop or VS Code starts this command itself; Ctrl-D stops it)\n",
+        );
       }
       const handle = await serveStdio(runtime, { name: "mc", version: VERSION, onDiagnostic: (message) => io.stderr.write(`mc: ${message}\n`) });
       await handle.closed;
@@ -61,14 +63,20 @@ export async function mcpServeCommand(io: CliIo, options: GlobalOptions & McpSer
       });
     } catch (error) {
       if (HttpServeError.isInstance(error)) {
-        throw new ExitError(EXIT.usage, error.data.option === "host" ? `refusing to listen on ${http.host}: not a loopback address (pass --allow-remote to mean it)` : error.message);
+        throw new ExitError(
+          EXIT.usage,
+          error.data.option === "host" ? `refusing to listen on ${http.host}: not a loopback address (pass --allow-remote to mean it)` : error.message,
+        );
       }
       if (error instanceof Error && "code" in error && (error.code === "EADDRINUSE" || error.code === "EACCES" || error.code === "EADDRNOTAVAIL")) {
         throw new ExitError(EXIT.failed, `cannot listen on ${options.http}: ${error.message}`);
       }
       throw error;
     }
-    if (!isLoopbackHost(http.host)) io.stderr.write(`mc: warning: serving on ${http.host}, reachable from other hosts; the bearer token is the only protection and travels in clear text without a TLS proxy\n`);
+    if (!isLoopbackHost(http.host))
+      io.stderr.write(
+        `mc: warning: serving on ${http.host}, reachable from other hosts; the bearer token is the only protection and travels in clear text without a TLS proxy\n`,
+      );
     io.stderr.write(`mc: serving MCP (Streamable HTTP) at ${handle.url}\n`);
     await new Promise<void>((resolve) => {
       process.once("SIGINT", resolve);

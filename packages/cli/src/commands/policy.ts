@@ -75,7 +75,11 @@ export async function policyCheckCommand(io: CliIo, options: Options, file: stri
 /** Where a policy goes and what the check needs, from the global options. */
 async function policyTarget(io: CliIo, options: Options): Promise<{ path: string; stateDir: string; tools: { name: string; risk: RiskLevel }[] }> {
   const runtime = runtimeFromOptions(io, options);
-  const target = { path: runtime.paths.policyPath, stateDir: runtime.paths.stateDir, tools: runtime.listTools().map((tool) => ({ name: tool.name, risk: tool.risk })) };
+  const target = {
+    path: runtime.paths.policyPath,
+    stateDir: runtime.paths.stateDir,
+    tools: runtime.listTools().map((tool) => ({ name: tool.name, risk: tool.risk })),
+  };
   await runtime.close();
   return target;
 }
@@ -95,7 +99,10 @@ function diagnosticsText(diagnostics: PolicyDiagnostics): string[] {
 
 function reportInstalled(io: CliIo, options: Options, result: Extract<InstallPolicyResult, { installed: true }>): void {
   emit(io, options, { ok: true, path: result.path, sha256: result.sha256, warnings: result.diagnostics.warnings }, () =>
-    terminalLines([...diagnosticsLines(result.diagnostics), terminalText`installed ${result.path} (sha256 ${result.sha256.slice(0, 12)}…); it applies to the next call`]),
+    terminalLines([
+      ...diagnosticsLines(result.diagnostics),
+      terminalText`installed ${result.path} (sha256 ${result.sha256.slice(0, 12)}…); it applies to the next call`,
+    ]),
   );
 }
 
@@ -190,7 +197,11 @@ export async function policyEditCommand(io: CliIo, options: Options): Promise<vo
       // this one child is spawned directly — still argv only, never a shell.
       const run = spawnSync(argv[0] as string, [...argv.slice(1), copy], { stdio: "inherit", env: { ...io.env } });
       if (run.error) throw new ExitError(EXIT.failed, `cannot run the editor ${JSON.stringify(argv[0])}: ${run.error.message}; the policy is unchanged`);
-      if (run.status !== 0) throw new ExitError(EXIT.failed, `the editor exited with ${run.status === null ? `signal ${run.signal}` : `status ${run.status}`}; the policy is unchanged`);
+      if (run.status !== 0)
+        throw new ExitError(
+          EXIT.failed,
+          `the editor exited with ${run.status === null ? `signal ${run.signal}` : `status ${run.status}`}; the policy is unchanged`,
+        );
       const edited = readFileSync(copy);
       if (current.kind === "read" && edited.equals(original)) {
         emit(io, options, { ok: true, path: target.path, changed: false }, () => terminalText`${target.path}: no changes`);

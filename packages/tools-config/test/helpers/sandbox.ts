@@ -69,7 +69,10 @@ export async function snapshotTree(base: string, skip: readonly string[] = []): 
       mtimeMs: stats.mtimeMs,
       mode: stats.mode,
     };
-    if (stats.isFile()) entry.sha256 = createHash("sha256").update(await readFile(path)).digest("hex");
+    if (stats.isFile())
+      entry.sha256 = createHash("sha256")
+        .update(await readFile(path))
+        .digest("hex");
     if (stats.isSymbolicLink()) entry.target = await readlink(path);
     result[relative === "" ? "." : relative] = entry;
     if (stats.isDirectory()) {

@@ -12,9 +12,7 @@ export class HarnessUnavailableError extends Error {
    * @param reason - why the harness cannot run here
    */
   constructor(reason: string) {
-    super(
-      `The systemd harness is required (CI or MC_HARNESS_REQUIRED=1) but cannot run here: ${reason}`,
-    );
+    super(`The systemd harness is required (CI or MC_HARNESS_REQUIRED=1) but cannot run here: ${reason}`);
     this.name = "HarnessUnavailableError";
     this.reason = reason;
   }

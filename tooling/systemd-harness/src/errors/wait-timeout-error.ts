@@ -12,8 +12,7 @@ export class WaitTimeoutError extends Error {
    */
   constructor(description: string, timeoutMs: number, lastError?: unknown) {
     super(
-      `Timed out after ${timeoutMs} ms waiting for ${description}` +
-        (lastError instanceof Error ? ` (last attempt: ${lastError.message})` : ""),
+      `Timed out after ${timeoutMs} ms waiting for ${description}` + (lastError instanceof Error ? ` (last attempt: ${lastError.message})` : ""),
       lastError === undefined ? undefined : { cause: lastError },
     );
     this.name = "WaitTimeoutError";
