@@ -93,12 +93,10 @@ const frame: fc.Arbitrary<() => Frame> = fc.oneof(
       const requestId = id();
       return { kind: "tools/call garbage params", bytes: line({ jsonrpc: "2.0", id: requestId, method: "tools/call", params }), mustRefuse: { id: requestId } };
     }),
-  fc
-    .integer({ min: 1_000, max: 20_000 })
-    .map((depth) => () => ({
-      kind: "deep nesting",
-      bytes: `{"jsonrpc":"2.0","id":${id()},"method":"ping","params":{"x":${"[".repeat(depth)}${"]".repeat(depth)}}}\n`,
-    })),
+  fc.integer({ min: 1_000, max: 20_000 }).map((depth) => () => ({
+    kind: "deep nesting",
+    bytes: `{"jsonrpc":"2.0","id":${id()},"method":"ping","params":{"x":${"[".repeat(depth)}${"]".repeat(depth)}}}\n`,
+  })),
   fc.integer({ min: 1_000, max: 50_000 }).map((depth) => () => ({ kind: "deep unbalanced nesting", bytes: `${"[".repeat(depth)}\n` })),
   fc.constant(() => ({
     kind: "batch",

@@ -106,17 +106,15 @@ describe.skipIf(!harness.available)("stdio session transcript (SDK client, real 
     }
     const audit = await runMc(["audit", "list", "--json"], env);
     expect(audit.exitCode).toBe(0);
-    const events = (JSON.parse(audit.stdout) as { events: Array<Record<string, unknown>> }).events
-      .reverse()
-      .map((event) => ({
-        caller: event.caller,
-        client_name: event.client_name,
-        tool: event.tool,
-        arguments: event.arguments,
-        decision: event.decision,
-        outcome: event.outcome,
-        reason: event.reason,
-      }));
+    const events = (JSON.parse(audit.stdout) as { events: Array<Record<string, unknown>> }).events.reverse().map((event) => ({
+      caller: event.caller,
+      client_name: event.client_name,
+      tool: event.tool,
+      arguments: event.arguments,
+      decision: event.decision,
+      outcome: event.outcome,
+      reason: event.reason,
+    }));
     const text = renderTranscript(steps, events, dir);
     if (process.env.MC_UPDATE_TRANSCRIPTS === "1") {
       writeFileSync(TRANSCRIPT, text);
