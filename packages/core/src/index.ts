@@ -21,7 +21,7 @@ export type { RiskAnnotations, RiskLevel } from "./risk.js";
 export { SCOPES } from "./scope.js";
 export type { Scope } from "./scope.js";
 export { defineTool } from "./tool-definition.js";
-export type { AnySchema, PolicySubject, ToolContext, ToolDefinition } from "./tool-definition.js";
+export type { AnySchema, PolicySubject, ToolContext, ToolDefinition, ToolNeed } from "./tool-definition.js";
 export { schemaToJson, toolJsonSchemas } from "./tool-json-schema.js";
 export { CONFINED_VALIDATOR_ID, confinedValidatorWrapper, validatorConfinement } from "./validator-confinement.js";
 export type { ValidatorConfinement, ValidatorConfinementMode } from "./validator-confinement.js";

@@ -45,6 +45,13 @@ export interface PolicySubject {
 }
 
 /**
+ * What a tool needs from the host beyond running a program: `systemd_manager` — a systemd
+ * manager answering on its bus (system, or the user's for user scope); `journal` — journald's
+ * files readable. `mc doctor` names the tools a missing need will break.
+ */
+export type ToolNeed = "systemd_manager" | "journal";
+
+/**
  * A tool: the contract between mc's tool packages, the runtime and every surface (MCP, CLI,
  * embedding). Its input and output schemas are its public contract.
  */
@@ -57,6 +64,8 @@ export interface ToolDefinition<TInput extends AnySchema = AnySchema, TOutput ex
   description: string;
   /** Sets the default confirmation rule and the MCP annotations. */
   risk: RiskLevel;
+  /** What it needs from the host (see {@link ToolNeed}); doctor checks each. Default: nothing. */
+  needs?: readonly ToolNeed[];
   /** valibot schema of the arguments; checked before the policy and before `run`. */
   input: TInput;
   /** valibot schema of the result; every result is checked against it. */

@@ -57,7 +57,7 @@ async function doctorAs(uid: number, prefix: readonly string[], policyText?: str
     policy,
     runner: createCommandRunner({ prefix }),
     store: () => Promise.reject(new Error("no database in this test")),
-    toolCount: tools.length,
+    tools: builtinTools().map((tool) => tool.definition),
     uid,
   });
 }
@@ -67,7 +67,7 @@ describe("doctor", () => {
     const report = await doctorWith();
     const systemd = check(report, "systemd");
     expect(systemd).toMatchObject({ ok: false, severity: "warning" });
-    expect(systemd.message).toMatch(/^no systemd system manager answers \(.+\): service_status, failed_services, .* and daemon_reload will fail on this host$/);
+    expect(systemd.message).toMatch(/^no systemd system manager answers \(.+\): failed_services, service_status, .* and daemon_reload will fail on this host$/);
     expect(systemd.hint).toContain("systemd as PID 1");
     expect(systemd.details?.unavailable_tools).toContain("restart_service");
     expect(check(report, "journal")).toMatchObject({ ok: false, severity: "warning" });

@@ -1,5 +1,5 @@
 import { access, constants, mkdir } from "node:fs/promises";
-import { TIMEOUTS, validatorConfinement, type CommandRunner } from "@mc/core";
+import { TIMEOUTS, validatorConfinement, type CommandRunner, type ToolDefinition, type ToolNeed } from "@mc/core";
 import type { LoadedPolicy } from "@mc/policy";
 import type { ApprovalStore } from "@mc/approvals";
 import { redactDatabaseUrl as redactUrl, type RuntimePaths } from "./runtime-paths.js";
@@ -35,7 +35,8 @@ export interface DoctorInputs {
   policy: LoadedPolicy;
   runner: CommandRunner;
   store: () => Promise<ApprovalStore>;
-  toolCount: number;
+  /** The registered tools: what they need from the host decides which checks name them. */
+  tools: readonly DoctorTool[];
   /** The uid mc runs as (default: this process's); tools that change the system need root. */
   uid?: number;
 }
@@ -72,14 +73,16 @@ export async function runDoctor(inputs: DoctorInputs): Promise<DoctorReport> {
 
   // The host probes spawn processes: start them now, alongside the state dir and database checks.
   const enabled = enabledTools(inputs.policy);
+  const managerTools = affected(enabled, needing(inputs.tools, "systemd_manager"));
   const hostChecks = Promise.all([
-    checkSystemManager(inputs.runner, enabled),
-    checkUserManager(inputs.runner, inputs.policy, enabled),
-    checkJournal(inputs.runner, enabled, inputs.uid ?? process.getuid?.()),
+    checkSystemManager(inputs.runner, managerTools),
+    checkUserManager(inputs.runner, inputs.policy, managerTools),
+    checkJournal(inputs.runner, affected(enabled, needing(inputs.tools, "journal")), inputs.uid ?? process.getuid?.()),
   ]);
   checks.push(await checkStateDir(inputs.paths.stateDir), ...(await checkDatabase(inputs)), ...(await hostChecks).flat(), await checkValidators(inputs));
-  checks.push(checkPrivileges(inputs.uid ?? process.getuid?.(), inputs.policy, enabled));
-  checks.push({ name: "tools", severity: "error", ok: inputs.toolCount > 0, message: `${inputs.toolCount} tools registered` });
+  checks.push(checkPrivileges(inputs.uid ?? process.getuid?.(), inputs.policy, affected(enabled, changing(inputs.tools)), managerTools));
+  const toolCount = inputs.tools.length;
+  checks.push({ name: "tools", severity: "error", ok: toolCount > 0, message: `${toolCount} tools registered` });
   return {
     ok: checks.every((check) => check.ok || check.severity === "warning"),
     checks,
@@ -87,37 +90,21 @@ export async function runDoctor(inputs: DoctorInputs): Promise<DoctorReport> {
   };
 }
 
-/** Tools that ask a systemd manager (over its bus) for every call. */
-const MANAGER_TOOLS = [
-  "service_status",
-  "failed_services",
-  "list_units",
-  "list_timers",
-  "unit_file",
-  "reload_service",
-  "restart_service",
-  "start_service",
-  "stop_service",
-  "enable_service",
-  "disable_service",
-  "daemon_reload",
-] as const;
+/** What doctor needs to know of each registered tool: its risk and what it needs from the host. */
+export type DoctorTool = Pick<ToolDefinition, "name" | "risk" | "needs">;
 
-/** Tools that read the journal. */
-const JOURNAL_TOOLS = ["read_journal"] as const;
+/** Names of the tools that declare a need (a systemd manager, the journal). */
+function needing(tools: readonly DoctorTool[], need: ToolNeed): string[] {
+  return tools.filter((tool) => tool.needs?.includes(need) === true).map((tool) => tool.name);
+}
 
-/** Tools that change the system: systemd refuses them (no password prompt) and /etc stays read-only to a user other than root. */
-const ROOT_TOOLS = [
-  "reload_service",
-  "restart_service",
-  "start_service",
-  "stop_service",
-  "enable_service",
-  "disable_service",
-  "daemon_reload",
-  "write_config_file",
-  "restore_config_backup",
-] as const;
+/**
+ * Names of the tools that change the system. As a user other than root, systemd refuses their
+ * system-scope actions (no password prompt) and /etc stays read-only.
+ */
+function changing(tools: readonly DoctorTool[]): string[] {
+  return tools.filter((tool) => tool.risk !== "read_only").map((tool) => tool.name);
+}
 
 /** Names of the tools this policy lets run (none when it does not load). */
 function enabledTools(policy: LoadedPolicy): Set<string> {
@@ -176,8 +163,7 @@ const NO_MANAGER_HINT =
  * Whether the system manager answers on its bus: `systemctl --version` works without one, so it
  * proves nothing; `systemctl show` (the manager's own properties) needs it.
  */
-async function checkSystemManager(runner: CommandRunner, enabled: ReadonlySet<string>): Promise<DoctorCheck> {
-  const tools = affected(enabled, MANAGER_TOOLS);
+async function checkSystemManager(runner: CommandRunner, tools: readonly string[]): Promise<DoctorCheck> {
   const result = await probe(runner, "systemctl", ["show", "--no-pager", "--property=Version,SystemState"]);
   const answered = !("error" in result) && result.exitCode === 0 ? properties(result.stdout) : undefined;
   if (answered?.get("Version")) {
@@ -202,8 +188,8 @@ async function checkSystemManager(runner: CommandRunner, enabled: ReadonlySet<st
 }
 
 /** Whether the calling user's manager answers, when the policy lets a manager tool act in user scope. */
-async function checkUserManager(runner: CommandRunner, policy: LoadedPolicy, enabled: ReadonlySet<string>): Promise<DoctorCheck[]> {
-  const tools = affected(enabled, MANAGER_TOOLS).filter((name) => {
+async function checkUserManager(runner: CommandRunner, policy: LoadedPolicy, managerTools: readonly string[]): Promise<DoctorCheck[]> {
+  const tools = managerTools.filter((name) => {
     const scopes = policy.tools.get(name)?.allowedScopes;
     return scopes === undefined || scopes.includes("user");
   });
@@ -229,8 +215,7 @@ async function checkUserManager(runner: CommandRunner, policy: LoadedPolicy, ena
  * Whether the journal can be read: journalctl exits 0 with no journal at all ("No journal files
  * were found."), and read_journal would then quietly return no entries.
  */
-async function checkJournal(runner: CommandRunner, enabled: ReadonlySet<string>, uid: number | undefined): Promise<DoctorCheck[]> {
-  const tools = affected(enabled, JOURNAL_TOOLS);
+async function checkJournal(runner: CommandRunner, tools: readonly string[], uid: number | undefined): Promise<DoctorCheck[]> {
   // short-iso, not json: with no journal, json output is silent but short output says so.
   const result = await probe(runner, "journalctl", ["--no-pager", "-n", "1", "--output=short-iso"]);
   const hint =
@@ -278,7 +263,7 @@ async function checkJournal(runner: CommandRunner, enabled: ReadonlySet<string>,
 }
 
 /** What the uid mc runs as allows. */
-function checkPrivileges(uid: number | undefined, policy: LoadedPolicy, enabled: ReadonlySet<string>): DoctorCheck {
+function checkPrivileges(uid: number | undefined, policy: LoadedPolicy, changingTools: readonly string[], managerTools: readonly string[]): DoctorCheck {
   if (uid === undefined || uid === 0) {
     return {
       name: "privileges",
@@ -288,12 +273,14 @@ function checkPrivileges(uid: number | undefined, policy: LoadedPolicy, enabled:
       details: { uid: uid ?? null },
     };
   }
-  const tools = affected(enabled, ROOT_TOOLS).filter((name) => {
+  // A systemd action is refused only in system scope; a file tool writes only what this user may.
+  const tools = changingTools.filter((name) => {
+    if (!managerTools.includes(name)) return true;
     const scopes = policy.tools.get(name)?.allowedScopes;
-    return name.endsWith("config_file") || name.endsWith("config_backup") || scopes === undefined || scopes.includes("system");
+    return scopes === undefined || scopes.includes("system");
   });
-  const configTools = tools.filter((name) => name.endsWith("config_file") || name.endsWith("config_backup"));
-  const systemdTools = tools.filter((name) => !configTools.includes(name));
+  const systemdTools = tools.filter((name) => managerTools.includes(name));
+  const configTools = tools.filter((name) => !managerTools.includes(name));
   return {
     name: "privileges",
     severity: "warning",

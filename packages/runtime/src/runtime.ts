@@ -564,7 +564,7 @@ export function createRuntime<Tools extends ToolMap = BuiltinTools>(options: Run
     listTools,
     runTool: (name, args, runOptions) => call(name, args, runOptions),
     call,
-    doctor: () => runDoctor({ paths, policy: policySource.current(), runner, store, toolCount: tools.size }),
+    doctor: () => runDoctor({ paths, policy: policySource.current(), runner, store, tools: [...tools.values()] }),
     policy: () => policySource.current(),
     approvals,
     audit: {

@@ -18,6 +18,7 @@ export const daemonReloadTool = defineTool({
     "Makes the systemd manager re-read every unit file (systemctl daemon-reload), as needed after a unit file " +
     "was written (write_config_file says so). Running services are not restarted. scope 'user' reloads the " +
     "calling user's manager. Needs a human approval unless the policy says otherwise.",
+  needs: ["systemd_manager"],
   risk: "privileged",
   // The policy judges the scope this call acts in (allowed_scopes); it names no unit.
   policySubject: (input) => ({ scope: input.scope }),

@@ -10,6 +10,7 @@ export const disableServiceTool = defineTool({
   description:
     "Disables a unit (systemctl disable): it no longer starts at boot; with now=true it is also stopped. Returns the unit-file and active state before and after. " +
     "Needs a human approval unless the policy says otherwise.",
+  needs: ["systemd_manager"],
   risk: "privileged",
   // The policy judges the scope and unit this call acts on (allowed_scopes, service_patterns).
   policySubject: (input) => ({ scope: input.scope, unit: input.unit }),

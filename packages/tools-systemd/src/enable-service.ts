@@ -10,6 +10,7 @@ export const enableServiceTool = defineTool({
   description:
     "Enables a unit (systemctl enable): it starts at boot / when its [Install] target is reached; with now=true it is also started. A unit without an [Install] section stays static. Returns the unit-file and active state before and after. " +
     "Needs a human approval unless the policy says otherwise.",
+  needs: ["systemd_manager"],
   risk: "privileged",
   // The policy judges the scope and unit this call acts on (allowed_scopes, service_patterns).
   policySubject: (input) => ({ scope: input.scope, unit: input.unit }),

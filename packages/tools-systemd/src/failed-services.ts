@@ -46,6 +46,7 @@ export const failedServicesTool = defineTool({
     "Services in the failed state (systemctl list-units --state=failed), each with load, active and sub state " +
     "and description; `count` is the total, `truncated` says when more exist than `limit` (default 10, 1–50). " +
     "scope 'user' lists the calling user's manager.",
+  needs: ["systemd_manager"],
   risk: "read_only",
   // The policy judges the scope this call acts in (allowed_scopes); it names no unit.
   policySubject: (input) => ({ scope: input.scope }),

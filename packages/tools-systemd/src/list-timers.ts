@@ -44,6 +44,7 @@ export const listTimersTool = defineTool({
     "systemd timers (systemctl list-timers --all): for each, the unit it activates, when it runs next and ran last " +
     "(ISO 8601 UTC, null when not scheduled / never), its active and sub state and description; soonest first. " +
     "`truncated` says when more exist than `limit` (default 50, 1–200). scope 'user' lists the calling user's manager.",
+  needs: ["systemd_manager"],
   risk: "read_only",
   // The policy judges the scope this call acts in (allowed_scopes); it names no unit.
   policySubject: (input) => ({ scope: input.scope }),

@@ -115,6 +115,7 @@ export const listUnitsTool = defineTool({
     "optionally only one `type` (service, timer, …), one `state` (active, failed, …) and names matching a glob " +
     "`pattern` (e.g. nginx*.service). `total` counts the matches, `truncated` says when more exist than `limit` " +
     "(default 100, 1–500). scope 'user' lists the calling user's manager.",
+  needs: ["systemd_manager"],
   risk: "read_only",
   // The policy judges the scope this call acts in (allowed_scopes); it names no unit.
   policySubject: (input) => ({ scope: input.scope }),

@@ -87,6 +87,7 @@ export const readJournalTool = defineTool({
     "Filters: `since`/`until` (ISO 8601 with a zone, a date, or relative -30m, -1h, -2d), `priority` (that level " +
     "and more important), `grep` (plain text in the message, case-insensitive), `boot` (0, -1, … or a boot id). " +
     "journald writes asynchronously: a line logged a moment ago may appear only on the next call.",
+  needs: ["journal"],
   risk: "read_only",
   // The policy judges the scope and unit this call acts on (allowed_scopes, service_patterns).
   policySubject: (input) => ({ scope: input.scope, unit: input.unit }),

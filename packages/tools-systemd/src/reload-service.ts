@@ -11,6 +11,7 @@ export const reloadServiceTool = defineTool({
     "Reloads a unit's configuration without stopping it (systemctl reload). Refused, before anything runs, " +
     "when the unit does not support reload (CanReload=no): use restart_service then. Returns the unit's state " +
     "after the reload. Needs a human approval unless the policy says otherwise.",
+  needs: ["systemd_manager"],
   risk: "mutating_safe",
   // The policy judges the scope and unit this call acts on (allowed_scopes, service_patterns).
   policySubject: (input) => ({ scope: input.scope, unit: input.unit }),

@@ -10,6 +10,7 @@ export const restartServiceTool = defineTool({
   description:
     "Stops and starts a unit (systemctl restart); its clients see an interruption. Returns the unit's state " +
     "after the restart with its new and previous main PID. Needs a human approval unless the policy says otherwise.",
+  needs: ["systemd_manager"],
   risk: "privileged",
   // The policy judges the scope and unit this call acts on (allowed_scopes, service_patterns).
   policySubject: (input) => ({ scope: input.scope, unit: input.unit }),

@@ -30,6 +30,7 @@ export const serviceStatusTool = defineTool({
     "State of one systemd unit: load, active and sub state, unit-file state, description, unit file path, " +
     "whether it can reload, and its main PID. A unit that does not exist is reported with load_state " +
     "'not-found'. scope 'user' asks the calling user's manager (systemctl --user).",
+  needs: ["systemd_manager"],
   risk: "read_only",
   // The policy judges the scope and unit this call acts on (allowed_scopes, service_patterns).
   policySubject: (input) => ({ scope: input.scope, unit: input.unit }),

@@ -10,6 +10,7 @@ export const startServiceTool = defineTool({
   description:
     "Starts a unit (systemctl start) and waits for the start job; a unit that fails to start is an error with systemctl's explanation. Returns the unit's state before and after. " +
     "Needs a human approval unless the policy says otherwise.",
+  needs: ["systemd_manager"],
   risk: "privileged",
   // The policy judges the scope and unit this call acts on (allowed_scopes, service_patterns).
   policySubject: (input) => ({ scope: input.scope, unit: input.unit }),

@@ -10,6 +10,7 @@ export const stopServiceTool = defineTool({
   description:
     "Stops a unit (systemctl stop); its clients lose the service until it is started again. Returns the unit's state before and after. " +
     "Needs a human approval unless the policy says otherwise.",
+  needs: ["systemd_manager"],
   risk: "privileged",
   // The policy judges the scope and unit this call acts on (allowed_scopes, service_patterns).
   policySubject: (input) => ({ scope: input.scope, unit: input.unit }),

@@ -60,6 +60,7 @@ export const unitFileTool = defineTool({
     "The unit file of a unit and its drop-ins (systemctl cat), each with its path and text, in the order systemd " +
     "applies them; bounded by the runner's output cap (truncated says so). A unit without files (e.g. a device) " +
     "has fragment null; a unit that does not exist is an error. scope 'user' reads the calling user's manager.",
+  needs: ["systemd_manager"],
   risk: "read_only",
   // The policy judges the scope and unit this call acts on (allowed_scopes, service_patterns).
   policySubject: (input) => ({ scope: input.scope, unit: input.unit }),
