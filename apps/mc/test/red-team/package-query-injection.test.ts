@@ -4,12 +4,13 @@
 // command goes through a recording prefix: a case breaks the guarantee when a refused call
 // started any process, or when an accepted name reached the package manager as anything but
 // one argument after its fixed options.
-import { chmodSync, existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createRuntime, type Runtime } from "@mc/runtime";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { attackClass } from "./attack-report.js";
+import { recordingPrefix, type RecordingPrefix } from "./recording-prefix.js";
 
 const caller = { caller: { kind: "embedded" as const, name: "red-team-packages" } };
 
@@ -17,40 +18,14 @@ describe("installed_packages and listening_sockets argument injection through th
   const packages = attackClass("package query injection (installed_packages)");
   const sockets = attackClass("socket listing arguments (listening_sockets)");
   let dir: string;
-  let log: string;
+  let recorded: RecordingPrefix;
   let runtime: Runtime;
-
-  /** argv lists the recording prefix saw since the last call (one JSON array per line). */
-  function takeRecorded(): string[][] {
-    if (!existsSync(log)) return [];
-    const lines = readFileSync(log, "utf8")
-      .split("\n")
-      .filter((line) => line.length > 0);
-    rmSync(log);
-    return lines.map((line) => JSON.parse(line) as string[]);
-  }
 
   beforeAll(() => {
     dir = realpathSync(mkdtempSync(join(tmpdir(), "mc-red-packages-")));
-    log = join(dir, "argv.log");
-    const recorder = join(dir, "record.mjs");
-    // Records its argv, then runs it (without a shell) with the same stdio and exit status.
-    writeFileSync(
-      recorder,
-      [
-        "#!/usr/bin/env node",
-        'import { appendFileSync } from "node:fs";',
-        'import { spawnSync } from "node:child_process";',
-        "const [, , log, ...argv] = process.argv;",
-        'appendFileSync(log, JSON.stringify(argv) + "\\n");',
-        'const result = spawnSync(argv[0], argv.slice(1), { stdio: "inherit" });',
-        "process.exit(result.status ?? (result.error ? 127 : 1));",
-        "",
-      ].join("\n"),
-    );
-    chmodSync(recorder, 0o755);
+    recorded = recordingPrefix(dir);
     writeFileSync(join(dir, "policy.toml"), "version = 1\n");
-    runtime = createRuntime({ stateDir: join(dir, "state"), policyPath: join(dir, "policy.toml"), env: {}, commandPrefix: [process.execPath, recorder, log] });
+    runtime = createRuntime({ stateDir: join(dir, "state"), policyPath: join(dir, "policy.toml"), env: {}, commandPrefix: recorded.prefix });
   });
 
   afterAll(async () => {
@@ -105,10 +80,10 @@ describe("installed_packages and listening_sockets argument injection through th
       { name: "bash", admindir: "/tmp" },
       { name: "bash", manager: "rpm" },
     ];
-    takeRecorded();
+    recorded.take();
     for (const args of hostile) {
       const result = await runtime.call("installed_packages", args, caller);
-      const started = takeRecorded();
+      const started = recorded.take();
       const broke = !(result.status === "error" && result.code === "input_invalid") || started.length > 0;
       packages.record(broke, broke ? `${JSON.stringify(args)} → ${result.status} ${JSON.stringify(started)}` : undefined);
     }
@@ -118,7 +93,7 @@ describe("installed_packages and listening_sockets argument injection through th
   it("should pass an accepted name or pattern as one argument after the fixed options", async () => {
     for (const args of [{ name: "bash" }, { name: "libc6" }, { pattern: "bas[a-h]*" }, { pattern: "lib?[!z]*" }, { name: "g++" }]) {
       const result = await runtime.call("installed_packages", args, caller);
-      const started = takeRecorded();
+      const started = recorded.take();
       const query = "name" in args ? args.name : args.pattern;
       const first = started[0] ?? [];
       const broke =
@@ -149,14 +124,14 @@ describe("installed_packages and listening_sockets argument injection through th
     ];
     for (const args of hostile) {
       const result = await runtime.call("listening_sockets", args, caller);
-      const started = takeRecorded();
+      const started = recorded.take();
       const broke = !(result.status === "error" && result.code === "input_invalid") || started.length > 0;
       sockets.record(broke, broke ? `${JSON.stringify(args)} → ${result.status}` : undefined);
     }
     // listening_sockets reads /proc: no command runs, so nothing reaches a shell or a parser of ss output.
     for (const args of [{}, { protocol: "tcp" }, { protocol: "udp", limit: 500 }]) {
       const result = await runtime.call("listening_sockets", args, caller);
-      const started = takeRecorded();
+      const started = recorded.take();
       const broke = result.status !== "ok" || started.length > 0;
       sockets.record(broke, broke ? `${JSON.stringify(args)} → ${result.status} ${JSON.stringify(started)}` : undefined);
     }

@@ -6,13 +6,14 @@
 // is up): a case breaks a guarantee when a refused call started any process, when client text
 // reached journalctl as anything but a number or a fully escaped literal, or when a privileged
 // action ran without an approval or outside service_patterns.
-import { chmodSync, existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createRuntime, type Runtime } from "@mc/runtime";
 import { harnessForTests } from "@mc/systemd-harness";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { attackClass } from "./attack-report.js";
+import { recordingPrefix, type RecordingPrefix } from "./recording-prefix.js";
 
 const caller = { caller: { kind: "embedded" as const, name: "red-team-systemd" } };
 const harness = await harnessForTests();
@@ -22,45 +23,15 @@ describe("systemd tool and journal filter arguments through the runtime", () => 
   const smuggling = attackClass("journal filter smuggling (since/until/grep/boot reach journalctl only as numbers or escaped literals)");
   const unapproved = attackClass("unit actions without approval or outside service_patterns");
   let dir: string;
-  let log: string;
+  let recorded: RecordingPrefix;
   let runtime: Runtime;
-
-  function takeRecorded(): string[][] {
-    if (!existsSync(log)) return [];
-    const lines = readFileSync(log, "utf8")
-      .split("\n")
-      .filter((line) => line.length > 0);
-    rmSync(log);
-    return lines.map((line) => JSON.parse(line) as string[]);
-  }
 
   beforeAll(() => {
     dir = realpathSync(mkdtempSync(join(tmpdir(), "mc-red-systemd-")));
-    log = join(dir, "argv.log");
-    const recorder = join(dir, "record.mjs");
-    writeFileSync(
-      recorder,
-      [
-        "#!/usr/bin/env node",
-        'import { appendFileSync } from "node:fs";',
-        'import { spawnSync } from "node:child_process";',
-        "const [, , log, skip, ...argv] = process.argv;",
-        // Records the tool's own argv (after the harness prefix), then runs the whole of it.
-        'appendFileSync(log, JSON.stringify(argv.slice(Number(skip))) + "\\n");',
-        'const result = spawnSync(argv[0], argv.slice(1), { stdio: "inherit" });',
-        "process.exit(result.status ?? (result.error ? 127 : 1));",
-        "",
-      ].join("\n"),
-    );
-    chmodSync(recorder, 0o755);
+    // Recorded first, then run in the harness container when it is up.
+    recorded = recordingPrefix(dir, harness.available ? harness.prefix : []);
     writeFileSync(join(dir, "policy.toml"), 'version = 1\n[tools.stop_service]\nservice_patterns = ["app-*.service"]\n');
-    const inner = harness.available ? harness.prefix : [];
-    runtime = createRuntime({
-      stateDir: join(dir, "state"),
-      policyPath: join(dir, "policy.toml"),
-      env: {},
-      commandPrefix: [process.execPath, recorder, log, String(inner.length), ...inner],
-    });
+    runtime = createRuntime({ stateDir: join(dir, "state"), policyPath: join(dir, "policy.toml"), env: {}, commandPrefix: recorded.prefix });
   });
 
   afterAll(async () => {
@@ -167,10 +138,10 @@ describe("systemd tool and journal filter arguments through the runtime", () => 
         { output: "cat" },
       ].map((args): [string, Record<string, unknown>] => ["read_journal", args]),
     ];
-    takeRecorded();
+    recorded.take();
     for (const [tool, args] of hostile) {
       const result = await runtime.call(tool, args, caller);
-      const started = takeRecorded();
+      const started = recorded.take();
       const broke = !(result.status === "error" && result.code === "input_invalid") || started.length > 0;
       injection.record(broke, broke ? `${tool} ${JSON.stringify(args).slice(0, 80)} → ${result.status} ${JSON.stringify(started).slice(0, 120)}` : undefined);
     }
@@ -203,10 +174,10 @@ describe("systemd tool and journal filter arguments through the runtime", () => 
       { boot: -1 },
       { boot: "0123456789ABCDEFabcdef0123456789" },
     ];
-    takeRecorded();
+    recorded.take();
     for (const args of accepted) {
       const result = await runtime.call("read_journal", { lines: 1, ...args }, caller);
-      const started = takeRecorded();
+      const started = recorded.take();
       const problems: string[] = [];
       if (result.status === "error" && result.code === "input_invalid") problems.push("refused");
       if (started.length === 0) problems.push("no journalctl call");
@@ -239,12 +210,12 @@ describe("systemd tool and journal filter arguments through the runtime", () => 
   });
 
   it("should run no unit action without an approval, nor on a unit outside service_patterns", async () => {
-    takeRecorded();
+    recorded.take();
     for (const tool of ["start_service", "stop_service", "enable_service", "disable_service"]) {
       for (const args of [{ unit: "mc-demo.service" }, { unit: "mc-demo.service", now: true }, { unit: "app-web.service", scope: "user" }]) {
         if (tool.startsWith("start") || tool.startsWith("stop")) delete (args as { now?: boolean }).now;
         const result = await runtime.call(tool, args, caller);
-        const started = takeRecorded();
+        const started = recorded.take();
         const expected = tool === "stop_service" && args.unit === "mc-demo.service" ? "denied" : "approval_required";
         const broke = result.status !== expected || started.length > 0;
         unapproved.record(broke, broke ? `${tool} ${JSON.stringify(args)} → ${result.status} ${JSON.stringify(started)}` : undefined);
@@ -252,7 +223,7 @@ describe("systemd tool and journal filter arguments through the runtime", () => 
     }
     // A made-up approval id claims nothing: the action still does not run.
     const forged = await runtime.call("start_service", { unit: "mc-demo.service", approval_id: "apr_0000000000000000" }, caller);
-    const started = takeRecorded();
+    const started = recorded.take();
     unapproved.record(forged.status === "ok" || started.some((argv) => argv.includes("start")), `forged approval id → ${forged.status}`);
     expect(unapproved.failures).toStrictEqual([]);
   });
