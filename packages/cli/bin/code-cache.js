@@ -1,0 +1,142 @@
+// Runs a CommonJS file (the CLI's dist/mc.cjs) through V8's code cache, for Node versions without
+// module.enableCompileCache (Node 20): `new vm.Script(source, { cachedData })` skips compiling
+// what an earlier run of the same command compiled, the way v8-compile-cache does for require().
+//
+// The cache lives only in a directory that this user (or root) alone can write, all the way up to
+// /: mc often runs as root, and code cached where another user can write would be code of that
+// user's choosing. A cache file is opened without following symlinks and used only if it is a
+// regular file of this user (or root) that no one else can write; V8 then checks it against the
+// source (and rejects it if it was made for another V8, flags or source), and the file's name
+// carries the SHA-256 of the source, Node's version and the architecture. Anything amiss, and the
+// file compiles from source: the cache never fails a command.
+import { isAscii } from "node:buffer";
+import { createHash } from "node:crypto";
+import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { homedir } from "node:os";
+import { basename, dirname, join } from "node:path";
+import { Script } from "node:vm";
+
+/**
+ * The cache directory `<$XDG_CACHE_HOME or ~/.cache>/master-control/<name>`, created if missing,
+ * if it and every directory above it is a real directory (not a symlink) owned by this user or
+ * root and not writable by group or others; otherwise undefined.
+ * @param {string} name - the last path component
+ * @returns {string | undefined}
+ */
+export function trustedCacheDirectory(name) {
+  try {
+    const directory = join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache"), "master-control", name);
+    mkdirSync(directory, { recursive: true, mode: 0o700 });
+    const uid = process.getuid?.();
+    for (let path = directory; ; path = dirname(path)) {
+      const stat = lstatSync(path);
+      if (!stat.isDirectory() || (stat.uid !== uid && stat.uid !== 0) || (stat.mode & 0o022) !== 0) return undefined;
+      if (dirname(path) === path) return directory;
+    }
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The bytes of a cache file if it is a regular file (not a symlink) owned by this user or root and
+ * writable by no one else; otherwise undefined.
+ * @param {string} path
+ * @returns {Buffer | undefined}
+ */
+function readTrustedFile(path) {
+  let fd;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+    const stat = fstatSync(fd);
+    const uid = process.getuid?.();
+    if (!stat.isFile() || (stat.uid !== uid && stat.uid !== 0) || (stat.mode & 0o022) !== 0) return undefined;
+    return readFileSync(fd);
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/**
+ * Writes `data` to `path` atomically (a private temporary file renamed over it) and removes the
+ * older caches of the same command (other sources or Node versions). Errors are ignored.
+ * @param {string} path
+ * @param {Buffer} data
+ * @param {string} prefix - the file name prefix of this command's caches
+ */
+function writeCacheFile(path, data, prefix) {
+  const temporary = `${path}.${process.pid}.tmp`;
+  try {
+    writeFileSync(temporary, data, { mode: 0o600, flag: "wx" });
+    renameSync(temporary, path);
+    for (const name of readdirSync(dirname(path))) {
+      if (name.startsWith(prefix) && name !== basename(path)) unlinkSync(join(dirname(path), name));
+    }
+  } catch {
+    try {
+      unlinkSync(temporary);
+    } catch {
+      // not created
+    }
+  }
+}
+
+/**
+ * Loads the CommonJS file `filename` through the code cache of `command` (a short name: each
+ * command keeps the functions it compiled) and returns its exports, with `save()` to call once
+ * the command did its work: it stores the compiled code if there was no usable cache.
+ * @param {string} filename - absolute path of a CommonJS file
+ * @param {string} command - e.g. "tools", "mcp-serve"
+ * @returns {{ exports: any, save: () => void, status: "accepted" | "rejected" | "none" | "off" }}
+ */
+export function loadWithCodeCache(filename, command) {
+  const bytes = readFileSync(filename);
+  const source = bytes.toString(isAscii(bytes) ? "latin1" : "utf8");
+  const directory = process.env.NODE_DISABLE_COMPILE_CACHE ? undefined : trustedCacheDirectory("v8-code-cache");
+  let cachePath;
+  let cachedData;
+  const prefix = `${command}-`;
+  if (directory !== undefined) {
+    const key = createHash("sha256").update(bytes).update(`\0${process.version}\0${process.arch}\0${filename}`).digest("hex");
+    cachePath = join(directory, `${prefix}${key}.bin`);
+    cachedData = readTrustedFile(cachePath);
+  }
+  // The wrapper of Node's CommonJS loader, so the file sees require, module, __filename, __dirname.
+  const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename, cachedData });
+  const status = directory === undefined ? "off" : cachedData === undefined ? "none" : script.cachedDataRejected ? "rejected" : "accepted";
+  const module = { exports: {}, filename, id: filename, loaded: false };
+  script.runInThisContext()(module.exports, createRequire(filename), module, filename, dirname(filename));
+  module.loaded = true;
+  let saved = status === "accepted" || status === "off";
+  return {
+    exports: module.exports,
+    status,
+    save() {
+      if (saved) return;
+      saved = true;
+      try {
+        writeCacheFile(cachePath, script.createCachedData(), prefix);
+      } catch {
+        // no cache this time
+      }
+    },
+  };
+}
+
+/**
+ * The cache name of the command in `argv`: its first one or two words (`mcp-serve`, `tools`,
+ * `tool`), so each keeps the code it runs; "other" for anything unusual.
+ * @param {readonly string[]} argv - the arguments after `mc`
+ * @returns {string}
+ */
+export function commandCacheName(argv) {
+  const words = argv.filter((argument) => !argument.startsWith("-"));
+  if (argv.includes("--version") || argv.includes("-V")) return "version";
+  if (argv.includes("--help") || argv.includes("-h") || words.length === 0) return "help";
+  const [first, second] = words;
+  const name = ["mcp", "policy", "approvals", "audit", "config"].includes(first) && second !== undefined ? `${first}-${second}` : first;
+  return /^[a-z][a-z-]{0,31}$/.test(name) ? name : "other";
+}
