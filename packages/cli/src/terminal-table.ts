@@ -5,9 +5,9 @@
 // Width and emoji as terminals draw them) rather than a hand-kept table of ranges; it only ever
 // sees escaped text, so its own ANSI stripping never hides anything.
 
-import stringWidth from "string-width";
 import { styled, styledLines, StyledText, type StyledValue, type TerminalStyle } from "./terminal-style.js";
 import { terminalJson, terminalText, TerminalText } from "./terminal-text.js";
+import { displayWidth, isOneColumnEach } from "./terminal-width.js";
 
 /** A cell: a value (escaped when a string) or styled text. */
 export type TableCell = StyledValue | null | undefined;
@@ -39,13 +39,13 @@ export function renderTable(columns: readonly TableColumn[], rows: readonly (rea
   );
   const headers = columns.map((column) => styled(column.header.toUpperCase(), "bold"));
   const widths = columns.map((_, index) =>
-    Math.max(stringWidth(headers[index]?.toString() ?? ""), ...cells.map((row) => stringWidth(row[index]?.toString() ?? ""))),
+    Math.max(displayWidth(headers[index]?.toString() ?? ""), ...cells.map((row) => displayWidth(row[index]?.toString() ?? ""))),
   );
   const line = (row: readonly StyledText[]) =>
     styledLines(
       row.map((cell, index) => {
         const last = index === row.length - 1;
-        const pad = " ".repeat(Math.max(0, (widths[index] ?? 0) - stringWidth(cell.toString())));
+        const pad = " ".repeat(Math.max(0, (widths[index] ?? 0) - displayWidth(cell.toString())));
         if (columns[index]?.align === "right") return styledLines([pad, cell], "");
         return last ? cell : styledLines([cell, pad], "");
       }),
@@ -61,10 +61,10 @@ export function renderTable(columns: readonly TableColumn[], rows: readonly (rea
  * @returns the lines
  */
 export function renderKeyValues(pairs: readonly (readonly [key: string, value: TableCell])[]): StyledText {
-  const width = Math.max(0, ...pairs.map(([key]) => stringWidth(terminalText`${key}`.text)));
+  const width = Math.max(0, ...pairs.map(([key]) => displayWidth(terminalText`${key}`.text)));
   return styledLines(
     pairs.map(([key, value]) => {
-      const label = styledLines([styled(`${key}:`, "bold"), " ".repeat(width - stringWidth(terminalText`${key}`.text) + 1)], "");
+      const label = styledLines([styled(`${key}:`, "bold"), " ".repeat(width - displayWidth(terminalText`${key}`.text) + 1)], "");
       if (typeof value === "string" && value.includes("\n")) {
         const lines = value.replace(/\n$/u, "").split("\n");
         return styledLines([styled(`${key}:`, "bold"), ...lines.map((text) => styledLines([styled("  │ ", "dim"), text], ""))]);
@@ -74,9 +74,10 @@ export function renderKeyValues(pairs: readonly (readonly [key: string, value: T
   );
 }
 
-// One segmenter for every cut: splitting by grapheme keeps a base and its combining marks, an
-// emoji sequence or a Hangul syllable whole, as string-width measures them.
-const graphemes = new Intl.Segmenter(undefined, { granularity: "grapheme" });
+// One segmenter for every cut, made at the first cut that needs it: splitting by grapheme keeps a
+// base and its combining marks, an emoji sequence or a Hangul syllable whole, as string-width
+// measures them.
+let graphemes: Intl.Segmenter | undefined;
 
 function toStyled(value: TableCell): StyledText {
   if (value === null || value === undefined) return styled("-", "dim");
@@ -84,17 +85,12 @@ function toStyled(value: TableCell): StyledText {
 }
 
 function truncate(cell: StyledText, maxWidth: number): StyledText {
-  if (stringWidth(cell.toString()) <= maxWidth) return cell;
+  if (displayWidth(cell.toString()) <= maxWidth) return cell;
   const segments: { text: TerminalText; style: TerminalStyle | undefined }[] = [];
   let room = maxWidth - 1;
   for (const segment of cell.segments) {
-    let kept = "";
-    for (const { segment: grapheme } of graphemes.segment(segment.text.text)) {
-      const width = stringWidth(grapheme);
-      if (width > room) break;
-      kept += grapheme;
-      room -= width;
-    }
+    const [kept, width] = cut(segment.text.text, room);
+    room -= width;
     // Cut text was escaped whole, so a cut can end inside an escape (`\x1`): still only
     // printable characters.
     segments.push({ text: TerminalText.of(kept), style: segment.style });
@@ -102,6 +98,24 @@ function truncate(cell: StyledText, maxWidth: number): StyledText {
   }
   segments.push({ text: TerminalText.of("…"), style: "dim" });
   return StyledText.of(segments);
+}
+
+/** The longest run of whole graphemes from the start of `text` that fits in `room` columns, and its width. */
+function cut(text: string, room: number): [kept: string, width: number] {
+  if (isOneColumnEach(text)) {
+    // Each character is a grapheme of one column: the cut the loop below would make.
+    const kept = text.slice(0, Math.max(0, room));
+    return [kept, kept.length];
+  }
+  let kept = "";
+  let used = 0;
+  for (const { segment: grapheme } of (graphemes ??= new Intl.Segmenter(undefined, { granularity: "grapheme" })).segment(text)) {
+    const width = displayWidth(grapheme);
+    if (used + width > room) break;
+    kept += grapheme;
+    used += width;
+  }
+  return [kept, used];
 }
 
 const BYTE_UNITS = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];

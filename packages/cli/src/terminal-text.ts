@@ -4,7 +4,7 @@
 // every character that a terminal acts on or does not show is written as a visible escape, the
 // way journalctl and sudo show unprintable bytes. Only `--json` carries such text exactly.
 
-import stringWidth from "string-width";
+import { displayWidth } from "./terminal-width.js";
 
 /**
  * Characters that are escaped: C0 controls, DEL and C1 controls (`\p{Cc}`); format characters
@@ -157,7 +157,7 @@ export function terminalMessage(message: string): TerminalText {
  */
 export function terminalCell(value: TerminalValue, width: number, align: "left" | "right" = "left"): TerminalText {
   const text = piece(value);
-  const pad = " ".repeat(Math.max(0, width - stringWidth(text)));
+  const pad = " ".repeat(Math.max(0, width - displayWidth(text)));
   return TerminalText.of(align === "left" ? text + pad : pad + text);
 }
 
