@@ -1,0 +1,149 @@
+// The bin on Node 20 runs dist/mc.cjs through V8's code cache (bin/code-cache.js): one cache file
+// per command, written after the command's work when there was none or V8 rejected it, kept only
+// in a directory that this user (or root) alone can write. The built bin runs in real processes;
+// the cache's effect is seen on the file system (a cache V8 accepted is not written again).
+// The attacks on it (planted, symlinked, foreign caches) are apps/mc/test/red-team/code-cache.test.ts.
+import { execFile, spawn } from "node:child_process";
+import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import module from "node:module";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const MC_BIN = fileURLToPath(new URL("../bin/mc.js", import.meta.url));
+const VERSION = (JSON.parse(readFileSync(fileURLToPath(new URL("../package.json", import.meta.url)), "utf8")) as { version: string }).version;
+const execFileAsync = promisify(execFile);
+// Node ≥ 22.1 uses its own compile cache for the ES module chunks instead.
+const nodeHasCompileCache = typeof (module as { enableCompileCache?: unknown }).enableCompileCache === "function";
+// Reports on stderr when libSQL is required and, at exit, when zod (the MCP SDK's schemas) was evaluated.
+const WATCH_LOADS = `data:text/javascript,${encodeURIComponent(
+  [
+    'import Module from "node:module";',
+    "const load = Module._load;",
+    "Module._load = function (request, ...rest) { if (/libsql/.test(request)) process.stderr.write('LIBSQL\\n'); return load.call(this, request, ...rest); };",
+    "process.on('exit', () => { if (globalThis.__zod_globalRegistry) process.stderr.write('ZOD\\n'); });",
+  ].join("\n"),
+)}`;
+
+/** Whether `path` and every directory above it is owned by this user or root and not group/world-writable. */
+function trustedAllTheWayUp(path: string): boolean {
+  for (let current = path; ; current = dirname(current)) {
+    const stat = lstatSync(current);
+    if (!stat.isDirectory() || (stat.uid !== process.getuid?.() && stat.uid !== 0) || (stat.mode & 0o022) !== 0) return false;
+    if (dirname(current) === current) return true;
+  }
+}
+
+describe.skipIf(nodeHasCompileCache)("the bin's V8 code cache (Node 20)", () => {
+  let base: string;
+  let state: string;
+  let trusted: boolean;
+
+  beforeAll(() => {
+    // Under the package, not /tmp: /tmp is world-writable, so a cache below it is never used.
+    const parent = fileURLToPath(new URL("../node_modules/.cache", import.meta.url));
+    mkdirSync(parent, { recursive: true, mode: 0o700 });
+    base = mkdtempSync(join(parent, "mc-code-cache-"));
+    trusted = trustedAllTheWayUp(base);
+    state = mkdtempSync(join(tmpdir(), "mc-code-cache-state-"));
+  });
+  afterAll(() => {
+    rmSync(base, { recursive: true, force: true });
+    rmSync(state, { recursive: true, force: true });
+  });
+
+  const run = (args: string[], cacheHome: string, node: string[] = []) =>
+    execFileAsync(process.execPath, [...node, MC_BIN, ...args], {
+      env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: state, XDG_CACHE_HOME: cacheHome, MC_STATE_DIR: join(state, "state") },
+    });
+  /** `mc mcp serve`: initialize, then end of input; its output once it exited (code 0). */
+  const serveOnce = async (cacheHome: string, node: string[] = []) => {
+    const child = spawn(process.execPath, [...node, MC_BIN, "mcp", "serve"], {
+      env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: state, XDG_CACHE_HOME: cacheHome, MC_STATE_DIR: join(state, "state") },
+    });
+    child.stdin.write(
+      `${JSON.stringify({ jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "t", version: "1" } } })}\n`,
+    );
+    let stdout = "";
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    await new Promise<void>((resolve) =>
+      child.stdout.on("data", (chunk: Buffer) => {
+        stdout += chunk.toString();
+        if (stdout.includes("\n")) resolve();
+      }),
+    );
+    const exited = new Promise((resolve) => child.on("exit", resolve));
+    child.stdin.end();
+    expect(await exited).toBe(0);
+    return { stdout, stderr };
+  };
+  const cacheFiles = (cacheHome: string) => {
+    try {
+      return readdirSync(join(cacheHome, "master-control", "v8-code-cache")).sort();
+    } catch {
+      return [];
+    }
+  };
+
+  it("should evaluate neither the MCP SDK nor libSQL for `mc --version` (controls: `mcp serve`, a tool call)", async () => {
+    const cacheHome = join(base, "lazy");
+    const version = await run(["--version"], cacheHome, ["--import", WATCH_LOADS]);
+    expect(version.stdout.trim()).toBe(VERSION);
+    expect(version.stderr).not.toMatch(/LIBSQL|ZOD/);
+    const serve = await serveOnce(cacheHome, ["--import", WATCH_LOADS]);
+    expect(serve.stderr).toContain("ZOD");
+    const tool = await run(["tool", "memory_usage"], cacheHome, ["--import", WATCH_LOADS]);
+    expect(tool.stdout).toContain("total_bytes");
+    expect(tool.stderr).toContain("LIBSQL");
+  });
+
+  it("should write one private cache per command after its work, and not again once V8 accepts it", async (context) => {
+    if (!trusted) context.skip();
+    const cacheHome = join(base, "lifecycle");
+    expect((await run(["--version"], cacheHome)).stdout.trim()).toBe(VERSION);
+    const [versionCache] = cacheFiles(cacheHome);
+    expect(versionCache).toMatch(/^version-[0-9a-f]{64}\.bin$/);
+    const path = join(cacheHome, "master-control", "v8-code-cache", versionCache ?? "");
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    const written = statSync(path);
+    expect((await run(["--version"], cacheHome)).stdout.trim()).toBe(VERSION);
+    expect(statSync(path).ino).toBe(written.ino);
+    expect((await run(["tools"], cacheHome)).stdout).toContain("memory_usage");
+    expect((await run(["tool", "memory_usage"], cacheHome)).stdout).toContain("total_bytes");
+    expect(cacheFiles(cacheHome).map((name) => name.split("-")[0])).toStrictEqual(["tool", "tools", "version"]);
+  });
+
+  it("should answer right with a corrupt, truncated or empty cache, and replace it", async (context) => {
+    if (!trusted) context.skip();
+    const cacheHome = join(base, "corrupt");
+    await run(["tools"], cacheHome);
+    const [name] = cacheFiles(cacheHome);
+    const path = join(cacheHome, "master-control", "v8-code-cache", name ?? "");
+    const good = readFileSync(path);
+    for (const bad of [Buffer.alloc(good.length, 0x5a), good.subarray(0, good.length >> 1), Buffer.alloc(0)]) {
+      writeFileSync(path, bad, { mode: 0o600 });
+      expect((await run(["tools"], cacheHome)).stdout).toContain("memory_usage");
+      const replaced = readFileSync(path);
+      expect(replaced.equals(bad)).toBe(false);
+      expect(replaced.length).toBeGreaterThan(1000);
+    }
+  });
+
+  it("should write the server's cache when its session ends", async (context) => {
+    if (!trusted) context.skip();
+    const cacheHome = join(base, "serve");
+    expect((await serveOnce(cacheHome)).stdout).toContain('"serverInfo"');
+    expect(cacheFiles(cacheHome)).toStrictEqual([expect.stringMatching(/^mcp-serve-[0-9a-f]{64}\.bin$/)]);
+  });
+
+  it("should run without a cache, writing none, where another user could write", async () => {
+    const cacheHome = join(base, "open");
+    mkdirSync(cacheHome);
+    chmodSync(cacheHome, 0o777);
+    expect((await run(["--version"], cacheHome)).stdout.trim()).toBe(VERSION);
+    expect(cacheFiles(cacheHome)).toStrictEqual([]);
+  });
+});
