@@ -31,6 +31,7 @@ export async function mcpServeCommand(io: CliIo, options: GlobalOptions & McpSer
   if (http === undefined && (options.tokenFile !== undefined || options.allowOrigin !== undefined || options.allowRemote)) {
     throw new ExitError(EXIT.usage, "--token-file, --allow-origin and --allow-remote need --http <host:port>");
   }
+  (await import("../heap-tuning.js")).tuneHeapForServing(); // memory that stays flat over thousands of calls (heap-tuning.ts)
   const runtime = runtimeFromOptions(io, options);
   const policy = runtime.policy();
   if (!policy.diagnostics.ok) {
