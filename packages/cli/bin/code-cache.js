@@ -5,10 +5,12 @@
 // The cache lives only in a directory that this user (or root) alone can write, all the way up to
 // /: mc often runs as root, and code cached where another user can write would be code of that
 // user's choosing. A cache file is opened without following symlinks and used only if it is a
-// regular file of this user (or root) that no one else can write; V8 then checks it against the
-// source (and rejects it if it was made for another V8, flags or source), and the file's name
-// carries the SHA-256 of the source, Node's version and the architecture. Anything amiss, and the
-// file compiles from source: the cache never fails a command.
+// regular file of this user (or root) that no one else can write, and whose data matches the
+// SHA-256 digest stored before it: V8 checks cached data only against the source's length and its
+// own version and flags, runs code compiled from any other source of that length, and aborts the
+// process on a corrupt one (no checksum in release builds). The file's name carries the SHA-256
+// of the source, Node's version and the architecture. Anything amiss, and the file compiles from
+// source: the cache never fails a command.
 import { isAscii } from "node:buffer";
 import { createHash } from "node:crypto";
 import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
@@ -39,20 +41,25 @@ export function trustedCacheDirectory(name) {
   }
 }
 
+const DIGEST_BYTES = 32;
+
 /**
- * The bytes of a cache file if it is a regular file (not a symlink) owned by this user or root and
- * writable by no one else; otherwise undefined.
+ * The cached data in a cache file if it is a regular file (not a symlink) owned by this user or
+ * root and writable by no one else, and the data matches the digest before it; otherwise undefined.
  * @param {string} path
  * @returns {Buffer | undefined}
  */
-function readTrustedFile(path) {
+function readCacheFile(path) {
   let fd;
   try {
     fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
     const stat = fstatSync(fd);
     const uid = process.getuid?.();
     if (!stat.isFile() || (stat.uid !== uid && stat.uid !== 0) || (stat.mode & 0o022) !== 0) return undefined;
-    return readFileSync(fd);
+    const contents = readFileSync(fd);
+    const data = contents.subarray(DIGEST_BYTES);
+    if (contents.length <= DIGEST_BYTES || !createHash("sha256").update(data).digest().equals(contents.subarray(0, DIGEST_BYTES))) return undefined;
+    return data;
   } catch {
     return undefined;
   } finally {
@@ -61,7 +68,7 @@ function readTrustedFile(path) {
 }
 
 /**
- * Writes `data` to `path` atomically (a private temporary file renamed over it) and removes the
+ * Writes `data` after its digest to `path` atomically (a private temporary file renamed over it) and removes the
  * older caches of the same command (other sources or Node versions). Errors are ignored.
  * @param {string} path
  * @param {Buffer} data
@@ -70,7 +77,7 @@ function readTrustedFile(path) {
 function writeCacheFile(path, data, prefix) {
   const temporary = `${path}.${process.pid}.tmp`;
   try {
-    writeFileSync(temporary, data, { mode: 0o600, flag: "wx" });
+    writeFileSync(temporary, Buffer.concat([createHash("sha256").update(data).digest(), data]), { mode: 0o600, flag: "wx" });
     renameSync(temporary, path);
     for (const name of readdirSync(dirname(path))) {
       if (name.startsWith(prefix) && name !== basename(path)) unlinkSync(join(dirname(path), name));
@@ -102,7 +109,7 @@ export function loadWithCodeCache(filename, command) {
   if (directory !== undefined) {
     const key = createHash("sha256").update(bytes).update(`\0${process.version}\0${process.arch}\0${filename}`).digest("hex");
     cachePath = join(directory, `${prefix}${key}.bin`);
-    cachedData = readTrustedFile(cachePath);
+    cachedData = readCacheFile(cachePath);
   }
   // The wrapper of Node's CommonJS loader, so the file sees require, module, __filename, __dirname.
   const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename, cachedData });
