@@ -2,6 +2,7 @@ import { InputError } from "@mc/core";
 import { mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { applyMigrations, schemaVersion } from "./apply-migrations.js";
 import { rawClient, tempDirectory } from "./test-support.js";
 import { EMBEDDED_MIGRATIONS } from "./embedded-migrations.js";
 import { ApprovalError } from "./errors/approval-error.js";
@@ -54,6 +55,46 @@ describe("openStore", () => {
     expect(applied.rows.map((row) => [row["hash"], Number(row["created_at"])])).toStrictEqual(
       EMBEDDED_MIGRATIONS.map((migration) => [migration.hash, migration.folderMillis]),
     );
+  });
+
+  it("should record the schema version and skip the migrator on later opens", async () => {
+    const path = join(tempDirectory(), "mc.sqlite3");
+    (await openStore({ path })).close();
+    const raw = rawClient(path);
+    expect(Number((await raw.execute("PRAGMA user_version")).rows[0]?.[0])).toBe(schemaVersion(EMBEDDED_MIGRATIONS));
+    // With the version current, the migrator does not run: it would recreate drizzle's table.
+    await raw.execute("DROP TABLE __drizzle_migrations");
+    const store = await openStore({ path });
+    await store.appendAudit({ caller: "cli", tool: "system_info", arguments: {}, decision: "allowed", outcome: "ok" });
+    store.close();
+    expect((await raw.execute("SELECT name FROM sqlite_master WHERE name = '__drizzle_migrations'")).rows).toHaveLength(0);
+  });
+
+  it("should migrate a database that another set of migrations (an older mc) left, whatever its version says", async () => {
+    const path = join(tempDirectory(), "mc.sqlite3");
+    const raw = rawClient(path);
+    await raw.execute("PRAGMA journal_mode=WAL");
+    const { drizzle } = await import("drizzle-orm/libsql");
+    // An older mc: only the first migration, and the version it would have recorded.
+    await applyMigrations(drizzle(raw), EMBEDDED_MIGRATIONS.slice(0, 1), raw);
+    expect(Number((await raw.execute("PRAGMA user_version")).rows[0]?.[0])).toBe(schemaVersion(EMBEDDED_MIGRATIONS.slice(0, 1)));
+    // (A crash after the migrator, before the version was written, leaves the older version too.)
+    const store = await openStore({ path });
+    await store.appendAudit({ caller: "cli", tool: "system_info", arguments: {}, decision: "allowed", outcome: "ok" });
+    store.close();
+    const columns = await raw.execute("SELECT name FROM pragma_table_info('audit_events') WHERE name = 'host'");
+    expect(columns.rows).toHaveLength(1);
+    expect(Number((await raw.execute("PRAGMA user_version")).rows[0]?.[0])).toBe(schemaVersion(EMBEDDED_MIGRATIONS));
+    const applied = await raw.execute("SELECT hash FROM __drizzle_migrations ORDER BY created_at");
+    expect(applied.rows.map((row) => row["hash"])).toStrictEqual(EMBEDDED_MIGRATIONS.map((migration) => migration.hash));
+  });
+
+  it("should give each set of migrations its own positive schema version", () => {
+    const versions = EMBEDDED_MIGRATIONS.map((_, index) => schemaVersion(EMBEDDED_MIGRATIONS.slice(0, index + 1)));
+    expect(new Set(versions).size).toBe(EMBEDDED_MIGRATIONS.length);
+    for (const version of [...versions, schemaVersion([])]) {
+      expect(Number.isInteger(version) && version > 0 && version <= 0x7fffffff).toBe(true);
+    }
   });
 
   it("should keep data across reopening, through a file: URL too", async () => {

@@ -91,7 +91,8 @@ export async function openStore(options: OpenStoreOptions): Promise<ApprovalStor
     ...(options.onBusy === undefined ? {} : { onBusy: options.onBusy }),
   });
   try {
-    await connection.run((database) => applyMigrations(database, EMBEDDED_MIGRATIONS));
+    // A file database records its schema version (user_version) and skips the migrator when current.
+    await connection.run((database, client) => applyMigrations(database, EMBEDDED_MIGRATIONS, url.startsWith("file:") ? client : undefined));
   } catch (error) {
     connection.close();
     if (ApprovalError.isInstance(error) && error.code === "store_failed") {
