@@ -5,6 +5,7 @@ import { watchCall } from "./call-log.js";
 import { toCallToolResult } from "./call-tool-result.js";
 import { elicitApproval } from "./elicit-approval.js";
 import { publishedInputSchema, publishedOutputSchema } from "./published-schemas.js";
+import { SERVER_INSTRUCTIONS, serverCapabilities } from "./server-identity.js";
 import { cacheToolList } from "./tool-list-cache.js";
 
 /** How the MCP server presents itself. */
@@ -30,14 +31,8 @@ export interface McpServerOptions {
 export function createMcpServer(runtime: Runtime, options: McpServerOptions): McpServer {
   const server = new McpServer(
     { name: options.name ?? "mc", version: options.version },
-    {
-      // logging: the client sets a level (logging/setLevel) and gets notices of approvals and slow calls.
-      capabilities: { tools: { listChanged: false }, logging: {} },
-      instructions:
-        "mc reads facts from this Linux host and makes a few bounded changes under an operator's policy. " +
-        "Calls that change the host may return status approval_required: ask a human to run the printed " +
-        "`mc approvals approve ID` command, then repeat the same call with that approval_id.",
-    },
+    // One definition with the early answer to `initialize` (early-initialize.ts).
+    { capabilities: serverCapabilities(), instructions: SERVER_INSTRUCTIONS },
   );
   for (const tool of runtime.listTools()) {
     const definition = tool.definition;

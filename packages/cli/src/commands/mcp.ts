@@ -1,9 +1,8 @@
 import { readFileSync, statSync } from "node:fs";
 import { serveStdio } from "@mc/mcp-server/stdio";
-import { errorMessage } from "@mc/core";
+import type { Runtime } from "@mc/runtime";
 import { EXIT, ExitError } from "../exit-error.js";
 import type { CliIo, GlobalOptions } from "../io.js";
-import { runtimeFromOptions } from "../runtime-from-options.js";
 import { VERSION } from "../version.js";
 
 /** Options of `mc mcp serve`. */
@@ -32,11 +31,19 @@ export async function mcpServeCommand(io: CliIo, options: GlobalOptions & McpSer
     throw new ExitError(EXIT.usage, "--token-file, --allow-origin and --allow-remote need --http <host:port>");
   }
   (await import("../heap-tuning.js")).tuneHeapForServing(); // memory that stays flat over thousands of calls (heap-tuning.ts)
-  const runtime = runtimeFromOptions(io, options);
-  const policy = runtime.policy();
-  if (!policy.diagnostics.ok) {
-    io.stderr.write(`mc: policy ${policy.diagnostics.path} does not load; every tool call will be denied: ${policy.diagnostics.errors[0]?.message ?? ""}\n`);
-  }
+  // The runtime (and its policy) is opened only when the server needs it: over stdio, after the
+  // answer to `initialize`, which does not depend on it (see serveStdio). This module imports
+  // nothing heavy itself, so that answer waits for neither the runtime nor the MCP SDK.
+  let runtime: Runtime | undefined;
+  const openRuntime = async (): Promise<Runtime> => {
+    const { runtimeFromOptions } = await import("../runtime-from-options.js");
+    runtime = runtimeFromOptions(io, options);
+    const policy = runtime.policy();
+    if (!policy.diagnostics.ok) {
+      io.stderr.write(`mc: policy ${policy.diagnostics.path} does not load; every tool call will be denied: ${policy.diagnostics.errors[0]?.message ?? ""}\n`);
+    }
+    return runtime;
+  };
   try {
     if (http === undefined) {
       // Someone typed the command at a terminal: say why it seems to hang (MCP clients start it themselves).
@@ -45,14 +52,15 @@ export async function mcpServeCommand(io: CliIo, options: GlobalOptions & McpSer
           "mc: serving MCP over stdio, waiting for a client on stdin (an MCP client such as Claude Desktop or VS Code starts this command itself; Ctrl-D stops it)\n",
         );
       }
-      const handle = await serveStdio(runtime, { name: "mc", version: VERSION, onDiagnostic: (message) => io.stderr.write(`mc: ${message}\n`) });
+      const handle = await serveStdio(openRuntime, { name: "mc", version: VERSION, onDiagnostic: (message) => io.stderr.write(`mc: ${message}\n`) });
       await handle.closed;
       return;
     }
     const { serveHttp, isLoopbackHost, HttpServeError } = await import("@mc/mcp-server/http");
+    const served = await openRuntime();
     let handle;
     try {
-      handle = await serveHttp(runtime, {
+      handle = await serveHttp(served, {
         host: http.host,
         port: http.port,
         token: http.token,
@@ -86,7 +94,7 @@ export async function mcpServeCommand(io: CliIo, options: GlobalOptions & McpSer
     io.stderr.write("mc: shutting down\n");
     await handle.close();
   } finally {
-    await runtime.close();
+    await runtime?.close();
   }
 }
 
@@ -108,7 +116,8 @@ function readToken(io: CliIo, tokenFile: string | undefined): string {
         io.stderr.write(`mc: warning: token file ${tokenFile} is readable by other users; chmod 600 it\n`);
       }
     } catch (error) {
-      throw new ExitError(EXIT.usage, `cannot read --token-file ${tokenFile}: ${errorMessage(error)}`);
+      // Not @mc/core's errorMessage: this module stays free of imports that `mcp serve` over stdio does not need at once.
+      throw new ExitError(EXIT.usage, `cannot read --token-file ${tokenFile}: ${error instanceof Error ? error.message : String(error)}`);
     }
   } else {
     token = (io.env.MC_HTTP_TOKEN ?? "").trim();
