@@ -101,17 +101,32 @@ function writeCacheFile(path, data, prefix) {
  */
 export function loadWithCodeCache(filename, command) {
   const bytes = readFileSync(filename);
-  const source = bytes.toString(isAscii(bytes) ? "latin1" : "utf8");
+  return runWithCodeCache(bytes.toString(isAscii(bytes) ? "latin1" : "utf8"), filename, command, bytes);
+}
+
+/**
+ * Runs CommonJS `source` as if it were the file `filename` (its require, __filename and
+ * __dirname are that file's) through the code cache of `command`; see loadWithCodeCache.
+ * @param {string} source - the CommonJS code
+ * @param {string} filename - absolute path the code runs as
+ * @param {string} command - e.g. "tools", "mcp-serve"
+ * @param {Buffer} [bytes] - the source's bytes, if at hand (hashed instead of the string)
+ * @returns {{ exports: any, save: () => void, status: "accepted" | "rejected" | "none" | "off" }}
+ */
+export function runWithCodeCache(source, filename, command, bytes) {
   const directory = process.env.NODE_DISABLE_COMPILE_CACHE ? undefined : trustedCacheDirectory("v8-code-cache");
   let cachePath;
   let cachedData;
   const prefix = `${command}-`;
   if (directory !== undefined) {
-    const key = createHash("sha256").update(bytes).update(`\0${process.version}\0${process.arch}\0${filename}`).digest("hex");
+    const key = createHash("sha256")
+      .update(bytes ?? source)
+      .update(`\0${process.version}\0${process.arch}\0${filename}`)
+      .digest("hex");
     cachePath = join(directory, `${prefix}${key}.bin`);
     cachedData = readCacheFile(cachePath);
   }
-  // The wrapper of Node's CommonJS loader, so the file sees require, module, __filename, __dirname.
+  // The wrapper of Node's CommonJS loader, so the code sees require, module, __filename, __dirname.
   const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename, cachedData });
   const status = directory === undefined ? "off" : cachedData === undefined ? "none" : script.cachedDataRejected ? "rejected" : "accepted";
   const module = { exports: {}, filename, id: filename, loaded: false };
