@@ -376,7 +376,8 @@ export function createRuntime<Tools extends ToolMap = BuiltinTools>(options: Run
     if (!decision.allowed) {
       return { result: { status: "denied", tool: tool.name, code: decision.code, reason: decision.reason, durationMs: elapsed() }, auditArgs: input };
     }
-    const execute = (claimedId?: string) => executeTool(tool, input, claimedId, runOptions.signal, elapsed);
+    // The run gets the policy that decided the call: one look at the policy file per call.
+    const execute = (claimedId?: string) => executeTool(tool, input, policy, claimedId, runOptions.signal, elapsed);
     const context: ToolContext = {
       runner,
       stateDir: paths.stateDir,
@@ -506,13 +507,13 @@ export function createRuntime<Tools extends ToolMap = BuiltinTools>(options: Run
   async function executeTool(
     definition: ToolDefinition,
     input: Record<string, unknown>,
+    current: LoadedPolicy,
     claimedId: string | undefined,
     signal: AbortSignal | undefined,
     elapsed: () => number,
   ): Promise<ToolCallResult> {
     const approval = claimedId ? { approvalId: claimedId } : {};
     try {
-      const current = policySource.current();
       const output = await definition.run(input, {
         runner,
         stateDir: paths.stateDir,
