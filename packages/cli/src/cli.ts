@@ -1,3 +1,4 @@
+import { isatty } from "node:tty";
 import { Command, CommanderError, Option } from "commander";
 import { EXIT, ExitError } from "./exit-error.js";
 import { terminalIo, writeExact, type CliIo, type GlobalOptions } from "./io.js";
@@ -58,7 +59,16 @@ function exitName(code: number): string {
 }
 
 function processIo(): CliIo {
-  return { stdout: process.stdout, stderr: process.stderr, env: process.env, stdinIsTty: process.stdin.isTTY === true, stdin: process.stdin };
+  // process.stdin is a stream made when first read (~2 ms): only a command that asks reads it.
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    stdinIsTty: isatty(0),
+    get stdin() {
+      return process.stdin;
+    },
+  };
 }
 
 /**

@@ -77,7 +77,11 @@ export class TerminalStream extends Writable {
  */
 export function terminalIo(io: CliIo): CliIo {
   const wrap = (stream: Writable) => (stream instanceof TerminalStream ? stream : new TerminalStream(stream));
-  return { ...io, stdout: wrap(io.stdout), stderr: wrap(io.stderr) };
+  // Copied with its getters (a spread would read them): stdin stays unmade until a command reads it.
+  const wrapped = Object.defineProperties({}, Object.getOwnPropertyDescriptors(io)) as CliIo;
+  wrapped.stdout = wrap(io.stdout);
+  wrapped.stderr = wrap(io.stderr);
+  return wrapped;
 }
 
 /**

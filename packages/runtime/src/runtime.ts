@@ -224,15 +224,21 @@ export function createRuntime<Tools extends ToolMap = BuiltinTools>(options: Run
     return [...tools.values()].map((tool) => {
       // The same function the call's decision starts from: a listing and a call cannot disagree.
       const status = toolStatus(policy, { name: tool.name, risk: tool.risk });
-      const schemas = schemasOf(tool);
       return {
         name: tool.name,
         title: tool.title,
         description: tool.description,
         risk: tool.risk,
         annotations: riskAnnotations(tool.risk),
-        inputSchema: schemas.input,
-        outputSchema: schemas.output,
+        // Converted from valibot when first read (then kept): `mc tools` and `mc tool NAME` read
+        // none or one of them, and converting all 25 tools' schemas cost a one-shot ~5 ms.
+        // Enumerable getters, so spreading or serializing a ToolInfo still includes them.
+        get inputSchema() {
+          return schemasOf(tool).input;
+        },
+        get outputSchema() {
+          return schemasOf(tool).output;
+        },
         enabled: status.enabled,
         requiresConfirmation: status.requiresConfirmation,
         policyReason: status.reason,

@@ -11,8 +11,10 @@ import { renderTable } from "../terminal-table.js";
 export async function toolsCommand(io: CliIo, options: GlobalOptions & { stateDir?: string; policy?: string }): Promise<void> {
   const runtime = runtimeFromOptions(io, options);
   try {
-    const tools = runtime.listTools().map(({ definition: _definition, ...tool }) => tool);
-    emit(io, options, { tools }, () => {
+    const tools = runtime.listTools();
+    // Only --json shows the schemas: the table leaves them unconverted (ToolInfo's getters).
+    const json = () => ({ tools: tools.map(({ definition: _definition, ...tool }) => tool) });
+    emit(io, options, options.json ? json() : undefined, () => {
       const table = renderTable(
         [{ header: "tool" }, { header: "risk" }, { header: "policy" }, { header: "title" }],
         tools.map((tool) => [
