@@ -4,7 +4,7 @@ import { describe, expect, it, vi } from "vitest";
 const setFlags = vi.hoisted(() => vi.fn<(flags: string) => void>());
 vi.mock("node:v8", async (importOriginal) => ({ ...(await importOriginal<typeof import("node:v8")>()), setFlagsFromString: setFlags }));
 
-const { SERVE_V8_FLAGS, tuneHeapForServing } = await import("./heap-tuning.js");
+const { serveV8Flags, tuneHeapForServing } = await import("./heap-tuning.js");
 
 // A child that sets the given flags after start-up, as `mc mcp serve` does, then allocates with
 // survivors (a window of live objects, like calls in flight) and reports V8's new space.
@@ -26,9 +26,9 @@ function runChild(flags: readonly string[]): { newSpace: number; stderr: string 
 describe("tuneHeapForServing", () => {
   it("should set the serving flags on a V8 whose flags were checked", () => {
     setFlags.mockClear();
-    expect(tuneHeapForServing("11.3.244.8-node.38")).toEqual(SERVE_V8_FLAGS);
-    expect(tuneHeapForServing("12.4.254.21-node.57")).toEqual(SERVE_V8_FLAGS);
-    expect(setFlags.mock.calls.map(([flag]) => flag)).toEqual([...SERVE_V8_FLAGS, ...SERVE_V8_FLAGS]);
+    expect(tuneHeapForServing("11.3.244.8-node.38")).toEqual(["--semi-space-growth-factor=1", "--optimize-for-size"]);
+    expect(tuneHeapForServing("12.4.254.21-node.57")).toEqual(["--semi-space-growth-factor=1"]);
+    expect(setFlags.mock.calls.map(([flag]) => flag)).toEqual(["--semi-space-growth-factor=1", "--optimize-for-size", "--semi-space-growth-factor=1"]);
   });
 
   it("should leave a V8 it does not know alone (an unknown flag makes V8 print an error)", () => {
@@ -40,7 +40,7 @@ describe("tuneHeapForServing", () => {
   it("should keep the young generation from growing when set after start-up, on this Node", () => {
     // The control shows the allocation grows new space without the flags (to 32 MiB on Node 20 and 22).
     expect(runChild([]).newSpace).toBeGreaterThan(8 * 1024 * 1024);
-    const tuned = runChild(SERVE_V8_FLAGS);
+    const tuned = runChild(serveV8Flags());
     expect(tuned.newSpace).toBeLessThanOrEqual(4 * 1024 * 1024);
     // Every flag is one this Node knows: V8 reports an unknown one on stderr.
     expect(tuned.stderr).toBe("");
