@@ -1,4 +1,4 @@
-import { CALLER_KINDS, canonicalJson, InputError, type CallerKind } from "@mc/core";
+import { CALLER_KINDS, InputError, type CallerKind } from "@mc/core";
 import type { Client, InValue } from "@libsql/client";
 import { and, asc, desc, eq, fillPlaceholders, getTableColumns, gt, gte, lte, sql } from "drizzle-orm";
 import type { NodePgDatabase } from "drizzle-orm/node-postgres";
@@ -11,7 +11,7 @@ import type { AuditProblem, AuditVerification } from "./audit-verification.js";
 import { redactArguments } from "./redact-arguments.js";
 import { auditEvents, auditHead } from "./schema.js";
 import type { Scope } from "./store-dialect.js";
-import { boundedArguments, boundedText } from "./stored-value.js";
+import { boundedArgumentsJson, boundedText } from "./stored-value.js";
 
 /** Filters for listing audit events. */
 export interface AuditListOptions {
@@ -137,7 +137,7 @@ function eventFields(now: Date, event: AuditEventInput, host: string): EventFiel
     caller: event.caller,
     clientName: event.clientName === undefined || event.clientName === null ? null : boundedText(event.clientName, 256),
     tool: boundedText(event.tool, 256),
-    arguments: canonicalJson(boundedArguments(redactArguments(event.arguments))),
+    arguments: boundedArgumentsJson(redactArguments(event.arguments)),
     decision: event.decision,
     reason: event.reason === undefined || event.reason === null ? null : boundedText(event.reason),
     approvalId: event.approvalId === undefined || event.approvalId === null ? null : boundedText(event.approvalId, 128),

@@ -1,14 +1,32 @@
-import { InputError } from "@mc/core";
+import { canonicalJson, InputError } from "@mc/core";
 import { describe, expect, it } from "vitest";
 import { backendUnavailable, BACKENDS, testDatabase } from "./test-support.js";
 import type { Backend } from "./test-support.js";
-import { boundedText, storedText } from "./stored-value.js";
+import { boundedArguments, boundedArgumentsJson, boundedText, storedText } from "./stored-value.js";
 
 // Text from outside may hold NUL. libSQL's binding cut a string at its first NUL (a client named
 // `nginx\0evil` was audited as `nginx`, and the chain no longer verified); PostgreSQL refuses NUL
 // in text. Both stores record NUL as the visible `\u0000`, so what was said is never cut or lost.
 const EVIL = "nginx\u0000evil";
 const SHOWN = "nginx\\u0000evil";
+
+describe("boundedArgumentsJson", () => {
+  it("should be the canonical JSON of the bounded arguments, serialized once, for small, cut and digested arguments", () => {
+    const cases: Record<string, unknown>[] = [
+      {},
+      { unit: "nginx.service", scope: "system" },
+      { z: 1, a: [1, "two", { c: null, b: true }] },
+      { content: "x".repeat(5000) },
+      { many: Object.fromEntries(Array.from({ length: 100 }, (_, index) => [`k${index}`, index])) },
+      // Over 16 KiB even after each string is bounded: stored as a digest of the whole.
+      { big: Array.from({ length: 64 }, (_, index) => Object.fromEntries(Array.from({ length: 64 }, (__, key) => [`k${key}`, `${index}-${key}`]))) },
+    ];
+    for (const args of cases) {
+      expect(boundedArgumentsJson(args)).toBe(canonicalJson(boundedArguments(args)));
+    }
+    expect(JSON.parse(boundedArgumentsJson(cases[5] as Record<string, unknown>))).toMatchObject({ truncated: true });
+  });
+});
 
 describe("storedText", () => {
   it("should write each NUL as \\u0000 and leave other text alone", () => {

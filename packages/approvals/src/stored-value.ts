@@ -23,10 +23,26 @@ export const MAX_STORED_TEXT_CHARS = 2048;
  * @returns the bounded copy
  */
 export function boundedValue(value: unknown): unknown {
+  return boundedWithJson(value).value;
+}
+
+/**
+ * The canonical JSON of a call's bounded argument object (see `boundedValue`): the text the
+ * journal stores and hashes, serialized once — the size check's serialization is the stored one.
+ * @param callArguments - redacted arguments
+ * @returns canonical JSON of the bounded object
+ */
+export function boundedArgumentsJson(callArguments: Readonly<Record<string, unknown>>): string {
+  return boundedWithJson(callArguments).json;
+}
+
+function boundedWithJson(value: unknown): { value: unknown; json: string } {
   const bounded = bound(value, 0);
-  const text = canonicalJson(bounded);
-  if (Buffer.byteLength(text, "utf8") <= MAX_STORED_JSON_BYTES) return bounded;
-  return { truncated: true, bytes: Buffer.byteLength(text, "utf8"), sha256: sha256(canonicalJson(value)) };
+  const json = canonicalJson(bounded);
+  const bytes = Buffer.byteLength(json, "utf8");
+  if (bytes <= MAX_STORED_JSON_BYTES) return { value: bounded, json };
+  const digest = { truncated: true, bytes, sha256: sha256(canonicalJson(value)) };
+  return { value: digest, json: canonicalJson(digest) };
 }
 
 /**
