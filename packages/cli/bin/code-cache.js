@@ -69,7 +69,7 @@ function readCacheFile(path) {
 
 /**
  * Writes `data` after its digest to `path` atomically (a private temporary file renamed over it) and removes the
- * older caches of the same command (other sources or Node versions). Errors are ignored.
+ * older caches with the same prefix (this command and installation; other sources or Node versions). Errors are ignored.
  * @param {string} path
  * @param {Buffer} data
  * @param {string} prefix - the file name prefix of this command's caches
@@ -117,7 +117,9 @@ export function runWithCodeCache(source, filename, command, bytes) {
   const directory = process.env.NODE_DISABLE_COMPILE_CACHE ? undefined : trustedCacheDirectory("v8-code-cache");
   let cachePath;
   let cachedData;
-  const prefix = `${command}-`;
+  // One file per command and installation (path): another mc (a bundle, another version) keeps its
+  // own, and the one this replaces is this installation's, for an older source or Node.
+  const prefix = `${command}-${createHash("sha256").update(filename).digest("hex").slice(0, 12)}-`;
   if (directory !== undefined) {
     const key = createHash("sha256")
       .update(bytes ?? source)

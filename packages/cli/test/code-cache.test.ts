@@ -105,7 +105,7 @@ describe.skipIf(nodeHasCompileCache)("the bin's V8 code cache (Node 20)", () => 
     const cacheHome = join(base, "lifecycle");
     expect((await run(["--version"], cacheHome)).stdout.trim()).toBe(VERSION);
     const [versionCache] = cacheFiles(cacheHome);
-    expect(versionCache).toMatch(/^version-[0-9a-f]{64}\.bin$/);
+    expect(versionCache).toMatch(/^version-[0-9a-f]{12}-[0-9a-f]{64}\.bin$/);
     const path = join(cacheHome, "master-control", "v8-code-cache", versionCache ?? "");
     expect(statSync(path).mode & 0o777).toBe(0o600);
     const written = statSync(path);
@@ -137,7 +137,7 @@ describe.skipIf(nodeHasCompileCache)("the bin's V8 code cache (Node 20)", () => 
     const cacheHome = join(base, "serve");
     expect((await serveOnce(cacheHome)).stdout).toContain('"serverInfo"');
     const [name] = cacheFiles(cacheHome);
-    expect(name).toMatch(/^mcp-serve-[0-9a-f]{64}\.bin$/);
+    expect(name).toMatch(/^mcp-serve-[0-9a-f]{12}-[0-9a-f]{64}\.bin$/);
     // The server sets V8 flags (heap-tuning.ts); V8 rejects code cached under other flags, so the
     // bin sets the same ones first. Accepted, the cache is not written again.
     const written = statSync(join(cacheHome, "master-control", "v8-code-cache", name ?? ""));
