@@ -49,9 +49,11 @@ export default defineConfig([
       // import("@libsql/client") becomes require(): one copy of the client (its CommonJS build, the
       // one drizzle's libsql driver requires), and a plain script needs no dynamic import hook.
       options.supported = { ...options.supported, "dynamic-import": false };
-      // Without comments and indentation the file is a third smaller (2.5 → 1.7 MB) to read, hash
-      // and, without a cache, parse.
-      options.minifyWhitespace = true;
+      // Minified, the file is less than half the size (2.5 → 1.1 MB) to read, hash and parse, and
+      // its code cache smaller to check and deserialize: with a warm cache, loading it took 45
+      // instead of 54 ms (--version), 43 vs 53 (tools), 49 vs 74 (a tool call) than with only
+      // whitespace removed. Errors are shown by message; the ES module build keeps source maps.
+      options.minify = true;
     },
     // Every non-ASCII character escaped (esbuild leaves some in regular expressions and template
     // literals): the bin reads an ASCII file as Latin-1, a plain copy into a one-byte string,
