@@ -1,8 +1,13 @@
-import { builtinModules } from "node:module";
+import { builtinModules, createRequire } from "node:module";
+import { dirname, join } from "node:path";
 import { defineConfig } from "tsup";
 
 // One file with every dependency inlined, so `node mc.mjs mcp serve` needs no node_modules.
 // libSQL's native binding cannot be inlined; it is loaded only when the database is first used.
+const external = [...builtinModules, "libsql", /^@libsql\/(linux|darwin|win32)-/];
+// The CLI's CommonJS build (@mc/cli's dist/mc.cjs), the body that mc.mjs runs.
+const cliBody = join(dirname(createRequire(import.meta.url).resolve("@mc/cli/package.json")), "dist", "mc.cjs");
+
 export default defineConfig({
   entry: { mc: "src/mc.ts" },
   format: ["esm"],
@@ -12,13 +17,47 @@ export default defineConfig({
   // Every package but Node's own modules: the CLI's chunks import builtins without "node:" (tsup
   // strips it), and esbuild does not know them all by their bare names (readline/promises).
   noExternal: [new RegExp(`^(?!(${builtinModules.join("|").replaceAll("/", "\\/")})$)`)],
-  external: [...builtinModules, "libsql", /^@libsql\/(linux|darwin|win32)-/],
+  external,
   splitting: false,
   sourcemap: false,
   clean: true,
   minify: false,
   treeshake: true,
   dts: false,
-  // CommonJS dependencies inside an ES module bundle still call require().
-  banner: { js: 'import { createRequire as __mcCreateRequire } from "node:module"; const require = __mcCreateRequire(import.meta.url);' },
+  esbuildPlugins: [
+    {
+      // `virtual:mc-body`: the CLI as one CommonJS text with its dependencies inlined, which
+      // mc.mjs runs through V8's code cache (@mc/cli/code-cache) — an ES module's code is not
+      // cached on Node 20, and compiling all of it was most of every start. Still one file.
+      name: "mc-body",
+      setup(build) {
+        build.onResolve({ filter: /^virtual:mc-body$/ }, () => ({ path: cliBody, namespace: "mc-body" }));
+        build.onLoad({ filter: /.*/, namespace: "mc-body" }, async () => {
+          const result = await build.esbuild.build({
+            entryPoints: [cliBody],
+            bundle: true,
+            write: false,
+            format: "cjs",
+            platform: "node",
+            target: "node20",
+            minify: true,
+            charset: "ascii",
+            // libsql's JavaScript is inlined like the rest (as in the ES module build, where noExternal
+            // wins over external); only its native binding is loaded from node_modules.
+            external: [...builtinModules, "@libsql/linux-*", "@libsql/darwin-*", "@libsql/win32-*"],
+            // import("x") becomes require("x"): plain script code has no dynamic import hook.
+            supported: { "dynamic-import": false },
+            logLevel: "warning",
+          });
+          const text = result.outputFiles?.[0]?.text ?? "";
+          // ASCII only (esbuild leaves some non-ASCII in regular expressions and templates).
+          return {
+            contents: `export const body = ${JSON.stringify(text.replace(/[^\x00-\x7f]/g, (unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, "0")}`))};`,
+            loader: "js",
+            watchFiles: [cliBody],
+          };
+        });
+      },
+    },
+  ],
 });

@@ -17,27 +17,43 @@ import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readFi
 import { createRequire } from "node:module";
 import { homedir } from "node:os";
 import { basename, dirname, join } from "node:path";
+import { setFlagsFromString } from "node:v8";
 import { Script } from "node:vm";
 
 /**
- * The cache directory `<$XDG_CACHE_HOME or ~/.cache>/master-control/<name>`, created if missing,
- * if it and every directory above it is a real directory (not a symlink) owned by this user or
- * root and not writable by group or others; otherwise undefined.
+ * The cache directory `<$XDG_CACHE_HOME or ~/.cache>/master-control/<name>` if it and every
+ * directory above it is a real directory (not a symlink) owned by this user or root and not
+ * writable by group or others; otherwise undefined. Missing directories are created (mode 0700)
+ * only below a directory that passes: nothing is made in a place that does not.
  * @param {string} name - the last path component
  * @returns {string | undefined}
  */
 export function trustedCacheDirectory(name) {
   try {
     const directory = join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache"), "master-control", name);
+    let existing = directory;
+    while (lstatSync(existing, { throwIfNoEntry: false }) === undefined) existing = dirname(existing);
+    if (!trustedAllTheWayUp(existing)) return undefined;
+    if (existing === directory) return directory;
     mkdirSync(directory, { recursive: true, mode: 0o700 });
-    const uid = process.getuid?.();
-    for (let path = directory; ; path = dirname(path)) {
-      const stat = lstatSync(path);
-      if (!stat.isDirectory() || (stat.uid !== uid && stat.uid !== 0) || (stat.mode & 0o022) !== 0) return undefined;
-      if (dirname(path) === path) return directory;
-    }
+    return trustedAllTheWayUp(directory) ? directory : undefined;
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * Whether `path` and every directory above it is a real directory (not a symlink) owned by this
+ * user or root and not writable by group or others.
+ * @param {string} path
+ * @returns {boolean}
+ */
+function trustedAllTheWayUp(path) {
+  const uid = process.getuid?.();
+  for (let current = path; ; current = dirname(current)) {
+    const stat = lstatSync(current);
+    if (!stat.isDirectory() || (stat.uid !== uid && stat.uid !== 0) || (stat.mode & 0o022) !== 0) return false;
+    if (dirname(current) === current) return true;
   }
 }
 
@@ -117,9 +133,10 @@ export function runWithCodeCache(source, filename, command, bytes) {
   const directory = process.env.NODE_DISABLE_COMPILE_CACHE ? undefined : trustedCacheDirectory("v8-code-cache");
   let cachePath;
   let cachedData;
-  // One file per command and installation (path): another mc (a bundle, another version) keeps its
-  // own, and the one this replaces is this installation's, for an older source or Node.
-  const prefix = `${command}-${createHash("sha256").update(filename).digest("hex").slice(0, 12)}-`;
+  // One file per command, installation (path) and Node: another mc (a bundle, another version) or
+  // the same one run by another Node keeps its own (alternating, they deleted each other's), and
+  // the one this replaces is this installation's for an older source.
+  const prefix = `${command}-${createHash("sha256").update(`${filename}\0${process.version}\0${process.arch}`).digest("hex").slice(0, 12)}-`;
   if (directory !== undefined) {
     const key = createHash("sha256")
       .update(bytes ?? source)
@@ -163,4 +180,34 @@ export function commandCacheName(argv) {
   const [first, second] = words;
   const name = ["mcp", "policy", "approvals", "audit", "config"].includes(first) && second !== undefined ? `${first}-${second}` : first;
   return /^[a-z][a-z-]{0,31}$/.test(name) ? name : "other";
+}
+
+/**
+ * Runs the `mc` command in `argv` from CommonJS code (the file `filename`, or `source` run as that
+ * file) through the code cache, and returns its exit code. The bin and the single-file bundle both
+ * start this way on Node 20.
+ * @param {{ filename: string, source?: string, argv: readonly string[] }} options
+ * @returns {Promise<number>}
+ */
+export async function runMc({ filename, source, argv }) {
+  const command = commandCacheName(argv);
+  setServeFlags(command);
+  const cli = source === undefined ? loadWithCodeCache(filename, command) : runWithCodeCache(source, filename, command);
+  // A server keeps running: its cache is made once it answered its client's first requests.
+  if (command === "mcp-serve") setTimeout(cli.save, 2_000).unref();
+  const exitCode = await cli.exports.main(argv);
+  cli.save();
+  return exitCode;
+}
+
+/**
+ * `mc mcp serve` sets V8 flags on itself (@mc/cli's heap-tuning.ts: SERVE_V8_FLAGS, on V8 11 and
+ * 12), and V8 rejects code cached under other flags: cached after they were set, the server's code
+ * would be rejected at every next start (and compiled and written again). Set first, before any
+ * code is compiled, they are the flags of both the run that caches and the runs that use the cache.
+ * @param {string} command - the command's cache name
+ */
+export function setServeFlags(command) {
+  if (command !== "mcp-serve" || ![11, 12].includes(Number.parseInt(process.versions.v8, 10))) return;
+  for (const flag of ["--semi-space-growth-factor=1", "--optimize-for-size"]) setFlagsFromString(flag);
 }

@@ -2,7 +2,7 @@
 // beside it. A tool call needs libSQL's native module (the one part that cannot be inlined): alone
 // it fails closed saying so; with `npm install libsql` beside it, it works.
 import { execFile } from "node:child_process";
-import { copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -56,6 +56,29 @@ describe("the single-file bundle", () => {
   it("should be one file that prints its version with nothing beside it", async () => {
     expect(readdirSync(dir)).toStrictEqual(["mc.mjs"]);
     expect((await run(process.execPath, [join(dir, "mc.mjs"), "--version"], { env, cwd: dir })).stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it("should start from its V8 code cache where the cache directory is trusted, and stay one file", async () => {
+    // The CLI runs inside mc.mjs through V8's code cache (src/mc.ts); HOME under /tmp is never
+    // trusted (world-writable), so this cache home sits under the app's node_modules.
+    const parent = fileURLToPath(new URL("../../node_modules/.cache", import.meta.url));
+    mkdirSync(parent, { recursive: true, mode: 0o700 });
+    const cacheHome = mkdtempSync(join(parent, "mc-bundle-cache-"));
+    try {
+      const withCache = { ...env, XDG_CACHE_HOME: cacheHome };
+      const cacheDir = join(cacheHome, "master-control", "v8-code-cache");
+      const version = async () => (await run(process.execPath, [join(dir, "mc.mjs"), "--version"], { env: withCache, cwd: dir })).stdout.trim();
+      const first = await version();
+      expect(first).toMatch(/^\d+\.\d+\.\d+/);
+      const [name] = readdirSync(cacheDir);
+      expect(name).toMatch(/^version-[0-9a-f]{12}-[0-9a-f]{64}\.bin$/);
+      const written = statSync(join(cacheDir, name ?? "")).ino;
+      expect(await version()).toBe(first);
+      expect(statSync(join(cacheDir, name ?? "")).ino).toBe(written); // accepted by V8: not written again
+      expect(readdirSync(dir)).toStrictEqual(["mc.mjs"]);
+    } finally {
+      rmSync(cacheHome, { recursive: true, force: true });
+    }
   });
 
   it("should answer an MCP handshake and list every tool with no node_modules", async () => {

@@ -69,7 +69,7 @@ describe.skipIf(nodeHasCompileCache)("planted V8 code caches (Node 20 bin)", () 
     const [name] = readdirSync(evilCacheDir);
     evilCache = readFileSync(join(evilCacheDir, name ?? ""));
     const key = createHash("sha256").update(readFileSync(MC_CJS)).update(`\0${process.version}\0${process.arch}\0${MC_CJS}`).digest("hex");
-    cacheName = `version-${createHash("sha256").update(MC_CJS).digest("hex").slice(0, 12)}-${key}.bin`;
+    cacheName = `version-${createHash("sha256").update(`${MC_CJS}\0${process.version}\0${process.arch}`).digest("hex").slice(0, 12)}-${key}.bin`;
   });
   afterAll(() => {
     if (base) rmSync(base, { recursive: true, force: true });

@@ -1,0 +1,24 @@
+// Types of code-cache.js (plain JavaScript: the bin runs without a build step of its own).
+
+/** What a CommonJS file run through the code cache gives back. */
+export interface CodeCacheRun {
+  /** The file's module.exports. */
+  readonly exports: { main(argv: readonly string[]): Promise<number> };
+  /** Stores the compiled code if there was no usable cache; call once the command did its work. */
+  save(): void;
+  /** accepted/rejected: V8's verdict on a cache; none: no usable cache file; off: no trusted directory. */
+  readonly status: "accepted" | "rejected" | "none" | "off";
+}
+
+/** The cache directory `<$XDG_CACHE_HOME or ~/.cache>/master-control/<name>` if only this user or root can write it, all the way up. */
+export function trustedCacheDirectory(name: string): string | undefined;
+/** Loads the CommonJS file `filename` through the code cache of `command`. */
+export function loadWithCodeCache(filename: string, command: string): CodeCacheRun;
+/** Runs CommonJS `source` as the file `filename` through the code cache of `command`. */
+export function runWithCodeCache(source: string, filename: string, command: string, bytes?: Buffer): CodeCacheRun;
+/** The cache name of the command in `argv` (`mcp-serve`, `tools`, `tool`, `version`, …). */
+export function commandCacheName(argv: readonly string[]): string;
+/** Runs `mc` with `argv` from CommonJS code through the code cache; returns the exit code. */
+export function runMc(options: { filename: string; source?: string; argv: readonly string[] }): Promise<number>;
+/** Sets the V8 flags `mc mcp serve` sets on itself, before anything is compiled, when `command` is mcp-serve. */
+export function setServeFlags(command: string): void;
