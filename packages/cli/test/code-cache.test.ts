@@ -93,6 +93,22 @@ describe.skipIf(nodeHasCompileCache)("the bin's V8 code cache (Node 20)", () => 
     const version = await run(["--version"], cacheHome, ["--import", WATCH_LOADS]);
     expect(version.stdout.trim()).toBe(VERSION);
     expect(version.stderr).not.toMatch(/LIBSQL|ZOD/);
+    // The CommonJS build itself (what the bundle runs for --version too): no SDK, no libSQL either.
+    const loader = new URL("../bin/code-cache.js", import.meta.url).href;
+    const body = fileURLToPath(new URL("../dist/mc.cjs", import.meta.url));
+    const direct = await execFileAsync(
+      process.execPath,
+      [
+        "--import",
+        WATCH_LOADS,
+        "--input-type=module",
+        "-e",
+        `import { runMc } from ${JSON.stringify(loader)}; process.exitCode = await runMc({ filename: ${JSON.stringify(body)}, argv: ["--version"] });`,
+      ],
+      { env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: state, XDG_CACHE_HOME: cacheHome, MC_STATE_DIR: join(state, "state") } },
+    );
+    expect(direct.stdout.trim()).toBe(VERSION);
+    expect(direct.stderr).not.toMatch(/LIBSQL|ZOD/);
     const serve = await serveOnce(cacheHome, ["--import", WATCH_LOADS]);
     expect(serve.stderr).toContain("ZOD");
     const tool = await run(["tool", "memory_usage"], cacheHome, ["--import", WATCH_LOADS]);
@@ -103,17 +119,18 @@ describe.skipIf(nodeHasCompileCache)("the bin's V8 code cache (Node 20)", () => 
   it("should write one private cache per command after its work, and not again once V8 accepts it", async (context) => {
     if (!trusted) context.skip();
     const cacheHome = join(base, "lifecycle");
-    expect((await run(["--version"], cacheHome)).stdout.trim()).toBe(VERSION);
-    const [versionCache] = cacheFiles(cacheHome);
-    expect(versionCache).toMatch(/^version-[0-9a-f]{12}-[0-9a-f]{64}\.bin$/);
-    const path = join(cacheHome, "master-control", "v8-code-cache", versionCache ?? "");
+    expect((await run(["tools"], cacheHome)).stdout).toContain("memory_usage");
+    const [toolsCache] = cacheFiles(cacheHome);
+    expect(toolsCache).toMatch(/^tools-[0-9a-f]{12}-[0-9a-f]{64}\.bin$/);
+    const path = join(cacheHome, "master-control", "v8-code-cache", toolsCache ?? "");
     expect(statSync(path).mode & 0o777).toBe(0o600);
     const written = statSync(path);
-    expect((await run(["--version"], cacheHome)).stdout.trim()).toBe(VERSION);
-    expect(statSync(path).ino).toBe(written.ino);
     expect((await run(["tools"], cacheHome)).stdout).toContain("memory_usage");
+    expect(statSync(path).ino).toBe(written.ino);
     expect((await run(["tool", "memory_usage"], cacheHome)).stdout).toContain("total_bytes");
-    expect(cacheFiles(cacheHome).map((name) => name.split("-")[0])).toStrictEqual(["tool", "tools", "version"]);
+    // --version and --help run the ES module build's entry alone, with no cache of their own.
+    expect((await run(["--version"], cacheHome)).stdout.trim()).toBe(VERSION);
+    expect(cacheFiles(cacheHome).map((name) => name.split("-")[0])).toStrictEqual(["tool", "tools"]);
   });
 
   it("should answer right with a corrupt, truncated or empty cache, and replace it", async (context) => {

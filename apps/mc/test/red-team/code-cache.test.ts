@@ -1,13 +1,13 @@
 // Red team: the bin's V8 code cache on Node 20 (packages/cli/bin/code-cache.js). V8 checks cached
 // data only against the source's LENGTH (and its own version and flags): code compiled from
 // another source of the same length is accepted and run. So the attack is a planted cache, built
-// from a doctored dist/mc.cjs whose `mc --version` prints 6.6.6, under the exact name the bin
+// from a doctored dist/mc.cjs whose `mc tools` titles memory_usage "PWNED!usage", under the exact name the bin
 // looks for. The control proves it works where the bin trusts the directory; every attack puts
 // it (or a corrupt cache) where another user could have: a cache directory or an ancestor that
 // another user owns or that is group/world-writable, a symlinked directory or cache file, a
 // cache file of another user or writable by others; and corrupt caches (V8 aborts the process on
 // one it accepts: the bin checks a digest first). A case breaks the guarantee when
-// `mc --version` prints anything but the real version or fails.
+// `mc tools` prints anything but the real title or fails.
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import { chmodSync, chownSync, copyFileSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
@@ -22,8 +22,8 @@ const run = promisify(execFile);
 const CLI = fileURLToPath(new URL("../../../../packages/cli/", import.meta.url));
 const MC_BIN = join(CLI, "bin", "mc.js");
 const MC_CJS = join(CLI, "dist", "mc.cjs");
-const VERSION = (JSON.parse(readFileSync(join(CLI, "package.json"), "utf8")) as { version: string }).version;
-const EVIL_VERSION = "6.6.6";
+const TITLE = 'title:"Memory usage"';
+const EVIL_TITLE = 'title:"PWNED!usage"';
 const nodeHasCompileCache = typeof (module as { enableCompileCache?: unknown }).enableCompileCache === "function";
 const isRoot = process.getuid?.() === 0;
 const NOBODY = 65534;
@@ -52,9 +52,9 @@ describe.skipIf(nodeHasCompileCache)("planted V8 code caches (Node 20 bin)", () 
     base = mkdtempSync(join(parent, "mc-red-code-cache-"));
     trusted = trustedAllTheWayUp(base);
     state = join(base, "state");
-    // The doctored source: same length, another version; its cache made by the bin's own loader.
+    // The doctored source: same length, another title; its cache made by the bin's own loader.
     const source = readFileSync(MC_CJS, "latin1");
-    const doctored = source.replace(`name:"@mc/cli",version:"${VERSION}"`, `name:"@mc/cli",version:"${EVIL_VERSION.padEnd(VERSION.length, "0")}"`);
+    const doctored = source.replace(TITLE, EVIL_TITLE.padEnd(TITLE.length, " "));
     expect(doctored).not.toBe(source);
     expect(doctored.length).toBe(source.length);
     const evilDir = join(base, "evil");
@@ -62,14 +62,14 @@ describe.skipIf(nodeHasCompileCache)("planted V8 code caches (Node 20 bin)", () 
     const evilFile = join(evilDir, "mc.cjs");
     writeFileSync(evilFile, doctored, "latin1");
     const loader = pathToFileURL(join(CLI, "bin", "code-cache.js")).href;
-    const script = `const { loadWithCodeCache } = await import(${JSON.stringify(loader)}); const cli = loadWithCodeCache(${JSON.stringify(evilFile)}, "version"); await cli.exports.main(["--version"]); cli.save();`;
+    const script = `const { loadWithCodeCache } = await import(${JSON.stringify(loader)}); const cli = loadWithCodeCache(${JSON.stringify(evilFile)}, "tools"); await cli.exports.main(["tools"]); cli.save();`;
     const out = await run(process.execPath, ["--input-type=module", "-e", script], { env: { ...env(join(evilDir, "cache")) } });
-    expect(out.stdout.trim()).toMatch(/^6\.6\.6/);
+    expect(out.stdout).toContain("PWNED!usage");
     const evilCacheDir = join(evilDir, "cache", "master-control", "v8-code-cache");
     const [name] = readdirSync(evilCacheDir);
     evilCache = readFileSync(join(evilCacheDir, name ?? ""));
     const key = createHash("sha256").update(readFileSync(MC_CJS)).update(`\0${process.version}\0${process.arch}\0${MC_CJS}`).digest("hex");
-    cacheName = `version-${createHash("sha256").update(`${MC_CJS}\0${process.version}\0${process.arch}`).digest("hex").slice(0, 12)}-${key}.bin`;
+    cacheName = `tools-${createHash("sha256").update(`${MC_CJS}\0${process.version}\0${process.arch}`).digest("hex").slice(0, 12)}-${key}.bin`;
   });
   afterAll(() => {
     if (base) rmSync(base, { recursive: true, force: true });
@@ -78,9 +78,12 @@ describe.skipIf(nodeHasCompileCache)("planted V8 code caches (Node 20 bin)", () 
   function env(cacheHome: string): Record<string, string> {
     return { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: join(base, "home"), XDG_CACHE_HOME: cacheHome, MC_STATE_DIR: state };
   }
-  async function version(cacheHome: string): Promise<string> {
+  /** The title `mc tools` prints for memory_usage. */
+  async function title(cacheHome: string): Promise<string> {
     try {
-      return (await run(process.execPath, [MC_BIN, "--version"], { env: env(cacheHome) })).stdout.trim();
+      const { stdout } = await run(process.execPath, [MC_BIN, "tools", "--json"], { env: env(cacheHome) });
+      const tools = (JSON.parse(stdout) as { tools: { name: string; title: string }[] }).tools;
+      return tools.find((tool) => tool.name === "memory_usage")?.title ?? "(none)";
     } catch (error) {
       return `failed: ${String(error)}`;
     }
@@ -94,15 +97,15 @@ describe.skipIf(nodeHasCompileCache)("planted V8 code caches (Node 20 bin)", () 
     return [cacheHome, cacheDir];
   }
   async function attack(label: string, cacheHome: string): Promise<void> {
-    const printed = await version(cacheHome);
-    planted.record(printed !== VERSION, `${label}: printed ${printed.slice(0, 80)}`);
-    expect(printed, label).toBe(VERSION);
+    const printed = await title(cacheHome);
+    planted.record(printed !== "Memory usage", `${label}: printed ${printed.slice(0, 80)}`);
+    expect(printed, label).toBe("Memory usage");
   }
 
   it("should run a planted cache where the directory is trusted (control: the attack has teeth)", async (context) => {
     if (!trusted) context.skip();
     const [cacheHome] = plant("control");
-    expect(await version(cacheHome)).toMatch(/^6\.6\.6/);
+    expect(await title(cacheHome)).toMatch(/^PWNED!usage/);
   });
 
   it("should ignore a planted cache in a group- or world-writable cache directory or ancestor", async () => {
@@ -167,7 +170,7 @@ describe.skipIf(nodeHasCompileCache)("planted V8 code caches (Node 20 bin)", () 
 
   it("should answer right with a corrupt, truncated, empty or foreign-Node cache in a trusted directory", async () => {
     const real = plant("real-cache", Buffer.alloc(0))[0];
-    await version(real); // an empty cache is rejected and replaced with a real one
+    await title(real); // an empty cache is rejected and replaced with a real one
     const realCache = readFileSync(join(real, "master-control", "v8-code-cache", cacheName));
     const flipped = Buffer.from(realCache);
     for (let index = 64; index < flipped.length; index += 97) flipped.writeUInt8(flipped.readUInt8(index) ^ 0xff, index);
@@ -189,7 +192,7 @@ describe.skipIf(nodeHasCompileCache)("planted V8 code caches (Node 20 bin)", () 
     }
     // A cache of another command is for the same source: V8 may use it, and the answer is right.
     const [otherHome, otherDir] = plant("other-command", Buffer.alloc(0));
-    copyFileSync(join(real, "master-control", "v8-code-cache", cacheName), join(otherDir, cacheName.replace(/^version-/, "tools-")));
+    copyFileSync(join(real, "master-control", "v8-code-cache", cacheName), join(otherDir, cacheName.replace(/^tools-/, "tool-")));
     await attack("another command's cache", otherHome);
   });
 });
