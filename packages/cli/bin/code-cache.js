@@ -11,14 +11,15 @@
 // process on a corrupt one (no checksum in release builds). The file's name carries the SHA-256
 // of the source, Node's version and the architecture. Anything amiss, and the file compiles from
 // source: the cache never fails a command.
-import { isAscii } from "node:buffer";
-import { createHash } from "node:crypto";
 import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
+
+// node:crypto and node:vm are loaded when first needed: the ES module path of the bin (Node ≥ 22.1,
+// --version) uses neither, and loading them took part of every start.
+const require = createRequire(import.meta.url);
+const createHash = (algorithm) => require("node:crypto").createHash(algorithm);
 import { homedir } from "node:os";
 import { basename, dirname, join } from "node:path";
-import { setFlagsFromString } from "node:v8";
-import { Script } from "node:vm";
 
 /**
  * The cache directory `<$XDG_CACHE_HOME or ~/.cache>/master-control/<name>` if it and every
@@ -117,7 +118,7 @@ function writeCacheFile(path, data, prefix) {
  */
 export function loadWithCodeCache(filename, command) {
   const bytes = readFileSync(filename);
-  return runWithCodeCache(bytes.toString(isAscii(bytes) ? "latin1" : "utf8"), filename, command, bytes);
+  return runWithCodeCache(bytes.toString(require("node:buffer").isAscii(bytes) ? "latin1" : "utf8"), filename, command, bytes);
 }
 
 /**
@@ -146,7 +147,7 @@ export function runWithCodeCache(source, filename, command, bytes) {
     cachedData = readCacheFile(cachePath);
   }
   // The wrapper of Node's CommonJS loader, so the code sees require, module, __filename, __dirname.
-  const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename, cachedData });
+  const script = new (require("node:vm").Script)(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename, cachedData });
   const status = directory === undefined ? "off" : cachedData === undefined ? "none" : script.cachedDataRejected ? "rejected" : "accepted";
   const module = { exports: {}, filename, id: filename, loaded: false };
   script.runInThisContext()(module.exports, createRequire(filename), module, filename, dirname(filename));
@@ -209,5 +210,5 @@ export async function runMc({ filename, source, argv }) {
  */
 export function setServeFlags(command) {
   if (command !== "mcp-serve" || ![11, 12].includes(Number.parseInt(process.versions.v8, 10))) return;
-  for (const flag of ["--semi-space-growth-factor=1", "--optimize-for-size"]) setFlagsFromString(flag);
+  for (const flag of ["--semi-space-growth-factor=1", "--optimize-for-size"]) require("node:v8").setFlagsFromString(flag);
 }
