@@ -20,5 +20,3 @@ export function runWithCodeCache(source: string, filename: string, command: stri
 export function commandCacheName(argv: readonly string[]): string;
 /** Runs `mc` with `argv` from CommonJS code through the code cache; returns the exit code. */
 export function runMc(options: { filename: string; source?: string; argv: readonly string[] }): Promise<number>;
-/** Sets the V8 flags `mc mcp serve` sets on itself, before anything is compiled, when `command` is mcp-serve. */
-export function setServeFlags(command: string): void;

@@ -8,15 +8,13 @@
 // and mc starts without it.
 import module from "node:module";
 import { fileURLToPath } from "node:url";
-import { commandCacheName, runMc, setServeFlags, trustedCacheDirectory } from "./code-cache.js";
+import { commandCacheName, runMc, trustedCacheDirectory } from "./code-cache.js";
 
 const argv = process.argv.slice(2);
 const command = commandCacheName(argv);
 // --version and --help load only the entry chunk of the ES module build: less than compiling or
 // deserializing the whole CommonJS file's top level (Node 20: 64 vs 72 ms with a warm cache).
 if (typeof module.enableCompileCache === "function" || command === "version" || command === "help") {
-  // Node's compile cache checks V8's flags too: the server's are set before anything is compiled.
-  setServeFlags(command);
   const cacheDirectory =
     typeof module.enableCompileCache !== "function" || process.env.NODE_DISABLE_COMPILE_CACHE ? undefined : trustedCacheDirectory("node-compile-cache");
   if (cacheDirectory !== undefined) module.enableCompileCache(cacheDirectory);

@@ -149,14 +149,14 @@ describe.skipIf(nodeHasCompileCache)("the bin's V8 code cache (Node 20)", () => 
     }
   });
 
-  it("should write the server's cache when its session ends, under the flags it serves with", async (context) => {
+  it("should write the server's cache before it sets its V8 flags, so that the next start accepts it", async (context) => {
     if (!trusted) context.skip();
     const cacheHome = join(base, "serve");
     expect((await serveOnce(cacheHome)).stdout).toContain('"serverInfo"');
     const [name] = cacheFiles(cacheHome);
     expect(name).toMatch(/^mcp-serve-[0-9a-f]{12}-[0-9a-f]{64}\.bin$/);
-    // The server sets V8 flags (heap-tuning.ts); V8 rejects code cached under other flags, so the
-    // bin sets the same ones first. Accepted, the cache is not written again.
+    // The server sets V8 flags (heap-tuning.ts), and V8 rejects code cached under other flags than
+    // its own at the next start: the cache is made before they are set. Accepted, it is not written again.
     const written = statSync(join(cacheHome, "master-control", "v8-code-cache", name ?? ""));
     expect((await serveOnce(cacheHome)).stdout).toContain('"serverInfo"');
     expect(statSync(join(cacheHome, "master-control", "v8-code-cache", name ?? "")).ino).toBe(written.ino);
