@@ -25,8 +25,8 @@ export default defineConfig([
   },
   {
     // dist/mc.cjs: the same CLI as one CommonJS file, which the bin runs through V8's code cache
-    // on Node 20 (bin/code-cache.js; Node 20 has no module.enableCompileCache, and V8 caches code
-    // for scripts, not for ES modules). Without splitting, esbuild turns each command's import()
+    // (bin/code-cache.js; Node 20 has no module.enableCompileCache, V8 caches code for scripts, not
+    // for ES modules, and on Node 22 this beat the chunks with Node's compile cache). Without splitting, esbuild turns each command's import()
     // into a function that evaluates that command's modules when first called, so `mc --version`
     // still evaluates neither the runtime, the database driver nor the MCP SDK.
     entry: { mc: "src/index.ts" },

@@ -1,11 +1,10 @@
-// The bin on Node 20 runs dist/mc.cjs through V8's code cache (bin/code-cache.js): one cache file
+// The bin runs dist/mc.cjs through V8's code cache (bin/code-cache.js): one cache file
 // per command, written after the command's work when there was none or V8 rejected it, kept only
 // in a directory that this user (or root) alone can write. The built bin runs in real processes;
 // the cache's effect is seen on the file system (a cache V8 accepted is not written again).
 // The attacks on it (planted, symlinked, foreign caches) are apps/mc/test/red-team/code-cache.test.ts.
 import { execFile, spawn } from "node:child_process";
 import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
-import module from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -15,8 +14,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 const MC_BIN = fileURLToPath(new URL("../bin/mc.js", import.meta.url));
 const VERSION = (JSON.parse(readFileSync(fileURLToPath(new URL("../package.json", import.meta.url)), "utf8")) as { version: string }).version;
 const execFileAsync = promisify(execFile);
-// Node ≥ 22.1 uses its own compile cache for the ES module chunks instead.
-const nodeHasCompileCache = typeof (module as { enableCompileCache?: unknown }).enableCompileCache === "function";
 // Reports on stderr when libSQL is required and, at exit, when zod (the MCP SDK's schemas) was evaluated.
 const WATCH_LOADS = `data:text/javascript,${encodeURIComponent(
   [
@@ -36,7 +33,7 @@ function trustedAllTheWayUp(path: string): boolean {
   }
 }
 
-describe.skipIf(nodeHasCompileCache)("the bin's V8 code cache (Node 20)", () => {
+describe("the bin's V8 code cache", () => {
   let base: string;
   let state: string;
   let trusted: boolean;
