@@ -1,4 +1,4 @@
-import { PassThrough } from "node:stream";
+import { PassThrough, type Writable } from "node:stream";
 import { isDeepStrictEqual } from "node:util";
 import type { JSONRPCMessage } from "@modelcontextprotocol/server";
 import { StdioServerTransport } from "@modelcontextprotocol/server/stdio";
@@ -102,12 +102,11 @@ export function dropEarlyAnswer(
  * @param transport - the stdio transport, before `connect`
  * @param stdout - the stream the transport writes to
  */
-function sendEncodedToolList(transport: StdioServerTransport, stdout: NodeJS.WritableStream): void {
+function sendEncodedToolList(transport: StdioServerTransport, stdout: Writable): void {
   const send = transport.send.bind(transport);
   transport.send = (message) => {
     const encoded = "result" in message ? encodedToolList(message.result) : undefined;
     if (encoded === undefined || !("id" in message)) return send(message);
-    const line = Buffer.concat([Buffer.from(`{"jsonrpc":"2.0","id":${JSON.stringify(message.id)},"result":`), encoded, RESULT_END]);
     return new Promise<void>((resolve, reject) => {
       const onError = (error: Error) => {
         stdout.off("drain", onDrain);
@@ -117,7 +116,13 @@ function sendEncodedToolList(transport: StdioServerTransport, stdout: NodeJS.Wri
         stdout.off("error", onError);
         resolve();
       };
-      if (stdout.write(line)) resolve();
+      // Three writes corked into one writev: no 75 kB copy of the cached bytes per answer.
+      stdout.cork();
+      stdout.write(`{"jsonrpc":"2.0","id":${JSON.stringify(message.id)},"result":`);
+      stdout.write(encoded);
+      const written = stdout.write(RESULT_END);
+      stdout.uncork();
+      if (written) resolve();
       else {
         stdout.once("drain", onDrain);
         stdout.once("error", onError);
