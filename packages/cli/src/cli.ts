@@ -1,5 +1,5 @@
 import { isatty } from "node:tty";
-import type { Command } from "commander";
+import { Command, CommanderError, Option } from "commander";
 import { EXIT, ExitError } from "./exit-error.js";
 import { terminalIo, writeExact, type CliIo, type GlobalOptions } from "./io.js";
 import { toJsonOutput } from "./json-output.js";
@@ -15,41 +15,18 @@ import { VERSION } from "./version.js";
  * @returns the exit code: 0 ok, 1 denied/failed, 2 usage, 3 pending approval
  */
 export async function main(argv: readonly string[], given: CliIo = processIo()): Promise<number> {
-  return run(argv, given, plainInvocation(argv));
-}
-
-/**
- * `main` with every command line parsed by commander, the plain forms too (tests compare the two).
- * @param argv - the arguments after `mc`
- * @param given - streams and environment
- * @returns the exit code
- */
-export async function mainThroughCommander(argv: readonly string[], given: CliIo): Promise<number> {
-  return run(argv, given, undefined);
-}
-
-async function run(argv: readonly string[], given: CliIo, plain: PlainInvocation | undefined): Promise<number> {
   // Every human write, from any command or from commander, is escaped on its way out.
   const io = terminalIo(given);
   let exitCode: number = EXIT.ok;
-  const finish = (code: number | void) => {
+  const program = buildProgram(io, (code) => {
     if (code !== undefined) exitCode = code;
-  };
-  // Loaded only for a command line that is not a plain one.
-  let commander: typeof import("commander") | undefined;
+  });
   try {
-    if (plain?.command === "tool") {
-      finish(await (await import("./commands/tool.js")).toolCommand(io, plain.globals, plain.name, plain.options));
-    } else if (plain?.command === "tools") {
-      finish(await (await import("./commands/tools.js")).toolsCommand(io, plain.globals));
-    } else {
-      commander = await import("commander");
-      await buildProgram(commander, io, finish).parseAsync([...argv], { from: "user" });
-    }
+    await program.parseAsync([...argv], { from: "user" });
     return exitCode;
   } catch (error) {
     const json = argv.includes("--json");
-    if (commander !== undefined && error instanceof commander.CommanderError) {
+    if (error instanceof CommanderError) {
       // Help and version are printed by commander and end with code 0.
       if (error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.code === "commander.help") return EXIT.ok;
       if (json) writeJsonError(io, { code: "usage", message: error.message.replace(/^error: /, "") });
@@ -65,66 +42,6 @@ async function run(argv: readonly string[], given: CliIo, plain: PlainInvocation
     io.stderr.write(`mc: internal error: ${escapeTerminalText(message, "line")}\n`);
     return EXIT.failed;
   }
-}
-
-type Globals = GlobalOptions & { stateDir?: string; policy?: string };
-
-/** A command line of `mc tool NAME` or `mc tools` in a plain form, parsed. */
-export type PlainInvocation =
-  | { command: "tools"; globals: Globals }
-  | { command: "tool"; globals: Globals; name: string; options: { arg: string[]; jsonArgs?: string; yes?: boolean; wait?: string } };
-
-const GLOBAL_VALUES: Record<string, "stateDir" | "policy"> = { "--state-dir": "stateDir", "--policy": "policy" };
-const TOOL_VALUES: Record<string, "jsonArgs" | "wait"> = { "--json-args": "jsonArgs", "--wait": "wait" };
-
-/**
- * `mc tool NAME` and `mc tools` in their plain forms, parsed without commander (loading it,
- * building the command tree and parsing took ~4 ms of each such one-shot): the command first,
- * then only these long options, each value the next word and not starting with "-", no option
- * given twice (but `--arg`), at most the one name. Anything else — help, a mistake, `--opt=value`,
- * `--` — is undefined and goes to commander, which parses every plain form to the same options.
- * @param argv - the arguments after `mc`
- * @returns the parsed command, or undefined
- */
-export function plainInvocation(argv: readonly string[]): PlainInvocation | undefined {
-  const [command, ...words] = argv;
-  if (command !== "tool" && command !== "tools") return undefined;
-  const globals: Globals = {};
-  const options: { arg: string[]; jsonArgs?: string; yes?: boolean; wait?: string } = { arg: [] };
-  let name: string | undefined;
-  for (let index = 0; index < words.length; index += 1) {
-    const word = words[index] ?? "";
-    if (!word.startsWith("-")) {
-      if (command !== "tool" || name !== undefined) return undefined;
-      name = word;
-      continue;
-    }
-    if (word === "--json" || (command === "tool" && word === "--yes")) {
-      const key = word === "--json" ? "json" : "yes";
-      if ((key === "json" ? globals.json : options.yes) !== undefined) return undefined;
-      if (key === "json") globals.json = true;
-      else options.yes = true;
-      continue;
-    }
-    const globalKey = GLOBAL_VALUES[word];
-    const toolKey = command === "tool" ? TOOL_VALUES[word] : undefined;
-    const value = words[index + 1];
-    if ((globalKey === undefined && toolKey === undefined && !(command === "tool" && word === "--arg")) || value === undefined || value.startsWith("-")) {
-      return undefined;
-    }
-    index += 1;
-    if (globalKey !== undefined) {
-      if (globals[globalKey] !== undefined) return undefined;
-      globals[globalKey] = value;
-    } else if (toolKey !== undefined) {
-      if (options[toolKey] !== undefined) return undefined;
-      options[toolKey] = value;
-    } else {
-      options.arg.push(value);
-    }
-  }
-  if (command === "tools") return { command, globals };
-  return name === undefined ? undefined : { command, globals, name, options };
 }
 
 /**
@@ -158,8 +75,8 @@ function processIo(): CliIo {
  * Builds the command tree. A command ends `mc` by returning its exit code (or nothing, for 0) or
  * by throwing an ExitError; `finish` hands a returned code to this run of `main` alone.
  */
-function buildProgram({ Command: CommandClass, Option }: typeof import("commander"), io: CliIo, finish: (code: number | void) => void): Command {
-  const program = new CommandClass("mc")
+function buildProgram(io: CliIo, finish: (code: number | void) => void): Command {
+  const program = new Command("mc")
     .description("mc: policy-governed operations for this Linux host, for AI agents (MCP) and people")
     .version(VERSION, "-V, --version", "print the version")
     .option("--json", "print JSON (every command)")
