@@ -3,7 +3,6 @@ import type { LibSQLDatabase } from "drizzle-orm/libsql";
 import type { BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
 import { errorMessage, redactUrl } from "@mc/core";
 import { ApprovalError } from "./errors/approval-error.js";
-import { linkedLibcFamily, withLibcFamilyReport } from "./libc-family.js";
 import { LIBSQL_DIALECT } from "./store-dialect.js";
 import type { Dialect, StoreConnection } from "./store-dialect.js";
 
@@ -12,20 +11,13 @@ interface Driver {
   drizzle: (client: Client) => LibSQLDatabase;
 }
 
-let localDriverLoaded = false;
-
 /**
  * The libSQL client and drizzle driver for a URL: the local-only builds for `file:` (they skip
  * the remote protocol stack, ~70 ms of imports on every CLI start), the full ones for servers.
  */
 async function loadDriver(url: string): Promise<Driver> {
   if (url.startsWith("file:")) {
-    // The first load answers libSQL's glibc-or-musl question without a full process report (libc-family.ts).
-    const libc = localDriverLoaded ? undefined : linkedLibcFamily();
-    const [{ createClient }, { drizzle }] = await withLibcFamilyReport(libc, () =>
-      Promise.all([import("@libsql/client/sqlite3"), import("drizzle-orm/libsql/sqlite3")]),
-    );
-    localDriverLoaded = true;
+    const [{ createClient }, { drizzle }] = await Promise.all([import("@libsql/client/sqlite3"), import("drizzle-orm/libsql/sqlite3")]);
     return { createClient, drizzle: (client) => drizzle(client) };
   }
   const [{ createClient }, { drizzle }] = await Promise.all([import("@libsql/client"), import("drizzle-orm/libsql")]);
