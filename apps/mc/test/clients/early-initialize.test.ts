@@ -4,13 +4,12 @@
 // for every protocol version the SDK supports and for versions it does not; what the client sends
 // before the SDK is ready (tools/list, tools/call, ping, notifications, a request reusing the
 // initialize id) is answered in full, once each; and the real SDK client works as before.
-import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Client, SUPPORTED_PROTOCOL_VERSIONS } from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { describe, expect, it } from "vitest";
-import { childEnv, MC_BIN, tempDir } from "./support.js";
+import { childEnv, MC_BIN, rawMcpServer, tempDir } from "./support.js";
 
 interface Answer {
   jsonrpc: string;
@@ -31,50 +30,6 @@ function serverEnv(): Record<string, string> {
   return childEnv({ MC_STATE_DIR: join(dir, "state"), MC_POLICY_PATH: join(dir, "policy.toml") });
 }
 
-/** `mc mcp serve` spoken to line by line: every answer kept as its raw line. */
-function rawServer(env: Record<string, string>) {
-  const child = spawn(process.execPath, [MC_BIN, "mcp", "serve"], { env, stdio: ["pipe", "pipe", "pipe"] });
-  const lines: string[] = [];
-  let stderr = "";
-  let buffered = "";
-  let notify: (() => void) | undefined;
-  child.stdout.setEncoding("utf8");
-  child.stdout.on("data", (chunk: string) => {
-    buffered += chunk;
-    for (let end = buffered.indexOf("\n"); end >= 0; end = buffered.indexOf("\n")) {
-      lines.push(buffered.slice(0, end));
-      buffered = buffered.slice(end + 1);
-    }
-    notify?.();
-  });
-  child.stderr.setEncoding("utf8");
-  child.stderr.on("data", (chunk: string) => (stderr += chunk));
-  const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
-  return {
-    lines,
-    stderr: () => stderr,
-    answers: () => lines.map((line) => JSON.parse(line) as Answer),
-    send: (...messages: unknown[]) => child.stdin.write(messages.map((message) => `${JSON.stringify(message)}\n`).join("")),
-    async waitFor(count: number): Promise<void> {
-      const deadline = Date.now() + 30_000;
-      while (lines.length < count) {
-        if (Date.now() > deadline) throw new Error(`waited for ${count} answers, got ${lines.length}; stderr: ${stderr}`);
-        await new Promise<void>((resolve) => {
-          notify = resolve;
-          setTimeout(resolve, 200);
-        });
-      }
-    },
-    async close(): Promise<number | null> {
-      child.stdin.end();
-      const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
-      const code = await exited;
-      clearTimeout(timer);
-      return code;
-    },
-  };
-}
-
 function initialize(id: string | number, protocolVersion: string, params: Record<string, unknown> = {}) {
   return {
     jsonrpc: "2.0",
@@ -91,7 +46,7 @@ function initialize(id: string | number, protocolVersion: string, params: Record
 
 /** The SDK's own answer to `initialize`: an empty `_meta` sends it past the early answer. */
 async function sdkAnswer(env: Record<string, string>, protocolVersion: string): Promise<Answer> {
-  const server = rawServer(env);
+  const server = rawMcpServer<Answer>(env);
   try {
     server.send(initialize(1, protocolVersion, { _meta: {} }));
     await server.waitFor(1);
@@ -108,7 +63,7 @@ describe("the early answer to initialize", () => {
   it.each(versions)("should equal the SDK's own answer for protocol version %j", async (version) => {
     const env = serverEnv();
     const expected = await sdkAnswer(env, version);
-    const server = rawServer(env);
+    const server = rawMcpServer<Answer>(env);
     try {
       server.send(initialize("init", version));
       await server.waitFor(1);
@@ -128,7 +83,7 @@ describe("the early answer to initialize", () => {
 
   it("should answer everything sent before the SDK is ready, once each and in full, a request reusing the initialize id included", async () => {
     const env = serverEnv();
-    const server = rawServer(env);
+    const server = rawMcpServer<Answer>(env);
     try {
       // One write: the whole opening exchange arrives before the SDK is loaded.
       server.send(
@@ -170,7 +125,7 @@ describe("the early answer to initialize", () => {
       [[], { ...initialize(1, "2025-06-18"), extra: true }],
       [[{ jsonrpc: "2.0", id: 0, method: "ping" }], initialize(1, "2025-06-18")],
     ] as const) {
-      const server = rawServer(env);
+      const server = rawMcpServer<Answer>(env);
       try {
         // A ping after it: once it is answered, the SDK has dealt with the initialize (the SDK
         // answers most with an error; a message with an unknown member it drops unanswered).

@@ -117,3 +117,52 @@ export function announcedUrl(child: ChildProcess): Promise<string> {
     });
   });
 }
+
+/**
+ * `mc mcp serve` (the bin) spoken to line by line, without an SDK client: every answer kept as its
+ * raw line, in order.
+ * @param env - the child's environment
+ * @returns the lines, stderr, a parser of the answers, send, waitFor(count) and close
+ */
+export function rawMcpServer<Answer = unknown>(env: Record<string, string>) {
+  const child = spawn(process.execPath, [MC_BIN, "mcp", "serve"], { env, stdio: ["pipe", "pipe", "pipe"] });
+  const lines: string[] = [];
+  let stderr = "";
+  let buffered = "";
+  let notify: (() => void) | undefined;
+  child.stdout.setEncoding("utf8");
+  child.stdout.on("data", (chunk: string) => {
+    buffered += chunk;
+    for (let end = buffered.indexOf("\n"); end >= 0; end = buffered.indexOf("\n")) {
+      lines.push(buffered.slice(0, end));
+      buffered = buffered.slice(end + 1);
+    }
+    notify?.();
+  });
+  child.stderr.setEncoding("utf8");
+  child.stderr.on("data", (chunk: string) => (stderr += chunk));
+  const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+  return {
+    lines,
+    stderr: () => stderr,
+    answers: () => lines.map((line) => JSON.parse(line) as Answer),
+    send: (...messages: unknown[]) => child.stdin.write(messages.map((message) => `${JSON.stringify(message)}\n`).join("")),
+    async waitFor(count: number): Promise<void> {
+      const deadline = Date.now() + 30_000;
+      while (lines.length < count) {
+        if (Date.now() > deadline) throw new Error(`waited for ${count} answers, got ${lines.length}; stderr: ${stderr}`);
+        await new Promise<void>((resolve) => {
+          notify = resolve;
+          setTimeout(resolve, 200);
+        });
+      }
+    },
+    async close(): Promise<number | null> {
+      child.stdin.end();
+      const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+      const code = await exited;
+      clearTimeout(timer);
+      return code;
+    },
+  };
+}

@@ -1,13 +1,12 @@
 // `mc mcp serve` answers tools/list from bytes it encoded once. Over the real stdio pipe: every
 // answer carries the request's own id (numbers, strings, odd characters), is the same list the SDK
 // client reads, lists come in the order asked, and a tool call between them is answered too.
-import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Client } from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { describe, expect, it } from "vitest";
-import { childEnv, MC_BIN, tempDir } from "./support.js";
+import { childEnv, MC_BIN, rawMcpServer, tempDir } from "./support.js";
 
 interface Answer {
   jsonrpc: string;
@@ -28,47 +27,27 @@ describe("tools/list over stdio", () => {
     await client.close();
     expect(viaSdk.tools.length).toBeGreaterThan(20);
 
-    const child = spawn(process.execPath, [MC_BIN, "mcp", "serve"], { env, stdio: ["pipe", "pipe", "pipe"] });
-    const answers: Answer[] = [];
-    let buffered = "";
-    let notify: (() => void) | undefined;
-    child.stdout.setEncoding("utf8");
-    child.stdout.on("data", (chunk: string) => {
-      buffered += chunk;
-      for (let end = buffered.indexOf("\n"); end >= 0; end = buffered.indexOf("\n")) {
-        answers.push(JSON.parse(buffered.slice(0, end)) as Answer);
-        buffered = buffered.slice(end + 1);
-      }
-      notify?.();
-    });
-    const waitFor = async (count: number) => {
-      while (answers.length < count) await new Promise<void>((resolve) => (notify = resolve));
-    };
-    const line = (message: unknown) => `${JSON.stringify(message)}\n`;
+    const server = rawMcpServer<Answer>(env);
     try {
-      child.stdin.write(
-        line({
-          jsonrpc: "2.0",
-          id: 0,
-          method: "initialize",
-          params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "raw", version: "1" } },
-        }),
-      );
-      await waitFor(1);
-      child.stdin.write(line({ jsonrpc: "2.0", method: "notifications/initialized" }));
+      server.send({
+        jsonrpc: "2.0",
+        id: 0,
+        method: "initialize",
+        params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "raw", version: "1" } },
+      });
+      await server.waitFor(1);
+      server.send({ jsonrpc: "2.0", method: "notifications/initialized" });
       const ids: unknown[] = [1, 'list-"quoted"\n\u2028é', 2 ** 40, "x"];
       // One chunk: lists and a tool call between them; the answers come in this order.
-      child.stdin.write(
-        [
-          line({ jsonrpc: "2.0", id: ids[0], method: "tools/list" }),
-          line({ jsonrpc: "2.0", id: ids[1], method: "tools/list" }),
-          line({ jsonrpc: "2.0", id: "call", method: "tools/call", params: { name: "memory_usage", arguments: {} } }),
-          line({ jsonrpc: "2.0", id: ids[2], method: "tools/list" }),
-          line({ jsonrpc: "2.0", id: ids[3], method: "tools/list" }),
-        ].join(""),
+      server.send(
+        { jsonrpc: "2.0", id: ids[0], method: "tools/list" },
+        { jsonrpc: "2.0", id: ids[1], method: "tools/list" },
+        { jsonrpc: "2.0", id: "call", method: "tools/call", params: { name: "memory_usage", arguments: {} } },
+        { jsonrpc: "2.0", id: ids[2], method: "tools/list" },
+        { jsonrpc: "2.0", id: ids[3], method: "tools/list" },
       );
-      await waitFor(6);
-      const rest = answers.slice(1);
+      await server.waitFor(6);
+      const rest = server.answers().slice(1);
       // Lists are answered in the order asked; the call, which opens the database, may come anywhere.
       expect(rest.map((answer) => answer.id).filter((id) => id !== "call")).toStrictEqual(ids);
       for (const answer of rest.filter((each) => each.id !== "call")) {
@@ -77,8 +56,7 @@ describe("tools/list over stdio", () => {
       }
       expect(rest.find((answer) => answer.id === "call")?.result?.structuredContent).toMatchObject({ total_bytes: expect.any(Number) });
     } finally {
-      child.stdin.end();
-      child.kill();
+      await server.close();
     }
   });
 });
