@@ -2,7 +2,7 @@
 // beside it. A tool call needs libSQL's native module (the one part that cannot be inlined): alone
 // it fails closed saying so; with `npm install libsql` beside it, it works.
 import { execFile } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -11,6 +11,7 @@ import { fileURLToPath } from "node:url";
 import { Client } from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { trustedTempDir } from "../trusted-temp-dir.js";
 
 const run = promisify(execFile);
 const BUNDLE = fileURLToPath(new URL("../../dist/mc.mjs", import.meta.url));
@@ -60,10 +61,8 @@ describe("the single-file bundle", () => {
 
   it("should start from its V8 code cache where the cache directory is trusted, and stay one file", async () => {
     // The CLI runs inside mc.mjs through V8's code cache (src/mc.ts); HOME under /tmp is never
-    // trusted (world-writable), so this cache home sits under the app's node_modules.
-    const parent = fileURLToPath(new URL("../../node_modules/.cache", import.meta.url));
-    mkdirSync(parent, { recursive: true, mode: 0o700 });
-    const cacheHome = mkdtempSync(join(parent, "mc-bundle-cache-"));
+    // trusted (world-writable), so this cache home sits where the cache's trust rule holds.
+    const cacheHome = trustedTempDir("mc-bundle-cache-", fileURLToPath(new URL("../../node_modules/.cache", import.meta.url)));
     try {
       const withCache = { ...env, XDG_CACHE_HOME: cacheHome };
       const cacheDir = join(cacheHome, "master-control", "v8-code-cache");

@@ -10,11 +10,12 @@
 // `mc tools` prints anything but the real title or fails.
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
-import { chmodSync, chownSync, copyFileSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { trustedTempDir } from "../trusted-temp-dir.js";
 import { attackClass } from "./attack-report.js";
 
 const run = promisify(execFile);
@@ -26,29 +27,16 @@ const EVIL_TITLE = 'title:"PWNED!usage"';
 const isRoot = process.getuid?.() === 0;
 const NOBODY = 65534;
 
-/** Whether `path` and every directory above it is owned by this user or root and not group/world-writable. */
-function trustedAllTheWayUp(path: string): boolean {
-  for (let current = path; ; current = dirname(current)) {
-    const stat = lstatSync(current);
-    if (!stat.isDirectory() || (stat.uid !== process.getuid?.() && stat.uid !== 0) || (stat.mode & 0o022) !== 0) return false;
-    if (dirname(current) === current) return true;
-  }
-}
-
 describe("planted V8 code caches (bin)", () => {
   const planted = attackClass("planted code cache (bin)");
   let base: string;
   let state: string;
   let evilCache: Buffer;
   let cacheName: string;
-  let trusted: boolean;
 
   beforeAll(async () => {
-    // Under the app, not /tmp (world-writable: nothing below it is ever trusted).
-    const parent = fileURLToPath(new URL("../../node_modules/.cache", import.meta.url));
-    mkdirSync(parent, { recursive: true, mode: 0o700 });
-    base = mkdtempSync(join(parent, "mc-red-code-cache-"));
-    trusted = trustedAllTheWayUp(base);
+    // Not under /tmp (world-writable: nothing below it is ever trusted).
+    base = trustedTempDir("mc-red-code-cache-", fileURLToPath(new URL("../../node_modules/.cache", import.meta.url)));
     state = join(base, "state");
     // The doctored source: same length, another title; its cache made by the bin's own loader.
     const source = readFileSync(MC_CJS, "latin1");
@@ -100,8 +88,7 @@ describe("planted V8 code caches (bin)", () => {
     expect(printed, label).toBe("Memory usage");
   }
 
-  it("should run a planted cache where the directory is trusted (control: the attack has teeth)", async (context) => {
-    if (!trusted) context.skip();
+  it("should run a planted cache where the directory is trusted (control: the attack has teeth)", async () => {
     const [cacheHome] = plant("control");
     expect(await title(cacheHome)).toMatch(/^PWNED!usage/);
   });
