@@ -50,27 +50,28 @@ const statusTool = defineTool({
   run: async (input) => ({ unit: input.unit }),
 });
 
-describe("runtime.approvals", () => {
-  const cleanups: Array<() => unknown> = [];
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+const cleanups: Array<() => unknown> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+/** A runtime with this file's tools and `policy`, in a temp state dir removed after the test. */
+function setup(policy: string) {
+  const dir = mkdtempSync(join(tmpdir(), "mc-runtime-approvals-"));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  writeFileSync(join(dir, "policy.toml"), policy);
+  const runtime = createRuntime({
+    stateDir: dir,
+    policyPath: join(dir, "policy.toml"),
+    tools: [reloadTool, restartTool, undeclaredTool, statusTool],
+    env: {},
   });
+  cleanups.push(() => runtime.close());
+  return runtime;
+}
+const agent = { caller: { kind: "mcp" as const, name: "agent" } };
 
-  function setup(policy: string) {
-    const dir = mkdtempSync(join(tmpdir(), "mc-runtime-approvals-"));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    writeFileSync(join(dir, "policy.toml"), policy);
-    const runtime = createRuntime({
-      stateDir: dir,
-      policyPath: join(dir, "policy.toml"),
-      tools: [reloadTool, restartTool, undeclaredTool, statusTool],
-      env: {},
-    });
-    cleanups.push(() => runtime.close());
-    return runtime;
-  }
-  const agent = { caller: { kind: "mcp" as const, name: "agent" } };
-
+describe("runtime.approvals", () => {
   it("should hand out no store: approving is only possible through the audited approvals API", () => {
     const runtime = setup("version = 1\n");
     expect("store" in runtime).toBe(false);
@@ -148,26 +149,6 @@ describe("runtime.approvals", () => {
 });
 
 describe("policy subject and tool status", () => {
-  const cleanups: Array<() => unknown> = [];
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  });
-
-  function setup(policy: string) {
-    const dir = mkdtempSync(join(tmpdir(), "mc-runtime-subject-"));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    writeFileSync(join(dir, "policy.toml"), policy);
-    const runtime = createRuntime({
-      stateDir: dir,
-      policyPath: join(dir, "policy.toml"),
-      tools: [reloadTool, restartTool, undeclaredTool, statusTool],
-      env: {},
-    });
-    cleanups.push(() => runtime.close());
-    return runtime;
-  }
-  const agent = { caller: { kind: "mcp" as const, name: "agent" } };
-
   it("should not read a unit argument the tool did not declare: service_patterns deny the call", async () => {
     const runtime = setup('version = 1\n[tools.undeclared_thing]\nservice_patterns = ["*.service"]\n');
     expect(await runtime.call("undeclared_thing", { unit: "a.service" }, agent)).toMatchObject({ status: "denied", code: "unit_not_allowed" });
