@@ -6,4 +6,5 @@
 export { findPostgresBin } from "./find-postgres.js";
 export { postgresRequired } from "./postgres-required.js";
 export { startPostgres } from "./start-postgres.js";
+export { startTestPostgres } from "./start-test-postgres.js";
 export type { PostgresServer, PostgresUnavailable } from "./start-postgres.js";

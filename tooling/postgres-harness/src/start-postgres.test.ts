@@ -1,12 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { postgresRequired } from "./postgres-required.js";
-import { startPostgres } from "./start-postgres.js";
+import { startTestPostgres } from "./start-test-postgres.js";
 
-describe("startPostgres", () => {
+describe("startPostgres (through startTestPostgres)", () => {
   it("should start a server on loopback that creates and queries databases, and remove it on stop", async (context) => {
-    const server = await startPostgres();
+    const server = await startTestPostgres();
     if ("available" in server) {
-      if (postgresRequired()) throw new Error(`PostgreSQL is required here: ${server.reason}`);
       context.skip(server.reason);
       return;
     }
