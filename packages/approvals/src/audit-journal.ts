@@ -8,6 +8,7 @@ import { checkLimit } from "./list-limit.js";
 import { AUDIT_DECISIONS, AUDIT_OUTCOMES, auditEventHash, GENESIS_HASH } from "./audit-event.js";
 import type { AuditDecision, AuditEventInput, AuditOutcome, AuditRecord, HashedAuditFields } from "./audit-event.js";
 import type { AuditProblem, AuditVerification } from "./audit-verification.js";
+import { preparedStatementsOf } from "./prepared-statements.js";
 import { redactArguments } from "./redact-arguments.js";
 import { auditEvents, auditHead } from "./schema.js";
 import type { Scope } from "./store-dialect.js";
@@ -102,8 +103,11 @@ async function appendAfter(database: LibSQLDatabase, client: Client, previous: A
   const row: EventRow = { ...fields, prevHash: previous.hash, hash: auditEventHash(previous.hash, fields) };
   const statement = (appendAfterStatement ??= buildAppendAfterStatement(database));
   const values = { ...row, previousSeq: previous.seq, previousHash: previous.hash };
-  const inserted = await client.execute({ sql: statement.sql, args: fillPlaceholders(statement.params, values) as InValue[] });
-  return inserted.rowsAffected === 1 ? toAuditRecord(row) : undefined;
+  const args = fillPlaceholders(statement.params, values) as InValue[];
+  // A file database runs it as a statement prepared once (the client prepares on every execute).
+  const prepared = preparedStatementsOf(client);
+  const rowsAffected = prepared === undefined ? (await client.execute({ sql: statement.sql, args })).rowsAffected : prepared.run(statement.sql, args);
+  return rowsAffected === 1 ? toAuditRecord(row) : undefined;
 }
 
 /**

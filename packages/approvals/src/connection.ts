@@ -3,22 +3,31 @@ import type { LibSQLDatabase } from "drizzle-orm/libsql";
 import type { BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
 import { errorMessage, redactUrl } from "@mc/core";
 import { ApprovalError } from "./errors/approval-error.js";
+import { attachPreparedStatements, localDatabasePath, PreparedStatements } from "./prepared-statements.js";
+import type { NativeDatabaseClass } from "./prepared-statements.js";
 import { LIBSQL_DIALECT } from "./store-dialect.js";
 import type { Dialect, StoreConnection } from "./store-dialect.js";
 
 interface Driver {
   createClient: (config: Config) => Client;
   drizzle: (client: Client) => LibSQLDatabase;
+  /** For `file:`: the native Database class under the client, for statements prepared once. */
+  Database?: NativeDatabaseClass;
 }
 
 /**
  * The libSQL client and drizzle driver for a URL: the local-only builds for `file:` (they skip
  * the remote protocol stack, ~70 ms of imports on every CLI start), the full ones for servers.
+ * For `file:` also the native `libsql` module, which the local client loads anyway.
  */
 async function loadDriver(url: string): Promise<Driver> {
   if (url.startsWith("file:")) {
-    const [{ createClient }, { drizzle }] = await Promise.all([import("@libsql/client/sqlite3"), import("drizzle-orm/libsql/sqlite3")]);
-    return { createClient, drizzle: (client) => drizzle(client) };
+    const [{ createClient }, { drizzle }, { default: Database }] = await Promise.all([
+      import("@libsql/client/sqlite3"),
+      import("drizzle-orm/libsql/sqlite3"),
+      import("libsql"),
+    ]);
+    return { createClient, drizzle: (client) => drizzle(client), Database };
   }
   const [{ createClient }, { drizzle }] = await Promise.all([import("@libsql/client"), import("drizzle-orm/libsql")]);
   return { createClient, drizzle: (client) => drizzle(client) };
@@ -63,6 +72,8 @@ const operationQueues = new Map<string, Promise<void>>();
  * thrown away, a new one is opened, and the WHOLE operation runs again on it. A client that
  * once reported SQLITE_BUSY was seen to report `UPDATE … RETURNING` rows that were never
  * stored (docs: TOOLCHAIN "libSQL loses writes after SQLITE_BUSY"), so it is never reused.
+ * A file database's client comes with statements prepared once on a native connection of their
+ * own (the audit append's): they are discarded, reopened and closed together with the client.
  */
 export class Connection implements StoreConnection {
   /** The embedded libSQL store. */
@@ -70,15 +81,19 @@ export class Connection implements StoreConnection {
   readonly #options: ConnectionOptions;
   readonly #isFile: boolean;
   readonly #driver: Driver;
+  readonly #localPath: string | undefined;
   #client: Client;
   #database: LibSQLDatabase;
+  #prepared: PreparedStatements | undefined;
 
   private constructor(options: ConnectionOptions, driver: Driver) {
     this.#options = options;
     this.#isFile = options.url.startsWith("file:");
     this.#driver = driver;
+    this.#localPath = driver.Database === undefined ? undefined : localDatabasePath(options.url);
     this.#client = this.#createClient();
     this.#database = driver.drizzle(this.#client);
+    this.#prepared = this.#createPrepared(this.#client);
   }
 
   /**
@@ -150,8 +165,9 @@ export class Connection implements StoreConnection {
     }
   }
 
-  /** Closes the client; later operations fail. */
+  /** Closes the client and its prepared statements' connection; later operations fail. */
   close(): void {
+    this.#prepared?.close();
     this.#client.close();
   }
 
@@ -164,7 +180,17 @@ export class Connection implements StoreConnection {
     });
   }
 
+  // Opens nothing yet: the native connection opens at its first statement.
+  #createPrepared(client: Client): PreparedStatements | undefined {
+    const Database = this.#driver.Database;
+    if (Database === undefined || this.#localPath === undefined) return undefined;
+    const prepared = new PreparedStatements({ Database, path: this.#localPath, busyTimeoutMs: this.#options.busyTimeoutMs });
+    attachPreparedStatements(client, prepared);
+    return prepared;
+  }
+
   #reconnect(): void {
+    this.#prepared?.close();
     try {
       this.#client.close();
     } catch {
@@ -172,6 +198,7 @@ export class Connection implements StoreConnection {
     }
     this.#client = this.#createClient();
     this.#database = this.#driver.drizzle(this.#client);
+    this.#prepared = this.#createPrepared(this.#client);
   }
 }
 
