@@ -18,6 +18,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const BIN = join(ROOT, "packages/cli/bin/mc.js");
 const BUNDLE = join(ROOT, "apps/mc/dist/mc.mjs");
 const APPROVALS_ENTRY = join(ROOT, "packages/approvals/dist/index.js");
+const FLOOR_SERVER = join(ROOT, "bench/src/floor-server.mjs");
 
 const env = process.env;
 const CALLS = Number(env.MC_BENCH_CALLS ?? 500);
@@ -255,6 +256,19 @@ async function serverSession(server, { serviceStatus = false, long = false } = {
   };
 }
 
+/**
+ * One session of a floor server (floor-server.mjs): CALLS sequential memory_usage calls after a
+ * first one, no list, no burst.
+ */
+async function floorSession(server) {
+  const peer = jsonRpcChild(server.command, server.args, server.options);
+  await initialize(peer);
+  await peer.request("tools/call", { name: "memory_usage", arguments: {} });
+  const calls = await sequentialCalls(peer, "memory_usage", {}, CALLS);
+  await peer.close();
+  return calls;
+}
+
 function mergeStats(a, b) {
   // Exact percentiles need the samples; sequentialCalls keeps them.
   return stats([...a.samples, ...b.samples], a.total_ms + b.total_ms);
@@ -418,13 +432,27 @@ async function main() {
       ...(bundleExists ? mcServer("mc (bundle)", process.execPath, BUNDLE, "state-mcp-bundle") : mcServer("mc (bin)", process.execPath, BIN, "state-mcp-bin")),
     };
     mainServer.options.profileDir = PROFILE_DIR;
-    const sessions = { mc: [], prototype: [] };
+    // The floor under a call (issue 18: "what is left above the bare SDK round trip plus one
+    // fsync"): the same SDK serving one tool that reads /proc/meminfo, alone, with one
+    // fdatasync'd append, and with one libSQL INSERT per call; in the same turns.
+    const floorServers = ["sdk", "fsync", "libsql"].map((mode) => ({
+      mode,
+      command: process.execPath,
+      args: [FLOOR_SERVER, mode, ...(mode === "sdk" ? [] : [join(work, `floor-${mode}.${mode === "libsql" ? "db" : "log"}`)])],
+      options: { env: { PATH: env.PATH ?? "/usr/bin:/bin", HOME: env.HOME ?? "/root" } },
+    }));
+    const sessions = { mc: [], prototype: [], floor: Object.fromEntries(floorServers.map((server) => [server.mode, []])) };
     for (let session = 0; session < SESSIONS; session += 1) {
       const long = session === SESSIONS - 1;
       log(`session ${session + 1} of ${SESSIONS}`);
       sessions.mc.push(await serverSession(mainServer, { serviceStatus: session === 0, long }));
       if (prototypeServer) sessions.prototype.push(await serverSession(prototypeServer, { long }));
+      log(`floor servers (${floorServers.map((server) => server.mode).join(", ")}): ${CALLS} × memory_usage each`);
+      for (const server of floorServers) sessions.floor[server.mode].push(await floorSession(server));
     }
+    const floor = Object.fromEntries(
+      Object.entries(sessions.floor).map(([mode, runs]) => [mode, { p50: median(runs.map((run) => run.p50)), p95: median(runs.map((run) => run.p95)) }]),
+    );
     const mcp = { initialize_ms: initializeMs[bundleExists ? "bundle" : "bin"], ...medianSessions(sessions.mc) };
     const binSession = await serverSession(mcServer("mc (bin)", process.execPath, BIN, "state-mcp-bin"));
     const server = bundleExists ? BUNDLE : BIN;
@@ -608,6 +636,9 @@ async function main() {
         mcp.rss_after_burst_mib,
         pt?.rss_after_burst_mib,
       ],
+      ["floor: SDK server, a tool reading /proc/meminfo, p50 (ms)", floor.sdk.p50],
+      ["floor: the same + one fdatasync'd append per call, p50 (ms)", floor.fsync.p50],
+      ["floor: the same + one libSQL INSERT (WAL, synchronous=FULL), p50 (ms)", floor.libsql.p50],
       ["in-process runTool memory_usage p50 / p95 (ms)", slash(inprocess.memory_usage.p50, inprocess.memory_usage.p95)],
       ["in-process runTool service_status p50 / p95 (ms)", slash(inprocess.service_status.p50, inprocess.service_status.p95)],
       ["bare read /proc/meminfo p50 (ms)", bare.read_meminfo.p50],
@@ -650,6 +681,19 @@ async function main() {
     const checkWidth = Math.max(...checks.map((check) => check.name.length));
     for (const check of checks)
       process.stdout.write(`${check.name.padEnd(checkWidth)}  ${String(check.value).padStart(8)}  ${check.target.padEnd(8)}  ${check.result}\n`);
+    // What the call's target leaves for mc above the floor, in this run.
+    if (pt) {
+      const bound = round(pt.memory_usage.p50 / TARGETS.memory_usage_p50_ratio);
+      const above = (ms) => round(ms - floor.fsync.p50);
+      process.stdout.write(
+        `\nthe call's floor: ${TARGETS.memory_usage_p50_ratio}× the original's p50 (${pt.memory_usage.p50} ms) is ≤ ${bound} ms; ` +
+          `the SDK round trip is ${floor.sdk.p50} ms, + one fdatasync ${floor.fsync.p50} ms, + one libSQL INSERT instead ${floor.libsql.p50} ms ` +
+          `(original ÷ floor: ${ratio(floor.fsync.p50, pt.memory_usage.p50)} / ${ratio(floor.libsql.p50, pt.memory_usage.p50)}); ` +
+          `mc is ${above(binSession.memory_usage.p50)} ms (bin) / ${above(mcp.memory_usage.p50)} ms (bundle) above SDK + fdatasync, ` +
+          `and the target leaves ${round(bound - floor.fsync.p50)} ms above SDK + fdatasync for the policy check, validation, the audit chain and the database` +
+          `${bound < floor.libsql.p50 ? " (less than one libSQL INSERT costs above it)" : ""}\n`,
+      );
+    }
     const report = {
       date: new Date().toISOString(),
       machine: {
@@ -679,6 +723,7 @@ async function main() {
       mcp,
       mcp_bin: binSession,
       in_process: inprocess,
+      floor,
       bare,
       cli,
       claims,
