@@ -495,16 +495,16 @@ export async function appendAuditBatch(
       rows.push(row);
       previous = { seq: row.seq, hash: row.hash };
     }
-    const results = await client.batch(
-      rows.map((row) => ({
-        sql: statement.sql,
-        args: fillPlaceholders(statement.params, { ...row, previousSeq: row.seq - 1, previousHash: row.prevHash }) as InValue[],
-      })),
-      "write",
-    );
+    const statements = rows.map((row) => ({
+      sql: statement.sql,
+      args: fillPlaceholders(statement.params, { ...row, previousSeq: row.seq - 1, previousHash: row.prevHash }) as InValue[],
+    }));
+    const prepared = preparedStatementsOf(client);
+    const rowsAffected =
+      prepared === undefined ? (await client.batch(statements, "write")).map((result) => result.rowsAffected) : prepared.runInWriteTransaction(statements);
     // Each guard names the row before it, so what was written is a prefix: all, or none when
     // another process had moved the head.
-    const firstUnwritten = results.findIndex((result) => result.rowsAffected !== 1);
+    const firstUnwritten = rowsAffected.findIndex((changed) => changed !== 1);
     records = rows.slice(0, firstUnwritten === -1 ? rows.length : firstUnwritten).map(toAuditRecord);
   }
   if (records.length < events.length) {

@@ -112,6 +112,52 @@ describe("the audit append's prepared statement", () => {
     reader.close();
   });
 
+  it("should write a group of concurrent appends in one transaction of prepared statements, and the chain verifies", async () => {
+    const { connection, append, prepared, verify, list } = await journal();
+    await append(0);
+    const records = await Promise.all(Array.from({ length: 60 }, (_, index) => append(index + 1)));
+    expect(records.map((record) => record.seq)).toStrictEqual(Array.from({ length: 60 }, (_, index) => index + 2));
+    // BEGIN IMMEDIATE, the guarded INSERT, COMMIT: prepared once each.
+    expect((await prepared())?.size).toBe(3);
+    expect(await verify()).toMatchObject({ ok: true, checked: 61 });
+    expect(await list()).toHaveLength(61);
+    connection.close();
+  });
+
+  it("should retry a group that met SQLITE_BUSY on a reopened connection, with every event once", async () => {
+    const busy: BusyEvent[] = [];
+    const { path, connection, append, prepared, verify, list } = await journal({ busyTimeoutMs: 30, onBusy: (busyEvent) => busy.push(busyEvent) });
+    await append(0);
+    const before = await prepared();
+    const holder = await rawClient(path).transaction("write");
+    const pending = Promise.all(Array.from({ length: 20 }, (_, index) => append(index + 1)));
+    setTimeout(() => void holder.rollback(), 60);
+    expect((await pending).map((record) => record.seq)).toStrictEqual(Array.from({ length: 20 }, (_, index) => index + 2));
+    expect(busy.length).toBeGreaterThanOrEqual(1);
+    expect(await prepared()).not.toBe(before);
+    expect(await verify()).toMatchObject({ ok: true, checked: 21 });
+    expect(await list()).toHaveLength(21);
+    connection.close();
+  });
+
+  it("should keep nothing of a write transaction in which a statement failed, and leave the connection usable", async () => {
+    const { path, connection, prepared } = await journal();
+    await rawClient(path).execute("CREATE TABLE scratch (value TEXT NOT NULL)");
+    const statements = (await prepared()) as PreparedStatements;
+    const insert = "INSERT INTO scratch (value) VALUES (?)";
+    expect(() =>
+      statements.runInWriteTransaction([
+        { sql: insert, args: ["kept?"] },
+        { sql: insert, args: [null] },
+      ]),
+    ).toThrow(/NOT NULL/);
+    expect(statements.runInWriteTransaction([{ sql: insert, args: ["one"] }])).toStrictEqual([1]);
+    // No transaction was left open: another connection can write at once.
+    await rawClient(path).execute({ sql: insert, args: ["two"] });
+    expect((await rawClient(path).execute("SELECT value FROM scratch ORDER BY rowid")).rows.map((row) => row["value"])).toStrictEqual(["one", "two"]);
+    connection.close();
+  });
+
   it("should bind values as the client does with intMode number", async () => {
     const { connection, prepared } = await journal();
     const statements = (await prepared()) as PreparedStatements;

@@ -55,6 +55,32 @@ export class PreparedStatements {
     return statement.run(args.map(toSqlValue)).changes;
   }
 
+  /**
+   * Runs several statements that return no rows in one write transaction (BEGIN IMMEDIATE … COMMIT,
+   * one commit and one fsync for all), each prepared once; rolled back when any of them fails.
+   * @param statements - each statement's SQL (`?` placeholders) and values, in order
+   * @returns how many rows each changed, in the same order
+   * @throws as `run` does; nothing of the transaction is kept then
+   */
+  runInWriteTransaction(statements: readonly { sql: string; args: readonly unknown[] }[]): number[] {
+    this.run("BEGIN IMMEDIATE", []);
+    try {
+      const changes = statements.map(({ sql, args }) => this.run(sql, args));
+      this.run("COMMIT", []);
+      return changes;
+    } catch (error) {
+      const database = this.#database;
+      if (database?.open === true && database.inTransaction) {
+        try {
+          database.exec("ROLLBACK");
+        } catch {
+          // the connection is discarded by the caller's retry or close either way
+        }
+      }
+      throw error;
+    }
+  }
+
   /** How many distinct statements are prepared (one per SQL text, however often each runs). */
   get size(): number {
     return this.#statements.size;
