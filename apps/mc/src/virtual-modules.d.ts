@@ -1,4 +1,4 @@
-/** The CLI as one CommonJS text, made by tsup.config.ts's mc-body plugin. */
+/** The CLI as one CommonJS script, already wrapped by tsup.config.ts's mc-body plugin (see runMc's `script`). */
 declare module "virtual:mc-body" {
-  export const body: string;
+  export const script: string;
 }

@@ -131,6 +131,34 @@ export function loadWithCodeCache(filename, command) {
  * @returns {{ exports: any, save: () => void, status: "accepted" | "rejected" | "none" | "off" }}
  */
 export function runWithCodeCache(source, filename, command, bytes) {
+  // The wrapper of Node's CommonJS loader, so the code sees require, module, __filename, __dirname.
+  return runScript(wrapCommonJs(source), filename, command, bytes ?? source);
+}
+
+/** Node's CommonJS wrapper around a module's code (see {@link wrapCommonJs}). */
+const WRAPPER = ["(function (exports, require, module, __filename, __dirname) {", "\n})"];
+
+/**
+ * The script a CommonJS module's code runs as: Node's CommonJS wrapper, a function expression
+ * of (exports, require, module, __filename, __dirname) around `source`.
+ * @param {string} source - the CommonJS code
+ * @returns {string}
+ */
+export function wrapCommonJs(source) {
+  return `${WRAPPER[0]}${source}${WRAPPER[1]}`;
+}
+
+/**
+ * Compiles and runs `script` (a function expression as {@link wrapCommonJs} makes) as the file
+ * `filename` through the code cache of `command`; `contents` (the script, or what it was made
+ * from) names the cache with its SHA-256.
+ * @param {string} script
+ * @param {string} filename
+ * @param {string} command
+ * @param {string | Buffer} contents
+ * @returns {{ exports: any, save: () => void, status: "accepted" | "rejected" | "none" | "off" }}
+ */
+function runScript(script, filename, command, contents) {
   const directory = process.env.NODE_DISABLE_COMPILE_CACHE ? undefined : trustedCacheDirectory("v8-code-cache");
   let cachePath;
   let cachedData;
@@ -139,18 +167,14 @@ export function runWithCodeCache(source, filename, command, bytes) {
   // the one this replaces is this installation's for an older source.
   const prefix = `${command}-${createHash("sha256").update(`${filename}\0${process.version}\0${process.arch}`).digest("hex").slice(0, 12)}-`;
   if (directory !== undefined) {
-    const key = createHash("sha256")
-      .update(bytes ?? source)
-      .update(`\0${process.version}\0${process.arch}\0${filename}`)
-      .digest("hex");
+    const key = createHash("sha256").update(contents).update(`\0${process.version}\0${process.arch}\0${filename}`).digest("hex");
     cachePath = join(directory, `${prefix}${key}.bin`);
     cachedData = readCacheFile(cachePath);
   }
-  // The wrapper of Node's CommonJS loader, so the code sees require, module, __filename, __dirname.
-  const script = new (require("node:vm").Script)(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename, cachedData });
-  const status = directory === undefined ? "off" : cachedData === undefined ? "none" : script.cachedDataRejected ? "rejected" : "accepted";
+  const compiled = new (require("node:vm").Script)(script, { filename, cachedData });
+  const status = directory === undefined ? "off" : cachedData === undefined ? "none" : compiled.cachedDataRejected ? "rejected" : "accepted";
   const module = { exports: {}, filename, id: filename, loaded: false };
-  script.runInThisContext()(module.exports, createRequire(filename), module, filename, dirname(filename));
+  compiled.runInThisContext()(module.exports, createRequire(filename), module, filename, dirname(filename));
   module.loaded = true;
   let saved = status === "accepted" || status === "off";
   return {
@@ -160,7 +184,7 @@ export function runWithCodeCache(source, filename, command, bytes) {
       if (saved) return;
       saved = true;
       try {
-        writeCacheFile(cachePath, script.createCachedData(), prefix);
+        writeCacheFile(cachePath, compiled.createCachedData(), prefix);
       } catch {
         // no cache this time
       }
@@ -184,15 +208,22 @@ export function commandCacheName(argv) {
 }
 
 /**
- * Runs the `mc` command in `argv` from CommonJS code (the file `filename`, or `source` run as that
- * file) through the code cache, and returns its exit code. The bin and the single-file bundle both
- * start this way on Node 20.
- * @param {{ filename: string, source?: string, argv: readonly string[] }} options
+ * Runs the `mc` command in `argv` from CommonJS code through the code cache, and returns its exit
+ * code: the file `filename`, or run as that file either `source` or `script`, the function
+ * {@link wrapCommonJs} makes of it (what the single-file bundle carries: wrapped when it was built,
+ * the text it holds is the very string V8 compiles and keeps, not a copy made at every start).
+ * The bin and the single-file bundle both start this way.
+ * @param {{ filename: string, source?: string, script?: string, argv: readonly string[] }} options
  * @returns {Promise<number>}
  */
-export async function runMc({ filename, source, argv }) {
+export async function runMc({ filename, source, script, argv }) {
   const command = commandCacheName(argv);
-  const cli = source === undefined ? loadWithCodeCache(filename, command) : runWithCodeCache(source, filename, command);
+  const cli =
+    script !== undefined
+      ? runScript(script, filename, command, script)
+      : source === undefined
+        ? loadWithCodeCache(filename, command)
+        : runWithCodeCache(source, filename, command);
   // `mc mcp serve` sets V8 flags on itself when it starts (@mc/cli's heap-tuning.ts), and V8 rejects
   // code cached under other flags than its own at the next start: the server's cache is made before,
   // with the file's top level (what it runs before answering initialize); the rest compiles from

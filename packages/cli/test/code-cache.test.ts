@@ -159,6 +159,39 @@ describe("the bin's V8 code cache", () => {
     expect(statSync(join(cacheHome, "master-control", "v8-code-cache", name ?? "")).ino).toBe(written.ino);
   });
 
+  it("should run a wrapped script (the bundle's form) through its cache, and never through the cache of another script of the same length", async () => {
+    // V8 checks cached data only against the source's length: two scripts of one length at one
+    // path must not share a cache, or the second would run the first one's code.
+    const cacheHome = join(base, "script");
+    const loader = new URL("../bin/code-cache.js", import.meta.url).href;
+    const runScript = async (word: string) => {
+      const body = `exports.main = async () => { process.stdout.write(${JSON.stringify(word)}); return 0; };`;
+      const { stdout } = await execFileAsync(
+        process.execPath,
+        [
+          "--input-type=module",
+          "-e",
+          [
+            `import { runMc, wrapCommonJs } from ${JSON.stringify(loader)};`,
+            `const script = wrapCommonJs(${JSON.stringify(body)});`,
+            `process.exitCode = await runMc({ filename: ${JSON.stringify(join(base, "bundle-mc.mjs"))}, script, argv: ["tools"] });`,
+          ].join("\n"),
+        ],
+        { env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: state, XDG_CACHE_HOME: cacheHome } },
+      );
+      return stdout;
+    };
+    expect(await runScript("first")).toBe("first");
+    const [name] = cacheFiles(cacheHome);
+    expect(name).toMatch(/^tools-[0-9a-f]{12}-[0-9a-f]{64}\.bin$/);
+    const written = statSync(join(cacheHome, "master-control", "v8-code-cache", name ?? ""));
+    expect(await runScript("first")).toBe("first");
+    expect(statSync(join(cacheHome, "master-control", "v8-code-cache", name ?? "")).ino).toBe(written.ino); // accepted
+    expect(await runScript("other")).toBe("other");
+    expect(cacheFiles(cacheHome)).toHaveLength(1);
+    expect(cacheFiles(cacheHome)).not.toContain(name);
+  });
+
   it("should run without a cache, writing none, where another user could write", async () => {
     const cacheHome = join(base, "open");
     mkdirSync(cacheHome);
