@@ -1,4 +1,7 @@
-/** The CLI as one CommonJS script, already wrapped by tsup.config.ts's mc-body plugin (see runMc's `script`). */
+/**
+ * The CLI as one CommonJS script: tsup.config.ts's mc-body plugin makes `carrier`, whose body
+ * becomes a line comment holding the script when mc.mjs is built (see src/mc.ts).
+ */
 declare module "virtual:mc-body" {
-  export const script: string;
+  export function carrier(): unknown;
 }

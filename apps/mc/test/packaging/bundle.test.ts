@@ -80,6 +80,23 @@ describe("the single-file bundle", () => {
     }
   });
 
+  it("should keep its code in memory once: the script it runs is a slice of its own source", async () => {
+    // V8 keeps mc.mjs's source (1.3 MB) while mc runs; a string literal of the CLI, or a script made
+    // from one, was a second and third copy of it (in V8's large object space: strings > 128 kB).
+    const report = `data:text/javascript,${encodeURIComponent(
+      'import v8 from "node:v8"; process.on("exit", () => process.stderr.write("LO " + v8.getHeapSpaceStatistics().find((s) => s.space_name === "large_object_space").space_used_size + "\\n"));',
+    )}`;
+    const { stdout, stderr } = await run(process.execPath, ["--import", report, join(dir, "mc.mjs"), "--version"], { env, cwd: dir });
+    expect(stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+    const largeObjects = Number(/^LO (\d+)$/m.exec(stderr)?.[1]);
+    const size = statSync(BUNDLE).size;
+    expect(largeObjects).toBeGreaterThan(size); // the source itself
+    expect(largeObjects).toBeLessThan(1.5 * size);
+    // The file holds the script once, as one line: a line comment in a function (see tsup.config.ts).
+    const lines = readFileSync(BUNDLE, "latin1").split("\n");
+    expect(lines.filter((line) => line.trimStart().startsWith("//(function (exports, require, module, __filename, __dirname) {"))).toHaveLength(1);
+  });
+
   it("should answer an MCP handshake and list every tool with no node_modules", async () => {
     await session(async (client) => {
       expect(client.getServerVersion()?.name).toBe("mc");
