@@ -5,7 +5,8 @@
 //   node floor-server.mjs sdk            the bare SDK round trip
 //   node floor-server.mjs fsync FILE     + one durable append per call (write, then fdatasync)
 //   node floor-server.mjs libsql FILE    + one INSERT per call into a libSQL file in WAL mode,
-//                                          synchronous=FULL (SQLite's default, as in mc's store)
+//                                          synchronous=FULL (SQLite's default, as in mc's store),
+//                                          prepared once on the native binding, as mc's append is
 // The same ~500-byte record each time, about the size of one of mc's audit events.
 import { fdatasyncSync, openSync, readFileSync, writeSync } from "node:fs";
 import { McpServer } from "@modelcontextprotocol/server";
@@ -27,13 +28,15 @@ async function durableWrite() {
     };
   }
   if (mode === "libsql") {
-    const { createClient } = await import("@libsql/client/sqlite3");
-    const client = createClient({ url: `file:${file}`, timeout: 5_000 });
-    await client.execute("PRAGMA journal_mode=WAL");
-    const synchronous = Number((await client.execute("PRAGMA synchronous")).rows[0]?.[0]);
+    // The native binding with the statement prepared once, as mc's audit append runs it.
+    const { default: Database } = await import("libsql");
+    const database = new Database(file, { timeout: 5_000 });
+    database.exec("PRAGMA journal_mode=WAL");
+    const { synchronous } = database.prepare("PRAGMA synchronous").get();
     if (synchronous !== 2) throw new Error(`floor-server libsql: synchronous is ${synchronous}, not FULL (2)`);
-    await client.execute("CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY, record TEXT NOT NULL)");
-    return () => client.execute({ sql: "INSERT INTO events (record) VALUES (?)", args: [RECORD] });
+    database.exec("CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY, record TEXT NOT NULL)");
+    const insert = database.prepare("INSERT INTO events (record) VALUES (?)");
+    return () => insert.run([RECORD]);
   }
   throw new Error(`floor-server: unknown mode ${mode} (sdk, fsync or libsql)`);
 }
