@@ -30,9 +30,16 @@ describe("tuneHeapForServing", () => {
     expect(setFlags.mock.calls.map(([flag]) => flag)).toEqual(["--semi-space-growth-factor=1", "--optimize-for-size"]);
   });
 
+  it("should set only the growth factor on Node 22's and 24's V8 (--optimize-for-size slowed calls there)", () => {
+    setFlags.mockClear();
+    expect(tuneHeapForServing("12.4.254.21-node.57")).toEqual(["--semi-space-growth-factor=1"]);
+    expect(tuneHeapForServing("13.6.233.17-node.53")).toEqual(["--semi-space-growth-factor=1"]);
+    expect(setFlags.mock.calls.map(([flag]) => flag)).toEqual(["--semi-space-growth-factor=1", "--semi-space-growth-factor=1"]);
+  });
+
   it("should leave a V8 it does not know alone (an unknown flag makes V8 print an error)", () => {
     setFlags.mockClear();
-    for (const version of ["12.4.254.21-node.57", "99.1.0", "10.2.154.26-node.22", "", "not a version"]) expect(tuneHeapForServing(version)).toEqual([]);
+    for (const version of ["99.1.0", "14.0.1", "10.2.154.26-node.22", "", "not a version"]) expect(tuneHeapForServing(version)).toEqual([]);
     expect(setFlags).not.toHaveBeenCalled();
   });
 
@@ -43,5 +50,9 @@ describe("tuneHeapForServing", () => {
     expect(tuned.newSpace).toBeLessThanOrEqual(4 * 1024 * 1024);
     // Every flag is one this Node knows: V8 reports an unknown one on stderr.
     expect(tuned.stderr).toBe("");
+    // The flags for this Node's own V8 are known to it and keep new space small too.
+    const own = runChild(serveV8Flags());
+    expect(own.stderr).toBe("");
+    expect(own.newSpace).toBeLessThanOrEqual(4 * 1024 * 1024);
   });
 });
