@@ -71,7 +71,9 @@ export async function runDoctor(inputs: DoctorInputs): Promise<DoctorReport> {
     checks.push({ name: "policy_warning", severity: "warning", ok: false, message: warning.message, details: { ...warning } });
   }
 
-  // The host probes spawn processes: start them now, alongside the state dir and database checks.
+  // The host probes and the validators' probe spawn processes: start them all now, alongside the
+  // state dir and database checks (each one is a process or three; one after another they were
+  // most of doctor's time). The report keeps its order.
   const enabled = enabledTools(inputs.policy);
   const managerTools = affected(enabled, needing(inputs.tools, "systemd_manager"));
   const hostChecks = Promise.all([
@@ -79,7 +81,8 @@ export async function runDoctor(inputs: DoctorInputs): Promise<DoctorReport> {
     checkUserManager(inputs.runner, inputs.policy, managerTools),
     checkJournal(inputs.runner, affected(enabled, needing(inputs.tools, "journal")), inputs.uid ?? process.getuid?.()),
   ]);
-  checks.push(await checkStateDir(inputs.paths.stateDir), ...(await checkDatabase(inputs)), ...(await hostChecks).flat(), await checkValidators(inputs));
+  const validators = checkValidators(inputs);
+  checks.push(await checkStateDir(inputs.paths.stateDir), ...(await checkDatabase(inputs)), ...(await hostChecks).flat(), await validators);
   checks.push(checkPrivileges(inputs.uid ?? process.getuid?.(), inputs.policy, affected(enabled, changing(inputs.tools)), managerTools));
   const toolCount = inputs.tools.length;
   checks.push({ name: "tools", severity: "error", ok: toolCount > 0, message: `${toolCount} tools registered` });
