@@ -90,8 +90,9 @@ describe("policy rewritten in place while tools are called", () => {
 
     const statuses = new Map<string, number>();
     for (let call = 0; call < CALLS; call += 1) {
-      // Spread the calls over the rewrites: call n waits for round n·ROUNDS/CALLS to be written.
-      while (rounds < Math.floor((call * ROUNDS) / CALLS)) {
+      // Spread the calls over the rewrites: call n waits for round ⌊(n+1)·ROUNDS/CALLS⌋ to be
+      // written, so the last call waits for all ROUNDS (3 of each way), however fast calls are.
+      while (rounds < Math.floor(((call + 1) * ROUNDS) / CALLS)) {
         if (rewriter.exitCode !== null) throw new Error(`the rewriter exited (${rewriter.exitCode}) after ${rounds} rounds`);
         await new Promise((resolve) => setTimeout(resolve, 5));
       }

@@ -5,7 +5,7 @@
 // outside file. Every call here is one case: it breaks the guarantee when the outside file's
 // content shows up anywhere in its result (content, diff, message). Refusals are fine.
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
@@ -89,6 +89,27 @@ describe("symlink-swap race against read_config_file and write_config_file dry r
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
+  /**
+   * Runs `work` while the swapper is stopped (SIGSTOP) with root/flip being the inside directory,
+   * then lets the swapper go on. Each exchange is atomic, so a stopped swapper leaves one state or
+   * the other; in the outside state it is let run a moment and stopped again.
+   */
+  async function whileSwapperStoppedInside<T>(work: () => Promise<T>): Promise<T> {
+    const pid = swapper.pid ?? 0;
+    const stopped = () => /^\S+ \(.*\) T /.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
+    for (let attempt = 0; attempt < 1_000; attempt += 1) {
+      process.kill(pid, "SIGSTOP");
+      while (!stopped()) await new Promise((resolve) => setTimeout(resolve, 1));
+      try {
+        if (lstatSync(join(root, "flip")).isDirectory()) return await work();
+      } finally {
+        process.kill(pid, "SIGCONT");
+      }
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    throw new Error("the swapper never stopped with root/flip inside");
+  }
+
   it("should have a live race: the policy loads and a plain read of the path does reach the outside file", () => {
     expect(runtime.policy().ok).toBe(true);
     // What the tool must not do: a naive read of the checked path lands outside some of the time.
@@ -143,30 +164,37 @@ describe("symlink-swap race against read_config_file and write_config_file dry r
 
   it(`should never diff against or back up the outside file in ${RESTORES} restore_config_backup calls`, async () => {
     const operator = { ...caller, approvedBy: "red-team-operator" };
-    // A backup of the inside file: one approved write that got through between swaps.
-    let backupId: string | undefined;
-    for (let attempt = 0; attempt < 1_000 && backupId === undefined; attempt += 1) {
-      const result = await runtime.call("write_config_file", { path: join(root, "flip", "x.ini"), content: "inside = 2\n" }, operator);
-      if (result.status === "ok") backupId = result.output.backup_id as string | undefined;
-    }
-    expect(backupId).toBeDefined();
+    // A backup of the inside file to restore: one approved write, made while the swapper is
+    // stopped with "flip" the inside directory (setup, not a case: under load a write, which
+    // resolves and opens several files, could meet a swap in a thousand tries in a row).
+    const written = await whileSwapperStoppedInside(() =>
+      runtime.call("write_config_file", { path: join(root, "flip", "x.ini"), content: "inside = 2\n" }, operator),
+    );
+    const backupId = written.status === "ok" ? (written.output.backup_id as string | undefined) : undefined;
+    expect(backupId, JSON.stringify(written).slice(0, 300)).toBeDefined();
     let ok = 0;
     // At least RESTORES calls; on a loaded machine every one of them may meet a swap (a restore
     // resolves and opens two files), so go on, as long as none has run yet, up to ten times as
-    // many: every extra call is one more attack case, and one restore must get through to show
-    // the refusals are the race's doing, not a broken restore.
+    // many: every extra call is one more attack case.
     for (let index = 0; index < RESTORES || (ok === 0 && index < RESTORES * 10); index += 1) {
       const result = await runtime.call("restore_config_backup", { path: join(root, "flip", "x.ini"), backup_id: backupId }, operator);
       const leaked = JSON.stringify(result).includes(secret);
       restores.record(leaked, leaked ? `restore ${index}: ${JSON.stringify(result).slice(0, 200)}` : undefined);
       if (result.status === "ok") ok += 1;
     }
+    console.log(`[red-team] restore_config_backup during the swaps: ${ok} of the calls got through, the rest refused`);
     // No backup taken during the race holds the outside file, and the outside file is untouched.
     const backups = join(dir, "state", "config-backups", "app");
     const stolen = readdirSync(backups).filter((name) => readFileSync(join(backups, name), "utf8").includes(secret));
     restores.record(stolen.length > 0, `backups holding the outside file: ${stolen.join(", ")}`);
     expect(restores.failures).toStrictEqual([]);
-    expect(ok).toBeGreaterThan(0);
+    // The refusals are the race's doing, not a broken restore: with the swapper stopped inside,
+    // the same restore runs, whether or not one got through the race above.
+    const calm = await whileSwapperStoppedInside(() =>
+      runtime.call("restore_config_backup", { path: join(root, "flip", "x.ini"), backup_id: backupId }, operator),
+    );
+    expect(calm.status, JSON.stringify(calm).slice(0, 300)).toBe("ok");
+    expect(JSON.stringify(calm)).not.toContain(secret);
     expect(readFileSync(join(dir, "outside", "x.ini"), "utf8")).toBe(`stolen = ${secret}\n`);
   }, 300_000);
 });
