@@ -84,9 +84,17 @@ function readCacheFile(path) {
   }
 }
 
+/** How long a cache file of another installation or Node version is kept after it was last read or written. */
+const UNUSED_CACHE_MS = 30 * 24 * 60 * 60 * 1000;
+/** How long a temporary file (a write cut short) is kept. */
+const TEMPORARY_MS = 24 * 60 * 60 * 1000;
+
 /**
  * Writes `data` after its digest to `path` atomically (a private temporary file renamed over it) and removes the
- * older caches with the same prefix (this command and installation; other sources or Node versions). Errors are ignored.
+ * older caches with the same prefix (this command and installation; other sources). Caches of other installations
+ * and Node versions are removed once unused for 30 days (neither read nor written: an upgraded Node or a moved mc
+ * leaves its caches behind, ~1 MB a command), and temporary files after a day; a cache still in use that is removed
+ * (atime not kept) is made again by its next run. Errors are ignored.
  * @param {string} path
  * @param {Buffer} data
  * @param {string} prefix - the file name prefix of this command's caches
@@ -96,15 +104,34 @@ function writeCacheFile(path, data, prefix) {
   try {
     writeFileSync(temporary, Buffer.concat([createHash("sha256").update(data).digest(), data]), { mode: 0o600, flag: "wx" });
     renameSync(temporary, path);
-    for (const name of readdirSync(dirname(path))) {
-      if (name.startsWith(prefix) && name !== basename(path)) unlinkSync(join(dirname(path), name));
-    }
   } catch {
     try {
       unlinkSync(temporary);
     } catch {
       // not created
     }
+    return;
+  }
+  const directory = dirname(path);
+  const now = Date.now();
+  try {
+    for (const name of readdirSync(directory)) {
+      if (name === basename(path)) continue;
+      try {
+        if (name.startsWith(prefix) && name.endsWith(".bin")) {
+          unlinkSync(join(directory, name));
+          continue;
+        }
+        const stat = lstatSync(join(directory, name));
+        if (!stat.isFile()) continue;
+        const unusedMs = now - Math.max(stat.atimeMs, stat.mtimeMs);
+        if ((name.endsWith(".bin") && unusedMs > UNUSED_CACHE_MS) || (name.endsWith(".tmp") && unusedMs > TEMPORARY_MS)) unlinkSync(join(directory, name));
+      } catch {
+        // gone already, or not ours to remove
+      }
+    }
+  } catch {
+    // the directory cannot be listed: nothing is cleaned up this time
   }
 }
 

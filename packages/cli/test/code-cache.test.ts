@@ -4,7 +4,7 @@
 // the cache's effect is seen on the file system (a cache V8 accepted is not written again).
 // The attacks on it (planted, symlinked, foreign caches) are apps/mc/test/red-team/code-cache.test.ts.
 import { execFile, spawn } from "node:child_process";
-import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -130,6 +130,42 @@ describe("the bin's V8 code cache", () => {
     // --version and --help run the ES module build's entry alone, with no cache of their own.
     expect((await run(["--version"], cacheHome)).stdout.trim()).toBe(VERSION);
     expect(cacheFiles(cacheHome).map((name) => name.split("-")[0])).toStrictEqual(["tool", "tools"]);
+  });
+
+  it("should remove other installations' caches unused for 30 days and stale temporary files when it writes one, and nothing else", async () => {
+    const cacheHome = join(base, "cleanup");
+    const directory = join(cacheHome, "master-control", "v8-code-cache");
+    mkdirSync(directory, { recursive: true, mode: 0o700 });
+    const day = 24 * 60 * 60;
+    const now = Date.now() / 1000;
+    const plant = (name: string, ageDays: number, kind: "file" | "directory" | "symlink" = "file") => {
+      const path = join(directory, name);
+      if (kind === "directory") mkdirSync(path);
+      else if (kind === "symlink") symlinkSync(join(state, "outside.bin"), path);
+      else writeFileSync(path, "x", { mode: 0o600 });
+      if (kind !== "symlink") utimesSync(path, now - ageDays * day, now - ageDays * day);
+    };
+    writeFileSync(join(state, "outside.bin"), "not a cache");
+    utimesSync(join(state, "outside.bin"), now - 90 * day, now - 90 * day);
+    plant(`tools-${"a".repeat(12)}-${"0".repeat(64)}.bin`, 40); // another installation, unused: removed
+    plant(`mcp-serve-${"b".repeat(12)}-${"1".repeat(64)}.bin`, 29); // another installation, used lately: kept
+    plant(`tools-${"c".repeat(12)}-${"2".repeat(64)}.bin.4242.tmp`, 2); // a write cut short: removed
+    plant(`tools-${"d".repeat(12)}-${"3".repeat(64)}.bin.4243.tmp`, 0); // a write in progress: kept
+    plant("old-directory.bin", 400, "directory"); // not a file: kept
+    plant("planted-link.bin", 0, "symlink"); // a symlink, never followed: kept, and its target too
+    plant("notes.txt", 400); // not a cache: kept
+    expect((await run(["tools"], cacheHome)).stdout).toContain("memory_usage");
+    const left = cacheFiles(cacheHome);
+    expect(left).toContain(`mcp-serve-${"b".repeat(12)}-${"1".repeat(64)}.bin`);
+    expect(left).toContain(`tools-${"d".repeat(12)}-${"3".repeat(64)}.bin.4243.tmp`);
+    expect(left).toContain("old-directory.bin");
+    expect(left).toContain("planted-link.bin");
+    expect(left).toContain("notes.txt");
+    expect(left).not.toContain(`tools-${"a".repeat(12)}-${"0".repeat(64)}.bin`);
+    expect(left).not.toContain(`tools-${"c".repeat(12)}-${"2".repeat(64)}.bin.4242.tmp`);
+    expect(readFileSync(join(state, "outside.bin"), "utf8")).toBe("not a cache");
+    // And the cache it wrote, one.
+    expect(left.filter((name) => /^tools-[0-9a-f]{12}-[0-9a-f]{64}\.bin$/.test(name) && !name.startsWith(`tools-${"a".repeat(12)}`))).toHaveLength(1);
   });
 
   it("should answer right with a corrupt, truncated or empty cache, and replace it", async () => {
