@@ -49,33 +49,6 @@ export interface AuditHeadCache {
   current?: AuditChainHead;
 }
 
-/**
- * Appends one event to this host's chain. On libSQL with a cached head it is one statement: an
- * INSERT that writes the event only while the head is still the cached one (the trigger
- * `audit_head_follows_events` moves the head in the same statement); when another process
- * moved the head, nothing is written and the event is appended the careful way, in a
- * transaction that reads the head first. On PostgreSQL it is always the careful way, with
- * this host's head row locked.
- * @param scope - the database, its dialect and this store's host
- * @param client - the libSQL client under `database`, for the one-statement append
- * @param now - the store's clock, for events without a time
- * @param event - the call to record; its arguments are redacted here
- * @param head - the store's cache of the chain head, updated here
- * @returns the stored event
- */
-export async function appendAudit(scope: Scope, client: Client | undefined, now: Date, event: AuditEventInput, head: AuditHeadCache): Promise<AuditRecord> {
-  const base = eventFields(now, event, scope.host);
-  const cached = head.current;
-  head.current = undefined;
-  const fast =
-    cached === undefined || client === undefined || scope.dialect.chainPerHost
-      ? undefined
-      : await appendAfter(scope.database as LibSQLDatabase, client, cached, base);
-  const record = fast ?? (await appendReadingHead(scope, base));
-  head.current = { seq: record.seq, hash: record.hash };
-  return record;
-}
-
 type EventFields = Omit<HashedAuditFields, "seq">;
 type EventRow = HashedAuditFields & { prevHash: string; hash: string };
 
@@ -108,14 +81,6 @@ async function appendAfter(database: LibSQLDatabase, client: Client, previous: A
   const prepared = preparedStatementsOf(client);
   const rowsAffected = prepared === undefined ? (await client.execute({ sql: statement.sql, args })).rowsAffected : prepared.run(statement.sql, args);
   return rowsAffected === 1 ? toAuditRecord(row) : undefined;
-}
-
-/**
- * The append that reads the head inside its write transaction (BEGIN IMMEDIATE), so events
- * from concurrent processes link one after another; the head moves with the INSERT.
- */
-function appendReadingHead(scope: Scope, base: EventFields): Promise<AuditRecord> {
-  return scope.database.transaction((transaction) => appendInTransaction({ ...scope, database: transaction }, base));
 }
 
 /**
