@@ -64,7 +64,7 @@ export class AuditGroupCommit {
     let group: Waiting[] | undefined;
     // The group is taken when the operation starts (after the writes queued before it), and
     // kept across the connection's retries after SQLITE_BUSY.
-    const written = this.#connection.run((database, client) => {
+    const written = this.#connection.run((database, client, prepared) => {
       if (group === undefined) {
         group = this.#waiting.splice(0, MAX_GROUP);
         this.#scheduled = false;
@@ -73,6 +73,7 @@ export class AuditGroupCommit {
       return appendAuditBatch(
         this.#scope(database),
         client,
+        prepared,
         group.map((waiting) => waiting.fields),
         this.#head,
       );

@@ -8,7 +8,7 @@ import { checkLimit } from "./list-limit.js";
 import { AUDIT_DECISIONS, AUDIT_OUTCOMES, auditEventHash, GENESIS_HASH } from "./audit-event.js";
 import type { AuditDecision, AuditEventInput, AuditOutcome, AuditRecord, HashedAuditFields } from "./audit-event.js";
 import type { AuditProblem, AuditVerification } from "./audit-verification.js";
-import { preparedStatementsOf } from "./prepared-statements.js";
+import type { PreparedStatements } from "./prepared-statements.js";
 import { redactArguments } from "./redact-arguments.js";
 import { auditEvents, auditHead } from "./schema.js";
 import type { Scope } from "./store-dialect.js";
@@ -71,14 +71,19 @@ function buildAppendAfterStatement(database: LibSQLDatabase): { sql: string; par
 }
 
 /** The one-statement append after a known head; undefined (nothing written) when the head moved. */
-async function appendAfter(database: LibSQLDatabase, client: Client, previous: AuditChainHead, base: EventFields): Promise<AuditRecord | undefined> {
+async function appendAfter(
+  database: LibSQLDatabase,
+  client: Client,
+  prepared: PreparedStatements | undefined,
+  previous: AuditChainHead,
+  base: EventFields,
+): Promise<AuditRecord | undefined> {
   const fields: HashedAuditFields = { seq: previous.seq + 1, ...base };
   const row: EventRow = { ...fields, prevHash: previous.hash, hash: auditEventHash(previous.hash, fields) };
   const statement = (appendAfterStatement ??= buildAppendAfterStatement(database));
   const values = { ...row, previousSeq: previous.seq, previousHash: previous.hash };
   const args = fillPlaceholders(statement.params, values) as InValue[];
   // A file database runs it as a statement prepared once (the client prepares on every execute).
-  const prepared = preparedStatementsOf(client);
   const rowsAffected = prepared === undefined ? (await client.execute({ sql: statement.sql, args })).rowsAffected : prepared.run(statement.sql, args);
   return rowsAffected === 1 ? toAuditRecord(row) : undefined;
 }
@@ -433,6 +438,7 @@ export function auditEventFields(now: Date, event: AuditEventInput, host: string
  * so on PostgreSQL, with this host's head row locked). One event is the plain append.
  * @param scope - the database, its dialect and this store's host
  * @param client - the libSQL client under `database`, for the guarded batch
+ * @param prepared - for a file database, its statements prepared once, which run the guarded appends
  * @param events - the events' fields (from `auditEventFields`), in order
  * @param head - the store's cache of the chain head, updated here
  * @returns the stored events, in the same order
@@ -440,6 +446,7 @@ export function auditEventFields(now: Date, event: AuditEventInput, host: string
 export async function appendAuditBatch(
   scope: Scope,
   client: Client | undefined,
+  prepared: PreparedStatements | undefined,
   events: readonly AuditEventFields[],
   head: AuditHeadCache,
 ): Promise<AuditRecord[]> {
@@ -448,7 +455,7 @@ export async function appendAuditBatch(
   const fast = cached !== undefined && client !== undefined && !scope.dialect.chainPerHost;
   let records: AuditRecord[] = [];
   if (fast && events.length === 1) {
-    const written = await appendAfter(scope.database as LibSQLDatabase, client, cached, events[0] as AuditEventFields);
+    const written = await appendAfter(scope.database as LibSQLDatabase, client, prepared, cached, events[0] as AuditEventFields);
     if (written !== undefined) records = [written];
   } else if (fast) {
     const statement = (appendAfterStatement ??= buildAppendAfterStatement(scope.database as LibSQLDatabase));
@@ -464,7 +471,6 @@ export async function appendAuditBatch(
       sql: statement.sql,
       args: fillPlaceholders(statement.params, { ...row, previousSeq: row.seq - 1, previousHash: row.prevHash }) as InValue[],
     }));
-    const prepared = preparedStatementsOf(client);
     const rowsAffected =
       prepared === undefined ? (await client.batch(statements, "write")).map((result) => result.rowsAffected) : prepared.runInWriteTransaction(statements);
     // Each guard names the row before it, so what was written is a prefix: all, or none when

@@ -3,7 +3,7 @@ import type { LibSQLDatabase } from "drizzle-orm/libsql";
 import type { BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
 import { errorMessage, redactUrl } from "@mc/core";
 import { ApprovalError } from "./errors/approval-error.js";
-import { attachPreparedStatements, localDatabasePath, PreparedStatements } from "./prepared-statements.js";
+import { localDatabasePath, PreparedStatements } from "./prepared-statements.js";
 import type { NativeDatabaseClass } from "./prepared-statements.js";
 import { LIBSQL_DIALECT } from "./store-dialect.js";
 import type { Dialect, StoreConnection } from "./store-dialect.js";
@@ -32,6 +32,13 @@ async function loadDriver(url: string): Promise<Driver> {
   const [{ createClient }, { drizzle }] = await Promise.all([import("@libsql/client"), import("drizzle-orm/libsql")]);
   return { createClient, drizzle: (client) => drizzle(client) };
 }
+
+/**
+ * One unit of work on a libSQL database: given drizzle's database, the client under it and, for a
+ * file, the statements prepared once on a native connection beside the client (which lives and
+ * dies with it).
+ */
+type LibsqlOperation<T> = (database: LibSQLDatabase, client: Client, prepared: PreparedStatements | undefined) => Promise<T>;
 
 /** A drizzle handle on the database or on an open transaction. */
 export type DatabaseExecutor = BaseSQLiteDatabase<"async", ResultSet>;
@@ -93,7 +100,7 @@ export class Connection implements StoreConnection {
     this.#localPath = driver.Database === undefined ? undefined : localDatabasePath(options.url);
     this.#client = this.#createClient();
     this.#database = driver.drizzle(this.#client);
-    this.#prepared = this.#createPrepared(this.#client);
+    this.#prepared = this.#createPrepared();
   }
 
   /**
@@ -122,11 +129,11 @@ export class Connection implements StoreConnection {
    * Runs one operation, retrying it on a fresh client after SQLITE_BUSY. The operation must be
    * safe to run again from the start: a busy error means its transaction did not commit.
    * Operations on the same database run one at a time within this process.
-   * @param operation - the whole unit of work, given the drizzle database and its libSQL client
+   * @param operation - the whole unit of work, given the drizzle database, its libSQL client and (for a file) the statements prepared beside it
    * @returns what the operation returns
    * @throws ApprovalError `store_failed` when the database stays busy for every attempt
    */
-  async run<T>(operation: (database: LibSQLDatabase, client: Client) => Promise<T>): Promise<T> {
+  async run<T>(operation: LibsqlOperation<T>): Promise<T> {
     const key = this.#options.url;
     const previous = operationQueues.get(key) ?? Promise.resolve();
     let release = (): void => {};
@@ -146,10 +153,10 @@ export class Connection implements StoreConnection {
     }
   }
 
-  async #runWithRetries<T>(operation: (database: LibSQLDatabase, client: Client) => Promise<T>): Promise<T> {
+  async #runWithRetries<T>(operation: LibsqlOperation<T>): Promise<T> {
     for (let attempt = 1; ; attempt += 1) {
       try {
-        return await operation(this.#database, this.#client);
+        return await operation(this.#database, this.#client, this.#prepared);
       } catch (error) {
         if (!isBusyError(error)) {
           throw error;
@@ -181,12 +188,10 @@ export class Connection implements StoreConnection {
   }
 
   // Opens nothing yet: the native connection opens at its first statement.
-  #createPrepared(client: Client): PreparedStatements | undefined {
+  #createPrepared(): PreparedStatements | undefined {
     const Database = this.#driver.Database;
     if (Database === undefined || this.#localPath === undefined) return undefined;
-    const prepared = new PreparedStatements({ Database, path: this.#localPath, busyTimeoutMs: this.#options.busyTimeoutMs });
-    attachPreparedStatements(client, prepared);
-    return prepared;
+    return new PreparedStatements({ Database, path: this.#localPath, busyTimeoutMs: this.#options.busyTimeoutMs });
   }
 
   #reconnect(): void {
@@ -198,7 +203,7 @@ export class Connection implements StoreConnection {
     }
     this.#client = this.#createClient();
     this.#database = this.#driver.drizzle(this.#client);
-    this.#prepared = this.#createPrepared(this.#client);
+    this.#prepared = this.#createPrepared();
   }
 }
 

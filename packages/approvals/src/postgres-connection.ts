@@ -90,10 +90,10 @@ export class PostgresConnection implements StoreConnection {
    * @returns what the operation returns
    * @throws ApprovalError `store_failed` when the database is unreachable or the race is lost every time
    */
-  async run<T>(operation: (database: LibSQLDatabase, client: undefined) => Promise<T>): Promise<T> {
+  async run<T>(operation: (database: LibSQLDatabase, client: undefined, prepared: undefined) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt += 1) {
       try {
-        return await operation(this.#database as unknown as LibSQLDatabase, undefined);
+        return await operation(this.#database as unknown as LibSQLDatabase, undefined, undefined);
       } catch (error) {
         const code = sqlState(error);
         if (code !== undefined && RETRY_CODES.has(code)) {

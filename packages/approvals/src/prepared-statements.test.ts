@@ -8,7 +8,7 @@ import type { AuditHeadCache } from "./audit-journal.js";
 import { Connection } from "./connection.js";
 import type { BusyEvent } from "./connection.js";
 import { openStore } from "./open-store.js";
-import { localDatabasePath, preparedStatementsOf } from "./prepared-statements.js";
+import { localDatabasePath } from "./prepared-statements.js";
 import type { PreparedStatements } from "./prepared-statements.js";
 import type { Scope } from "./store-dialect.js";
 import { rawClient, tempDirectory } from "./test-support.js";
@@ -33,7 +33,7 @@ async function journal(options: { busyTimeoutMs?: number; onBusy?: (event: BusyE
   const head: AuditHeadCache = {};
   const group = new AuditGroupCommit(connection, scope, head);
   const append = (index: number) => group.append(auditEventFields(new Date(), event(index), HOST));
-  const prepared = () => connection.run(async (_database, client) => preparedStatementsOf(client));
+  const prepared = () => connection.run(async (_database, _client, statements) => statements);
   const verify = () => connection.run((database) => verifyAudit(scope(database)));
   const list = () => connection.run((database) => listAudit(scope(database), { limit: 1000 }));
   return { path, connection, head, append, prepared, verify, list };
@@ -185,7 +185,7 @@ describe("localDatabasePath", () => {
 
   it("should give an in-memory database no prepared statements, so its appends stay on its one connection", async () => {
     const connection = await Connection.open({ url: "file::memory:", busyTimeoutMs: 1000, maxAttempts: 2 });
-    expect(await connection.run(async (_database, client) => preparedStatementsOf(client))).toBeUndefined();
+    expect(await connection.run(async (_database, _client, statements) => statements)).toBeUndefined();
     connection.close();
   });
 });

@@ -1,4 +1,3 @@
-import type { Client } from "@libsql/client";
 import type Database from "libsql";
 
 /** The `libsql` package's Database class: the native connection @libsql/client's file backend is built on. */
@@ -128,27 +127,6 @@ export class PreparedStatements {
     }
     return this.#database;
   }
-}
-
-const byClient = new WeakMap<Client, PreparedStatements>();
-
-/**
- * Pairs a client with the prepared statements that live and die with it.
- * @param client - a file database's @libsql/client client
- * @param statements - its prepared statements
- */
-export function attachPreparedStatements(client: Client, statements: PreparedStatements): void {
-  byClient.set(client, statements);
-}
-
-/**
- * The prepared statements paired with a client, if any: none for a remote database or an
- * in-memory one (a second connection to `:memory:` would be a second, empty database).
- * @param client - the client an operation was given
- * @returns its prepared statements, or undefined
- */
-export function preparedStatementsOf(client: Client): PreparedStatements | undefined {
-  return byClient.get(client);
 }
 
 // The local file path of a `file:` URL as @libsql/client reads it (its own RFC 3986 parse: relative

@@ -1,6 +1,7 @@
 import type { Client } from "@libsql/client";
 import type { LibSQLDatabase } from "drizzle-orm/libsql";
 import type { DatabaseExecutor } from "./connection.js";
+import type { PreparedStatements } from "./prepared-statements.js";
 import type * as PgSchema from "./schema-pg.js";
 import * as sqliteSchema from "./schema.js";
 
@@ -52,10 +53,11 @@ export interface StoreConnection {
   /**
    * Runs one whole operation, again from the start when it lost a race the database reports
    * (libSQL busy; PostgreSQL serialization failure, deadlock or unique violation).
-   * @param operation - the unit of work, given the database (and the libSQL client, for libSQL)
+   * @param operation - the unit of work, given the database (and, for a libSQL file, the client
+   *   and the statements prepared once on a native connection beside it)
    * @returns what the operation returns
    */
-  run<T>(operation: (database: LibSQLDatabase, client: Client | undefined) => Promise<T>): Promise<T>;
+  run<T>(operation: (database: LibSQLDatabase, client: Client | undefined, prepared: PreparedStatements | undefined) => Promise<T>): Promise<T>;
   /** Closes the connection; later operations fail. */
   close(): void;
 }
