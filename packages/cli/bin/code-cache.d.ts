@@ -14,15 +14,13 @@ export interface CodeCacheRun {
 export function trustedCacheDirectory(name: string): string | undefined;
 /** Loads the CommonJS file `filename` through the code cache of `command`. */
 export function loadWithCodeCache(filename: string, command: string): CodeCacheRun;
-/** Runs CommonJS `source` as the file `filename` through the code cache of `command`. */
-export function runWithCodeCache(source: string, filename: string, command: string, bytes?: Buffer): CodeCacheRun;
 /** The script a CommonJS module's code runs as: Node's CommonJS function wrapper around `source`. */
 export function wrapCommonJs(source: string): string;
 /** The cache name of the command in `argv` (`mcp-serve`, `tools`, `tool`, `version`, …). */
 export function commandCacheName(argv: readonly string[]): string;
 /**
  * Runs `mc` with `argv` from CommonJS code through the code cache; returns the exit code. The code is
- * the file `filename`, or run as that file `source` or `script`, the {@link wrapCommonJs} function of
- * it (what the single-file bundle carries).
+ * the file `filename`, or run as that file `script`, the {@link wrapCommonJs} function of the CLI's
+ * code (what the single-file bundle carries).
  */
-export function runMc(options: { filename: string; source?: string; script?: string; argv: readonly string[] }): Promise<number>;
+export function runMc(options: { filename: string; script?: string; argv: readonly string[] }): Promise<number>;

@@ -145,21 +145,8 @@ function writeCacheFile(path, data, prefix) {
  */
 export function loadWithCodeCache(filename, command) {
   const bytes = readFileSync(filename);
-  return runWithCodeCache(bytes.toString(require("node:buffer").isAscii(bytes) ? "latin1" : "utf8"), filename, command, bytes);
-}
-
-/**
- * Runs CommonJS `source` as if it were the file `filename` (its require, __filename and
- * __dirname are that file's) through the code cache of `command`; see loadWithCodeCache.
- * @param {string} source - the CommonJS code
- * @param {string} filename - absolute path the code runs as
- * @param {string} command - e.g. "tools", "mcp-serve"
- * @param {Buffer} [bytes] - the source's bytes, if at hand (hashed instead of the string)
- * @returns {{ exports: any, save: () => void, status: "accepted" | "rejected" | "none" | "off" }}
- */
-export function runWithCodeCache(source, filename, command, bytes) {
   // The wrapper of Node's CommonJS loader, so the code sees require, module, __filename, __dirname.
-  return runScript(wrapCommonJs(source), filename, command, bytes ?? source);
+  return runScript(wrapCommonJs(bytes.toString(require("node:buffer").isAscii(bytes) ? "latin1" : "utf8")), filename, command, bytes);
 }
 
 /** Node's CommonJS wrapper around a module's code (see {@link wrapCommonJs}). */
@@ -236,21 +223,16 @@ export function commandCacheName(argv) {
 
 /**
  * Runs the `mc` command in `argv` from CommonJS code through the code cache, and returns its exit
- * code: the file `filename`, or run as that file either `source` or `script`, the function
- * {@link wrapCommonJs} makes of it (what the single-file bundle carries: wrapped when it was built,
+ * code: the file `filename`, or run as that file `script`, the function {@link wrapCommonJs} makes
+ * of the CLI's code (what the single-file bundle carries: wrapped when it was built,
  * the text it holds is the very string V8 compiles and keeps, not a copy made at every start).
  * The bin and the single-file bundle both start this way.
- * @param {{ filename: string, source?: string, script?: string, argv: readonly string[] }} options
+ * @param {{ filename: string, script?: string, argv: readonly string[] }} options
  * @returns {Promise<number>}
  */
-export async function runMc({ filename, source, script, argv }) {
+export async function runMc({ filename, script, argv }) {
   const command = commandCacheName(argv);
-  const cli =
-    script !== undefined
-      ? runScript(script, filename, command, script)
-      : source === undefined
-        ? loadWithCodeCache(filename, command)
-        : runWithCodeCache(source, filename, command);
+  const cli = script === undefined ? loadWithCodeCache(filename, command) : runScript(script, filename, command, script);
   // `mc mcp serve` sets V8 flags on itself when it starts (@mc/cli's heap-tuning.ts), and V8 rejects
   // code cached under other flags than its own at the next start: the server's cache is made before,
   // with the file's top level (what it runs before answering initialize); the rest compiles from
