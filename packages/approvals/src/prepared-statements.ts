@@ -86,7 +86,7 @@ export class PreparedStatements {
   }
 
   /**
-   * The native connection's durability settings, opening it if need be (for checks and doctor).
+   * The native connection's durability settings, opening it if need be (per connection, so only it can tell; the tests check it is FULL and WAL).
    * @returns `synchronous` (2 is FULL) and `journal_mode` as SQLite reports them
    */
   durability(): { synchronous: number; journalMode: string } {
